@@ -1,0 +1,51 @@
+# Tenderapp: two commands for a new user.
+#   make run    set everything up, load the demo data and serve on http://127.0.0.1:$(PORT)
+#   make test   run the whole test suite (again on PostgreSQL when TEST_DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 5000
+PY      = $(VENV)/bin/python
+FLASK   = $(VENV)/bin/flask --app tenderapp
+STATIC  = tenderapp/static/govuk
+
+.PHONY: run test install assets db demo clean benchmark
+
+run: install assets db demo
+	TENDERAPP_ENV=development $(FLASK) run --port $(PORT) --debug
+
+test: install assets
+	$(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- the same suite on PostgreSQL ---"; \
+		TEST_BACKEND=postgresql $(PY) -m pytest; \
+	else \
+		echo "TEST_DATABASE_URL is not set: the PostgreSQL pass was skipped"; \
+	fi
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+assets: $(STATIC)/.built
+
+$(STATIC)/.built: package.json package-lock.json assets/scss/application.scss
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(STATIC)
+	node_modules/.bin/sass --no-source-map --style=compressed --pkg-importer=node \
+		assets/scss/application.scss $(STATIC)/application.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
+	touch $@
+
+db: install
+	TENDERAPP_ENV=development $(FLASK) db-upgrade
+
+demo: install
+	TENDERAPP_ENV=development $(FLASK) seed-demo
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC)

@@ -1,0 +1,83 @@
+"""Tenderapp: joint procurement and tender evaluation for groups of public authorities."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from tenderapp import clock, db, mail, security
+from tenderapp.cli import register as register_cli
+from tenderapp.config import CONFIGS
+from tenderapp.extensions import csrf, limiter, login_manager
+from tenderapp.web import errors, formatting, navigation
+from tenderapp.web import session as web_session
+from tenderapp.web.admin.routes import bp as admin_bp
+from tenderapp.web.auth.routes import bp as auth_bp
+from tenderapp.web.main.routes import bp as main_bp
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_secret_key(app: Flask) -> None:
+    """SECRET_KEY from the environment or instance config; otherwise one generated into
+    ``instance/secret_key`` on first run (readable by the owner only, never committed)."""
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application. ``config`` overrides settings; its ENV (or TENDERAPP_ENV) picks the
+    base class: development, testing or production (the default)."""
+    config = dict(config or {})
+    env = config.pop("ENV", None) or os.environ.get("TENDERAPP_ENV", "production")
+    app = Flask(
+        __name__,
+        instance_path=config.pop("INSTANCE_PATH", None) or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.config.from_object(CONFIGS[env])
+    app.config["ENV_NAME"] = env
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config)
+    app.config.setdefault("CLOCK", clock.system_clock)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tenderapp.db'}"
+    _load_secret_key(app)
+    security.configure(**app.config["PASSWORD_HASH"])
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(PROJECT_ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    web_session.init_app(app, login_manager)
+    errors.init_app(app)
+    formatting.register(app)
+    navigation.init_app(app)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    register_cli(app)
+    return app

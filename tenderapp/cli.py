@@ -1,0 +1,49 @@
+"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | verify-audit."""
+
+import click
+from flask import Flask, current_app
+from sqlmodel import Session
+
+from tenderapp import clock
+from tenderapp.db import engine
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("db-upgrade")
+    def db_upgrade():
+        """Migrate the database to the latest schema."""
+        from tenderapp import migrate
+
+        migrate.upgrade(current_app.config["DATABASE_URL"])
+        click.echo("Database is at the latest revision.")
+
+    @app.cli.command("seed-demo")
+    @click.option("--password", default=None,
+                  help="Set this password for every demo account, existing ones included.")
+    @click.option("--scenario", default="seg", show_default=True, help="Demo scenario file to load.")
+    def seed_demo(password, scenario):
+        """Load the demo organisations, collaborations and accounts (safe to run again)."""
+        from tenderapp.demo import load_scenario
+        from tenderapp.services import demo
+
+        data = load_scenario(scenario)
+        with Session(engine(), expire_on_commit=False) as session:
+            accounts = demo.load(session, data, clock.now(), password)
+        shown = password or f"{data['default_password']} (unless changed with --password)"
+        click.echo(f"Demo data loaded: {len(accounts)} accounts. Password: {shown}")
+        for account in accounts:
+            roles = ", ".join(r.label for r in account.roles)
+            click.echo(f"  {account.email:<42} {account.organisation} — {roles}")
+
+    @app.cli.command("verify-audit")
+    def verify_audit():
+        """Check the audit log's hash chain: prints OK, or the first broken entry and exits 1."""
+        from tenderapp.services import audit
+
+        with Session(engine()) as session:
+            broken = audit.verify(session)
+        if broken is None:
+            click.echo("OK: the audit log's hash chain is intact.")
+            return
+        click.echo(f"BROKEN at entry {broken.seq}: {broken.reason}", err=True)
+        raise SystemExit(1)

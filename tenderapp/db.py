@@ -1,0 +1,74 @@
+"""The database engine and one session per request.
+
+SQLite gets foreign keys, WAL and a busy timeout. Requests that may write (POST and
+friends) begin their SQLite transaction with BEGIN IMMEDIATE so that two writers queue
+for the lock instead of failing when a read snapshot turns into a write.
+"""
+
+from contextvars import ContextVar
+from pathlib import Path
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+_read_only_request: ContextVar[bool] = ContextVar("read_only_request", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """An engine for ``url``; SQLite files get their folder created and their pragmas set."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's begin event issue BEGIN so that we choose its kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if _read_only_request.get() else "BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["tenderapp.engine"] = make_engine(
+        app.config["DATABASE_URL"], echo=app.config.get("SQLALCHEMY_ECHO", False)
+    )
+
+    @app.before_request
+    def mark_read_only():
+        _read_only_request.set(request.method in SAFE_METHODS)
+
+    @app.teardown_request
+    def close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+        _read_only_request.set(False)
+
+
+def engine() -> Engine:
+    return current_app.extensions["tenderapp.engine"]
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use and closed at the end of the request."""
+    if "db_session" not in g:
+        g.db_session = Session(engine(), expire_on_commit=False)
+    return g.db_session

@@ -1,0 +1,1 @@
+"""Pure rules of Tenderapp: standard library only, no Flask, no database."""

@@ -1,0 +1,72 @@
+"""Organisations, roles and which roles each kind of organisation may hold."""
+
+from enum import StrEnum
+
+from tenderapp.domain.errors import RuleViolation
+
+
+class OrganisationKind(StrEnum):
+    LOCAL_AUTHORITY = "local_authority"
+    HEALTH_BODY = "health_body"
+    INTERNAL_SERVICE = "internal_service"
+    SUPPLIER = "supplier"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+    @property
+    def is_authority(self) -> bool:
+        """Authorities (buyers) are every kind except suppliers."""
+        return self is not OrganisationKind.SUPPLIER
+
+
+_KIND_LABELS = {
+    OrganisationKind.LOCAL_AUTHORITY: "Local authority",
+    OrganisationKind.HEALTH_BODY: "Health body",
+    OrganisationKind.INTERNAL_SERVICE: "Internal service",
+    OrganisationKind.SUPPLIER: "Supplier",
+}
+
+
+class Role(StrEnum):
+    PROCUREMENT_ADMIN = "procurement_admin"
+    SIGNATORY = "signatory"
+    EVALUATOR = "evaluator"
+    VIEWER = "viewer"
+    BIDDER = "bidder"
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.PROCUREMENT_ADMIN: "Procurement admin",
+    Role.SIGNATORY: "Signatory",
+    Role.EVALUATOR: "Evaluator",
+    Role.VIEWER: "Viewer",
+    Role.BIDDER: "Bidder",
+}
+
+AUTHORITY_ROLES = frozenset(
+    {Role.PROCUREMENT_ADMIN, Role.SIGNATORY, Role.EVALUATOR, Role.VIEWER}
+)
+SUPPLIER_ROLES = frozenset({Role.BIDDER})
+
+
+def allowed_roles(kind: OrganisationKind) -> frozenset[Role]:
+    """The roles a person in an organisation of this kind may hold."""
+    return SUPPLIER_ROLES if kind is OrganisationKind.SUPPLIER else AUTHORITY_ROLES
+
+
+def check_roles(kind: OrganisationKind, roles: frozenset[Role]) -> None:
+    """Raises RuleViolation when ``roles`` is empty or holds a role the organisation's kind cannot."""
+    if not roles:
+        raise RuleViolation("Select at least one role", field="roles")
+    refused = sorted(role.label for role in roles - allowed_roles(kind))
+    if refused:
+        raise RuleViolation(
+            f"A {kind.label.lower()} cannot hold the role: {', '.join(refused)}",
+            field="roles",
+        )

@@ -1,0 +1,27 @@
+"""SQLModel tables, one module per aggregate. Importing this package registers them all."""
+
+from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  (sets naming first)
+from tenderapp.models.audit import AuditEvent, AuditHead
+from tenderapp.models.invitation import Invitation
+from tenderapp.models.organisation import (
+    Collaboration,
+    CollaborationMember,
+    Organisation,
+    Representation,
+)
+from tenderapp.models.outbox import OutboxMessage
+from tenderapp.models.user import RoleAssignment, User, UserSession
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Collaboration",
+    "CollaborationMember",
+    "Invitation",
+    "Organisation",
+    "OutboxMessage",
+    "Representation",
+    "RoleAssignment",
+    "User",
+    "UserSession",
+]

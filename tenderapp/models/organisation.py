@@ -1,0 +1,66 @@
+"""Organisations (tenants) and the collaborations they form."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tenderapp.domain.roles import OrganisationKind
+from tenderapp.models.base import UTCDateTime, in_check
+
+
+class Organisation(SQLModel, table=True):
+    """A tenant: a local authority, health body, internal service or supplier."""
+
+    __table_args__ = (
+        CheckConstraint(in_check("kind", [k.value for k in OrganisationKind]), name="kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=30)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+    @property
+    def kind_enum(self) -> OrganisationKind:
+        return OrganisationKind(self.kind)
+
+
+class Collaboration(SQLModel, table=True):
+    """A group of authorities commissioning together, led by one of them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    lead_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CollaborationMember(SQLModel, table=True):
+    """An organisation's membership of a collaboration (the lead is a member too)."""
+
+    __tablename__ = "collaboration_member"
+    __table_args__ = (UniqueConstraint("collaboration_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    joined_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Representation(SQLModel, table=True):
+    """One organisation acts on behalf of another within a collaboration
+    (for example a commissioning support unit for seven health bodies)."""
+
+    __table_args__ = (
+        UniqueConstraint("collaboration_id", "represented_organisation_id"),
+        CheckConstraint(
+            "representative_organisation_id <> represented_organisation_id", name="not_self"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
+    representative_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    represented_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    authority_reference: str = Field(max_length=500)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,27 @@
+"""Queueing outgoing messages. Every message lands in the outbox table inside the
+caller's transaction; ``tenderapp.mail`` delivers it after the commit."""
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from tenderapp.models import OutboxMessage
+
+
+def queue(
+    session: Session,
+    recipient: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    organisation_id: int | None,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        organisation_id=organisation_id,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        created_at=now,
+    )
+    session.add(message)
+    return message

@@ -1,0 +1,60 @@
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from tenderapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from tenderapp.web.forms import BaseForm
+
+
+class SignInForm(BaseForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"),
+                    Length(max=320, message="Email address must be 320 characters or fewer")],
+    )
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password")],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def _new_password_validators(label: str):
+    return [
+        InputRequired(message=f"Enter {label}"),
+        Length(min=MIN_LENGTH, max=MAX_LENGTH,
+               message=f"Password must be between {MIN_LENGTH} and {MAX_LENGTH} characters"),
+    ]
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        "Current password", widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    new_password = PasswordField(
+        "New password", widget=GovPasswordInput(),
+        description=f"Must be at least {MIN_LENGTH} characters. A few unrelated words make a strong password.",
+        validators=_new_password_validators("a new password"),
+    )
+    confirm_password = PasswordField(
+        "Confirm new password", widget=GovPasswordInput(),
+        validators=[InputRequired(message="Confirm your new password"),
+                    EqualTo("new_password", message="Passwords must match")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class AcceptInvitationForm(BaseForm):
+    password = PasswordField(
+        "Create a password", widget=GovPasswordInput(),
+        description=f"Must be at least {MIN_LENGTH} characters. A few unrelated words make a strong password.",
+        validators=_new_password_validators("a password"),
+    )
+    confirm_password = PasswordField(
+        "Confirm password", widget=GovPasswordInput(),
+        validators=[InputRequired(message="Confirm your password"),
+                    EqualTo("password", message="Passwords must match")],
+    )
+    submit = SubmitField("Create account", widget=GovSubmitInput())

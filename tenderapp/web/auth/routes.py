@@ -1,0 +1,112 @@
+"""Signing in and out, the account page, password change and accepting invitations."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from tenderapp import clock
+from tenderapp.db import get_session
+from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.extensions import limiter
+from tenderapp.services import auth, invitations
+from tenderapp.web.auth.forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
+from tenderapp.web.guards import public, signed_in
+from tenderapp.web.session import client_info
+
+bp = Blueprint("auth", __name__)
+
+
+def _signin_limit() -> str:
+    return current_app.config["SIGNIN_RATE_LIMIT"]
+
+
+def _is_safe_next(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+
+
+def _start(actor) -> None:
+    session.clear()  # a fresh cookie after sign-in (no session fixation)
+    login_user(actor)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 400)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = SignInForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"]
+    if form.validate_on_submit():
+        try:
+            actor = auth.sign_in(get_session(), form.email.data, form.password.data, clock.now(),
+                                 current_app.config["SESSION_LIFETIME_HOURS"], client_info())
+        except RuleViolation as error:
+            form.add_domain_error(error)
+        else:
+            _start(actor)
+            target = request.args.get("next")
+            return redirect(target if _is_safe_next(target) else url_for("main.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+@signed_in
+def sign_out():
+    auth.sign_out(get_session(), current_user._get_current_object(), clock.now())
+    logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account")
+@signed_in
+def account():
+    return render_template("auth/account.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            actor = auth.change_password(
+                get_session(), current_user._get_current_object(), form.current_password.data,
+                form.new_password.data, clock.now(), current_app.config["SESSION_LIFETIME_HOURS"],
+                client_info(),
+            )
+        except RuleViolation as error:
+            form.add_domain_error(error)
+        else:
+            _start(actor)
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    db_session = get_session()
+    try:
+        invitation = invitations.find_usable(db_session, token, clock.now())
+    except (NotFound, RuleViolation) as error:
+        return render_template("auth/invitation_unusable.html", message=error.message), (
+            404 if isinstance(error, NotFound) else 410)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            invitations.accept(db_session, token, form.password.data, clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+                session.clear()
+            flash("Your account has been created. Sign in with your email address and new password.", "success")
+            return redirect(url_for("auth.sign_in", email=invitation.email))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), (
+        400 if form.errors else 200)

@@ -1,0 +1,148 @@
+"""Shared fixtures: one migrated database and one app per test session, emptied between tests.
+
+TEST_BACKEND=postgresql (with TEST_DATABASE_URL) runs the suite on PostgreSQL; the default
+is a SQLite file in a temporary folder. Migrations build the schema, so they always run.
+"""
+
+import os
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, SQLModel
+
+from tenderapp import create_app, migrate
+from tenderapp.clock import FrozenClock
+from tenderapp.extensions import limiter
+from tests import factories
+
+BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if BACKEND == "postgresql":
+        if not PG_URL:
+            pytest.exit("TEST_BACKEND=postgresql needs TEST_DATABASE_URL", returncode=2)
+        reset_postgres_schema(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'tenderapp.db'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    return create_app({
+        "ENV": "testing",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        "CLOCK": FrozenClock(T0),
+    })
+
+
+def _empty_all_tables(engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def app(_app):
+    """The app with an empty database, the clock at T0 and fresh rate limits."""
+    _app.config["CLOCK"].set(T0)
+    yield _app
+    limiter.reset()
+    _empty_all_tables(_app.extensions["tenderapp.engine"])
+
+
+@pytest.fixture
+def clock(app) -> FrozenClock:
+    return app.config["CLOCK"]
+
+
+@pytest.fixture
+def db(app):
+    """A database session outside any request, for arranging and checking rows."""
+    with Session(app.extensions["tenderapp.engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(db):
+    """Two tenants and more: see factories.build_world."""
+    return factories.build_world(db, T0)
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that signs in and submits forms with their CSRF token, as a person would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def submit(self, url, data, follow_redirects=False):
+        """GET the form page, then POST ``data`` with the page's CSRF token."""
+        page = self.client.get(url)
+        token = csrf_from(page.get_data(as_text=True))
+        return self.client.post(url, data={**data, "csrf_token": token},
+                                follow_redirects=follow_redirects)
+
+    def sign_in(self, email, password=factories.PASSWORD):
+        response = self.submit("/sign-in", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def sign_out(self):
+        page = self.client.get("/account")
+        return self.client.post("/sign-out", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def sign_in_as(app):
+    """sign_in_as(email) -> a Browser signed in as that user, with its own cookie jar."""
+
+    def make(email, password=factories.PASSWORD):
+        browser = Browser(app.test_client())
+        browser.sign_in(email, password)
+        return browser
+
+    return make

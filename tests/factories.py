@@ -1,0 +1,82 @@
+"""Factory functions that return objects, for arranging tests."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from tenderapp import security
+from tenderapp.domain.roles import OrganisationKind, Role
+from tenderapp.models import Collaboration, CollaborationMember, Organisation, RoleAssignment, User
+
+PASSWORD = "correct horse battery"
+
+
+def organisation(session: Session, name: str, now: datetime,
+                 kind: OrganisationKind = OrganisationKind.LOCAL_AUTHORITY) -> Organisation:
+    org = Organisation(name=name, kind=kind.value, created_at=now)
+    session.add(org)
+    session.commit()
+    return org
+
+
+def user(session: Session, org: Organisation, email: str, roles, now: datetime,
+         full_name: str | None = None, password: str = PASSWORD) -> User:
+    person = User(organisation_id=org.id, email=email, full_name=full_name or email.split("@")[0].title(),
+                  password_hash=security.hash_password(password), created_at=now, password_changed_at=now)
+    session.add(person)
+    session.flush()
+    for role in roles:
+        session.add(RoleAssignment(user_id=person.id, role=Role(role).value))
+    session.commit()
+    return person
+
+
+def collaboration(session: Session, name: str, lead: Organisation, members, now: datetime) -> Collaboration:
+    collab = Collaboration(name=name, lead_organisation_id=lead.id, created_at=now)
+    session.add(collab)
+    session.flush()
+    for member in [lead, *members]:
+        session.add(CollaborationMember(collaboration_id=collab.id, organisation_id=member.id, joined_at=now))
+    session.commit()
+    return collab
+
+
+@dataclass
+class World:
+    lead: Organisation
+    partner: Organisation
+    other_lead: Organisation
+    supplier: Organisation
+    collab: Collaboration
+    other_collab: Collaboration
+    lead_admin: User
+    lead_admin2: User
+    lead_viewer: User
+    partner_admin: User
+    partner_signatory: User
+    other_admin: User
+    bidder: User
+
+
+def build_world(session: Session, now: datetime) -> World:
+    """A lead council with a partner in one collaboration; another lead council with its own
+    collaboration; a supplier. Each has people with the roles tests need."""
+    lead = organisation(session, "Lead County Council", now)
+    partner = organisation(session, "Partner Borough Council", now)
+    other_lead = organisation(session, "Other City Council", now)
+    supplier = organisation(session, "Supplier Ltd", now, OrganisationKind.SUPPLIER)
+    collab = collaboration(session, "Lead Group Mediation", lead, [partner], now)
+    other_collab = collaboration(session, "Other Group Advocacy", other_lead, [], now)
+    return World(
+        lead=lead, partner=partner, other_lead=other_lead, supplier=supplier,
+        collab=collab, other_collab=other_collab,
+        lead_admin=user(session, lead, "admin@lead.example", [Role.PROCUREMENT_ADMIN, Role.EVALUATOR], now,
+                        full_name="Alex Admin"),
+        lead_admin2=user(session, lead, "admin2@lead.example", [Role.PROCUREMENT_ADMIN], now),
+        lead_viewer=user(session, lead, "viewer@lead.example", [Role.VIEWER], now),
+        partner_admin=user(session, partner, "admin@partner.example", [Role.PROCUREMENT_ADMIN], now),
+        partner_signatory=user(session, partner, "signatory@partner.example", [Role.SIGNATORY], now),
+        other_admin=user(session, other_lead, "admin@other.example", [Role.PROCUREMENT_ADMIN], now),
+        bidder=user(session, supplier, "bidder@supplier.example", [Role.BIDDER], now),
+    )
