@@ -2,6 +2,8 @@
 
 import os
 
+from tenderapp import security
+
 
 class Config:
     TESTING = False
@@ -14,8 +16,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     SESSION_LIFETIME_HOURS = 12
-    # argon2id parameters (RFC 9106 second recommended option)
-    PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+    PASSWORD_HASH = security.DEFAULT_COST  # argon2id cost
     SIGNIN_RATE_LIMIT = "10 per 15 minutes"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -2,7 +2,8 @@
 
 SQLite gets foreign keys, WAL and a busy timeout. Requests that may write (POST and
 friends) begin their SQLite transaction with BEGIN IMMEDIATE so that two writers queue
-for the lock instead of failing when a read snapshot turns into a write.
+for the lock instead of failing when a read snapshot turns into a write; everything else
+begins a deferred transaction, so readers never hold the write lock.
 """
 
 from contextvars import ContextVar
@@ -13,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-_read_only_request: ContextVar[bool] = ContextVar("read_only_request", default=False)
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -43,7 +44,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if _read_only_request.get() else "BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
 def init_app(app: Flask) -> None:
@@ -52,15 +53,17 @@ def init_app(app: Flask) -> None:
     )
 
     @app.before_request
-    def mark_read_only():
-        _read_only_request.set(request.method in SAFE_METHODS)
+    def mark_write_intent():
+        g.write_intent_token = _write_intent.set(request.method not in SAFE_METHODS)
 
     @app.teardown_request
     def close_session(_exc):
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
-        _read_only_request.set(False)
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            _write_intent.reset(token)
 
 
 def engine() -> Engine:

@@ -1,47 +1,77 @@
-"""Password hashing (argon2id) and random tokens whose SHA-256 alone is stored."""
+"""Password hashing (argon2id) and random tokens whose SHA-256 alone is stored.
+
+Each application keeps its own hasher (its cost comes from PASSWORD_HASH); code running
+outside an application uses the process default, which ``configure`` may change.
+"""
 
 import hashlib
 import secrets
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
-_hasher = PasswordHasher(type=Type.ID)
+# RFC 9106's second recommended option
+DEFAULT_COST = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+EXTENSION_KEY = "tenderapp.passwords"
+
+
+class Passwords:
+    def __init__(self, time_cost: int, memory_cost: int, parallelism: int):
+        self._hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID
+        )
+        self._dummy_hash: str | None = None
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self._hasher.check_needs_rehash(password_hash)
+
+    def burn_verification_time(self, password: str) -> None:
+        """Verifies against a throwaway hash, so that an unknown email costs as long as a
+        wrong password and accounts cannot be discovered by timing."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hash(secrets.token_urlsafe(16))
+        self.verify(self._dummy_hash, password)
+
+
+_default = Passwords(**DEFAULT_COST)
 
 
 def configure(time_cost: int, memory_cost: int, parallelism: int) -> None:
-    """Set the argon2id cost (cheap in tests, RFC 9106 defaults otherwise)."""
-    global _hasher, _DUMMY_HASH
-    _DUMMY_HASH = None
-    _hasher = PasswordHasher(
-        time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID
-    )
+    """Sets the cost used outside an application (tests make it cheap)."""
+    global _default
+    _default = Passwords(time_cost, memory_cost, parallelism)
+
+
+def passwords() -> Passwords:
+    if has_app_context() and EXTENSION_KEY in current_app.extensions:
+        return current_app.extensions[EXTENSION_KEY]
+    return _default
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return passwords().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    return passwords().verify(password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
-
-
-# Verified against when no user matches, so that a wrong email costs as long as a wrong password.
-_DUMMY_HASH: str | None = None
+    return passwords().needs_rehash(password_hash)
 
 
 def burn_verification_time(password: str) -> None:
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-    verify_password(_DUMMY_HASH, password)
+    passwords().burn_verification_time(password)
 
 
 def new_token() -> str:

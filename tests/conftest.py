@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
-from tenderapp import create_app, migrate
+from tenderapp import create_app, migrate, security
+from tenderapp.config import TestingConfig
 from tenderapp.clock import FrozenClock
 from tenderapp.extensions import limiter
 from tests import factories
@@ -20,6 +21,9 @@ from tests import factories
 BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+# Cheap password hashing for work done outside a request (factories, services under test).
+security.configure(**TestingConfig.PASSWORD_HASH)
 
 
 def reset_postgres_schema(url: str) -> None:
@@ -78,10 +82,29 @@ def clock(app) -> FrozenClock:
     return app.config["CLOCK"]
 
 
+class FreshReadSession(Session):
+    """A session for arranging and checking rows around requests. Before each query it ends
+    a transaction that has nothing to write, so it always reads what requests committed
+    (SQLite keeps a read transaction's snapshot until it ends)."""
+
+    def _end_idle_transaction(self):
+        if self.in_transaction() and not (self.new or self.dirty or self.deleted):
+            self.commit()
+            self.expire_all()
+
+    def exec(self, *args, **kwargs):
+        self._end_idle_transaction()
+        return super().exec(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        self._end_idle_transaction()
+        return super().get(*args, **kwargs)
+
+
 @pytest.fixture
 def db(app):
     """A database session outside any request, for arranging and checking rows."""
-    with Session(app.extensions["tenderapp.engine"], expire_on_commit=False) as session:
+    with FreshReadSession(app.extensions["tenderapp.engine"], expire_on_commit=False) as session:
         yield session
 
 

@@ -66,7 +66,8 @@ def check_roles(kind: OrganisationKind, roles: frozenset[Role]) -> None:
         raise RuleViolation("Select at least one role", field="roles")
     refused = sorted(role.label for role in roles - allowed_roles(kind))
     if refused:
+        article = "An" if kind.label[0] in "AEIOU" else "A"
         raise RuleViolation(
-            f"A {kind.label.lower()} cannot hold the role: {', '.join(refused)}",
+            f"{article} {kind.label.lower()} cannot hold the role: {', '.join(refused)}",
             field="roles",
         )

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
-from wtforms import SelectMultipleField
+from wtforms import SelectChoice, SelectMultipleField
 
 from tenderapp.domain.errors import DomainError
 from tenderapp.domain.roles import Role
@@ -21,6 +21,6 @@ class RolesField(SelectMultipleField):
     widget = GovCheckboxesInput()
 
 
-def role_choices(roles) -> list[tuple[str, str]]:
+def role_choices(roles) -> list[SelectChoice]:
     order = list(Role)
-    return [(r.value, r.label) for r in sorted(roles, key=order.index)]
+    return [SelectChoice(r.value, r.label) for r in sorted(roles, key=order.index)]

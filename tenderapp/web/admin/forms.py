@@ -1,5 +1,5 @@
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length
 
 from tenderapp.domain.roles import OrganisationKind
@@ -24,7 +24,7 @@ class ExistingMemberForm(BaseForm):
     submit = SubmitField("Add member", widget=GovSubmitInput())
 
 
-AUTHORITY_KINDS = [(k.value, k.label) for k in OrganisationKind if k.is_authority]
+AUTHORITY_KINDS = [SelectChoice(k.value, k.label) for k in OrganisationKind if k.is_authority]
 
 
 class NewMemberForm(BaseForm):

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from tenderapp import access, clock
 from tenderapp.db import get_session
@@ -67,8 +68,8 @@ def add_member(collaboration_id: int):
     db_session = get_session()
     found = access.get_led_collaboration(db_session, current_user, collaboration_id)
     form = ExistingMemberForm()
-    form.organisation_id.choices = [(0, "Select an organisation")] + [
-        (o.id, o.name) for o in organisations.addable_organisations(db_session, found)]
+    form.organisation_id.choices = [SelectChoice(0, "Select an organisation")] + [
+        SelectChoice(o.id, o.name) for o in organisations.addable_organisations(db_session, found)]
     if form.validate_on_submit():
         try:
             if not form.organisation_id.data:

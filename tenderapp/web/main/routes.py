@@ -2,6 +2,8 @@
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from tenderapp import access
 from tenderapp.db import get_session
@@ -44,4 +46,9 @@ def organisation():
 @bp.route("/healthz")
 @public
 def health():
-    return {"status": "ok"}
+    """For load balancers: 200 when the app can reach its database, 503 otherwise."""
+    try:
+        get_session().exec(text("SELECT 1"))
+    except OperationalError:
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,152 @@
+"""The tenant-isolation harness. Every route must declare how it may be reached
+(tenderapp.web.guards); an unclassified route fails here. Then, for every route:
+
+- public: answers an anonymous visitor without a server error;
+- signed in: sends an anonymous visitor to sign in;
+- role-restricted: refuses (403) a signed-in user without the role;
+- tenant-owned: answers 404 when its URL names another tenant's object, for GET and POST,
+  and 200 for the actor's own object (so the 404 is not a broken page).
+
+Later features add the kinds of object their routes scope to OTHER_TENANT and OWN below.
+"""
+
+import pytest
+from flask import url_for
+
+from tenderapp.domain.roles import Role
+from tests.conftest import csrf_from
+
+# Endpoints outside our blueprints that are public by nature.
+PUBLIC_BY_NATURE = {"static"}
+
+# Sample values for URL parameters that do not name a tenant-owned object.
+SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js"}
+
+# The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
+# privileged person in one tenant. These name objects of another tenant...
+OTHER_TENANT = {
+    "collaboration": lambda w: w.other_collab.id,
+    "organisation": lambda w: w.other_lead.id,
+    "user": lambda w: w.other_admin.id,
+}
+# ...and these name the actor's own (or managed) objects.
+OWN = {
+    "collaboration": lambda w: w.collab.id,
+    "organisation": lambda w: w.partner.id,
+    "user": lambda w: w.partner_signatory.id,
+}
+
+# Someone holding none of the roles a role-restricted route asks for, by role.
+WITHOUT_ROLE = {
+    Role.PROCUREMENT_ADMIN: "viewer@lead.example",
+    Role.BIDDER: "admin@lead.example",
+}
+
+
+def rules(app):
+    return [r for r in app.url_map.iter_rules()]
+
+
+def access_rule(app, rule):
+    return getattr(app.view_functions[rule.endpoint], "access_rule", None)
+
+
+def build(app, rule, values):
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def methods(rule):
+    return sorted(m for m in rule.methods if m in {"GET", "POST"})
+
+
+def test_every_route_is_classified(app):
+    unclassified = [r.rule for r in rules(app)
+                    if r.endpoint not in PUBLIC_BY_NATURE and access_rule(app, r) is None]
+    assert unclassified == [], f"routes without an access rule (see tenderapp.web.guards): {unclassified}"
+
+
+def test_tenant_owned_routes_name_known_object_kinds(app):
+    for rule in rules(app):
+        marker = access_rule(app, rule)
+        if marker and marker.kind == "tenant":
+            assert set(marker.objects) <= set(rule.arguments), rule.rule
+            for kind in marker.objects.values():
+                assert kind in OTHER_TENANT and kind in OWN, f"{rule.rule}: add '{kind}' to the harness"
+
+
+def test_public_routes_answer_anonymous_visitors(app, world, client):
+    for rule in rules(app):
+        marker = access_rule(app, rule)
+        if rule.endpoint in PUBLIC_BY_NATURE or marker.kind != "public" or "GET" not in rule.methods:
+            continue
+        url = build(app, rule, {a: SAMPLE_VALUES[a] for a in rule.arguments})
+        assert client.get(url).status_code < 500, url
+
+
+def test_signed_in_routes_send_anonymous_visitors_to_sign_in(app, world, client):
+    token = csrf_from(client.get("/sign-in").get_data(as_text=True))
+    checked = 0
+    for rule in rules(app):
+        marker = access_rule(app, rule)
+        if rule.endpoint in PUBLIC_BY_NATURE or marker.kind == "public":
+            continue
+        values = {a: (OWN[marker.objects[a]](world) if a in marker.objects else SAMPLE_VALUES[a])
+                  for a in rule.arguments}
+        url = build(app, rule, values)
+        for method in methods(rule):
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert "/sign-in" in response.headers["Location"], (method, url)
+            checked += 1
+    assert checked >= 10
+
+
+def test_role_restricted_routes_refuse_people_without_the_role(app, world, sign_in_as):
+    checked = 0
+    for rule in rules(app):
+        marker = access_rule(app, rule)
+        if rule.endpoint in PUBLIC_BY_NATURE or marker.kind not in {"role", "tenant"} or not marker.roles:
+            continue
+        lacking = next(email for role, email in WITHOUT_ROLE.items() if role in marker.roles)
+        person = sign_in_as(lacking)
+        token = csrf_from(person.get("/account").get_data(as_text=True))
+        values = {a: (OWN[marker.objects[a]](world) if a in marker.objects else SAMPLE_VALUES[a])
+                  for a in rule.arguments}
+        url = build(app, rule, values)
+        for method in methods(rule):
+            response = person.client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code in (403, 404), (method, url, lacking, response.status_code)
+            checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("actor", ["admin@lead.example", "admin@partner.example"])
+def test_another_tenants_objects_answer_404(app, world, sign_in_as, actor):
+    person = sign_in_as(actor)
+    token = csrf_from(person.get("/account").get_data(as_text=True))
+    checked = 0
+    for rule in rules(app):
+        marker = access_rule(app, rule)
+        if rule.endpoint in PUBLIC_BY_NATURE or marker.kind != "tenant":
+            continue
+        values = {a: (OTHER_TENANT[marker.objects[a]](world) if a in marker.objects else SAMPLE_VALUES[a])
+                  for a in rule.arguments}
+        url = build(app, rule, values)
+        for method in methods(rule):
+            response = person.client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 404, (actor, method, url, response.status_code)
+            checked += 1
+    assert checked >= 8
+
+
+def test_own_objects_answer_for_the_lead_admin(app, world, sign_in_as):
+    person = sign_in_as("admin@lead.example")
+    for rule in rules(app):
+        marker = access_rule(app, rule)
+        if rule.endpoint in PUBLIC_BY_NATURE or marker.kind != "tenant" or "GET" not in rule.methods:
+            continue
+        values = {a: (OWN[marker.objects[a]](world) if a in marker.objects else SAMPLE_VALUES[a])
+                  for a in rule.arguments}
+        url = build(app, rule, values)
+        assert person.get(url).status_code == 200, url
