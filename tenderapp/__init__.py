@@ -8,11 +8,11 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from tenderapp import clock, db, mail, security
+from tenderapp import clock, db, formatting, mail, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
 from tenderapp.extensions import csrf, limiter, login_manager
-from tenderapp.web import errors, formatting, navigation
+from tenderapp.web import errors, navigation
 from tenderapp.web import session as web_session
 from tenderapp.web.admin.routes import bp as admin_bp
 from tenderapp.web.auth.routes import bp as auth_bp

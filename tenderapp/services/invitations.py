@@ -11,6 +11,7 @@ from tenderapp.access import Actor, get_managed_organisation, require_role
 from tenderapp.domain import invitations as rules
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.passwords import check_new_password
+from tenderapp.formatting import uk_datetime
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
 from tenderapp.models import Invitation, Organisation, RoleAssignment, User
 from tenderapp.services import audit, outbox
@@ -83,13 +84,13 @@ def invite(
 
 def _invitation_body(invitation: Invitation, organisation: Organisation, actor: Actor, link: str) -> str:
     roles = ", ".join(Role(r).label.lower() for r in invitation.roles)
-    expires = invitation.expires_at.strftime("%d %B %Y at %H:%M UTC")
+    expires = uk_datetime(invitation.expires_at)
     return (
         f"Dear {invitation.full_name},\n\n"
         f"{actor.full_name} of {actor.organisation_name} has invited you to use Tenderapp "
         f"for {organisation.name}, as: {roles}.\n\n"
         f"To accept, set your password using this link:\n{link}\n\n"
-        f"The link works once and expires on {expires}.\n"
+        f"The link works once and expires on {expires} (UK time).\n"
         "If you were not expecting this invitation, you can ignore this email.\n"
     )
 

@@ -97,7 +97,7 @@ def test_domain_modules_really_import_their_own_errors():
         "from tenderapp import access",
         "from tenderapp import db, domain",
         "from tenderapp.services.audit import record",
-        "from tenderapp.web.formatting import money",
+        "from tenderapp.formatting import money",
         "from .. import clock",
         "from ..clock import now",
         "import tenderapp",

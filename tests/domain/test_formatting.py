@@ -1,6 +1,6 @@
 """How money, dates and times are shown: £1,234.56 and UK time in GOV.UK style.
 
-tenderapp.web.formatting is pure (no request, no app), so it is tested here with the domain.
+tenderapp.formatting is pure (no request, no app), so it is tested here with the domain.
 """
 
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tenderapp.web.formatting import money, uk_date, uk_datetime, uk_time
+from tenderapp.formatting import money, uk_date, uk_datetime, uk_time
 
 
 def utc(*parts) -> datetime:

@@ -117,3 +117,22 @@ def test_supplier_sees_its_own_dashboard(world, sign_in_as):
     page = bidder.get("/dashboard").get_data(as_text=True)
     assert "Supplier Ltd" in page
     assert "Lead Group Mediation" not in page
+
+
+def test_listing_pages_link_to_their_objects_as_real_links(world, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    listing = admin.get("/admin/collaborations").get_data(as_text=True)
+    assert f'<a class="govuk-link" href="/admin/collaborations/{world.collab.id}">Lead Group Mediation</a>' in listing
+    members = admin.get(f"/admin/collaborations/{world.collab.id}").get_data(as_text=True)
+    assert f'<a class="govuk-link" href="/admin/organisations/{world.partner.id}">Partner Borough Council</a>' in members
+    assert '<strong class="govuk-tag govuk-tag--blue">Lead</strong>' in members
+    people = admin.get(f"/admin/organisations/{world.partner.id}").get_data(as_text=True)
+    assert f'href="/admin/users/{world.partner_signatory.id}/roles">Change roles<span class="govuk-visually-hidden"> for ' in people
+    assert "&lt;" not in listing + members + people
+
+
+def test_success_banner_is_rendered_as_a_heading(world, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    response = admin.submit("/admin/collaborations/new", {"name": "Banner <Group>"})
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<p class="govuk-notification-banner__heading">Collaboration “Banner &lt;Group&gt;” created</p>' in page

@@ -119,3 +119,22 @@ def test_weak_password_on_acceptance_is_refused_beside_the_field(world, db, sign
     assert response.status_code == 400
     assert 'href="#password">Password must not be your email address' in response.get_data(as_text=True)
     assert browser.get(link).status_code == 200  # the link still works
+
+
+def test_invitation_email_gives_the_expiry_in_uk_time(world, db, sign_in_as, clock):
+    invite(sign_in_as("admin@lead.example"), world.partner.id)
+    message = db.exec(select(OutboxMessage)).one()
+    # sent at 9am on 30 November 2026 (GMT): expires seven days later
+    assert "expires on 7 December 2026 at 9am (UK time)" in message.body
+    assert message.organisation_id == world.partner.id
+
+
+def test_invitation_validity_is_configurable(world, db, app, sign_in_as, browser, clock):
+    app.config["INVITATION_VALIDITY_DAYS"] = 2
+    try:
+        invite(sign_in_as("admin@lead.example"), world.partner.id)
+    finally:
+        app.config["INVITATION_VALIDITY_DAYS"] = 7
+    link = invitation_link(db, "new.person@partner.example")
+    clock.set(clock.moment + timedelta(days=2))
+    assert browser.get(link).status_code == 410

@@ -1,5 +1,7 @@
 """Administration: collaborations and members, people, invitations, roles, the outbox."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -131,7 +133,8 @@ def invite(organisation_id: int):
                                     frozenset(Role(r) for r in form.roles.data))
         try:
             invitations.invite(db_session, current_user, request, clock.now(),
-                               lambda token: url_for("auth.accept_invitation", token=token, _external=True))
+                               lambda token: url_for("auth.accept_invitation", token=token, _external=True),
+                               timedelta(days=current_app.config["INVITATION_VALIDITY_DAYS"]))
         except (RuleViolation, Conflict) as error:
             form.add_domain_error(error, "email")
         else:

@@ -1,4 +1,5 @@
-"""How values are shown to people: UK dates and times in UK time, money as £1,234.56."""
+"""How values are shown to people (pages, emails, exports): UK dates and times in UK time,
+money as £1,234.56. Pure functions; the web layer registers them as template filters."""
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
