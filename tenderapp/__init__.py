@@ -15,6 +15,7 @@ from tenderapp.extensions import csrf, limiter, login_manager
 from tenderapp.web import errors, navigation
 from tenderapp.web import session as web_session
 from tenderapp.web.admin.routes import bp as admin_bp
+from tenderapp.web.agreements.routes import bp as agreements_bp
 from tenderapp.web.auth.routes import bp as auth_bp
 from tenderapp.web.main.routes import bp as main_bp
 
@@ -54,6 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("CLOCK", clock.system_clock)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tenderapp.db'}"
+    if not app.config.get("DOCUMENTS_PATH"):
+        app.config["DOCUMENTS_PATH"] = str(Path(app.instance_path) / "documents")
     _load_secret_key(app)
     app.extensions[security.EXTENSION_KEY] = security.Passwords(**app.config["PASSWORD_HASH"])
 
@@ -79,5 +82,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(agreements_bp)
     register_cli(app)
     return app

@@ -32,6 +32,9 @@ class Config:
     OUTBOX_CONSOLE = False
     OUTBOX_PAGE = False
     SERVICE_NAME = "Tenderapp"
+    # Uploaded documents live in DOCUMENTS_PATH (default: instance/documents), outside the web root.
+    DOCUMENTS_PATH = os.environ.get("DOCUMENTS_PATH")
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):

@@ -5,6 +5,10 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+import markdown
+import nh3
+from markupsafe import Markup
+
 UK = ZoneInfo("Europe/London")
 
 
@@ -49,3 +53,26 @@ def register(app) -> None:
     app.add_template_filter(uk_time)
     app.add_template_filter(uk_datetime)
     app.add_template_filter(money)
+    app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
+
+
+
+_ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "table",
+                 "thead", "tbody", "tr", "th", "td", "hr", "a", "code", "pre"}
+_GOVUK_CLASSES = {"p": "govuk-body", "h2": "govuk-heading-m", "h3": "govuk-heading-s", "h4": "govuk-heading-s",
+                  "ul": "govuk-list govuk-list--bullet", "ol": "govuk-list govuk-list--number",
+                  "a": "govuk-link", "table": "govuk-table", "th": "govuk-table__header",
+                  "td": "govuk-table__cell", "tr": "govuk-table__row"}
+
+
+def render_markdown(text: str | None) -> str:
+    """Markdown to HTML that is safe to show: raw HTML and scripts are removed, links keep only
+    http(s) and mailto, headings start at level 2 (the page owns the h1), GOV.UK classes added."""
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    for level in (3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    return nh3.clean(
+        html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        set_tag_attribute_values={tag: {"class": classes} for tag, classes in _GOVUK_CLASSES.items()},
+    )

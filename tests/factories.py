@@ -7,7 +7,16 @@ from sqlmodel import Session
 
 from tenderapp import security
 from tenderapp.domain.roles import OrganisationKind, Role
-from tenderapp.models import Collaboration, CollaborationMember, Organisation, RoleAssignment, User
+from tenderapp.domain.agreements import text_fingerprint
+from tenderapp.models import (
+    Agreement,
+    AgreementVersion,
+    Collaboration,
+    CollaborationMember,
+    Organisation,
+    RoleAssignment,
+    User,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -42,6 +51,22 @@ def collaboration(session: Session, name: str, lead: Organisation, members, now:
     return collab
 
 
+AGREEMENT_TEXT = "# Collaborative agreement\n\nThe members agree to commission the service together."
+
+
+def agreement(session: Session, collab: Collaboration, author: User, now: datetime, title: str = "Collaborative agreement",
+              body: str = AGREEMENT_TEXT, issued: bool = True) -> Agreement:
+    """An agreement with version 1, issued unless ``issued=False``."""
+    created = Agreement(collaboration_id=collab.id, title=title, created_by_user_id=author.id, created_at=now)
+    session.add(created)
+    session.flush()
+    session.add(AgreementVersion(agreement_id=created.id, number=1, body=body, sha256=text_fingerprint(body),
+                                 created_at=now, issued_at=now if issued else None,
+                                 issued_by_user_id=author.id if issued else None))
+    session.commit()
+    return created
+
+
 @dataclass
 class World:
     lead: Organisation
@@ -53,10 +78,13 @@ class World:
     lead_admin: User
     lead_admin2: User
     lead_viewer: User
+    lead_signatory: User
     partner_admin: User
     partner_signatory: User
     other_admin: User
     bidder: User
+    agreement: Agreement
+    other_agreement: Agreement
 
 
 def build_world(session: Session, now: datetime) -> World:
@@ -68,15 +96,20 @@ def build_world(session: Session, now: datetime) -> World:
     supplier = organisation(session, "Supplier Ltd", now, OrganisationKind.SUPPLIER)
     collab = collaboration(session, "Lead Group Mediation", lead, [partner], now)
     other_collab = collaboration(session, "Other Group Advocacy", other_lead, [], now)
+    lead_admin = user(session, lead, "admin@lead.example", [Role.PROCUREMENT_ADMIN, Role.EVALUATOR], now,
+                      full_name="Alex Admin")
+    other_admin = user(session, other_lead, "admin@other.example", [Role.PROCUREMENT_ADMIN], now)
     return World(
         lead=lead, partner=partner, other_lead=other_lead, supplier=supplier,
         collab=collab, other_collab=other_collab,
-        lead_admin=user(session, lead, "admin@lead.example", [Role.PROCUREMENT_ADMIN, Role.EVALUATOR], now,
-                        full_name="Alex Admin"),
+        lead_admin=lead_admin,
         lead_admin2=user(session, lead, "admin2@lead.example", [Role.PROCUREMENT_ADMIN], now),
         lead_viewer=user(session, lead, "viewer@lead.example", [Role.VIEWER], now),
+        lead_signatory=user(session, lead, "signatory@lead.example", [Role.SIGNATORY], now),
         partner_admin=user(session, partner, "admin@partner.example", [Role.PROCUREMENT_ADMIN], now),
         partner_signatory=user(session, partner, "signatory@partner.example", [Role.SIGNATORY], now),
-        other_admin=user(session, other_lead, "admin@other.example", [Role.PROCUREMENT_ADMIN], now),
+        other_admin=other_admin,
         bidder=user(session, supplier, "bidder@supplier.example", [Role.BIDDER], now),
+        agreement=agreement(session, collab, lead_admin, now, title="Lead Group agreement"),
+        other_agreement=agreement(session, other_collab, other_admin, now, title="Other Group agreement"),
     )

@@ -16,6 +16,11 @@ class OrganisationKind(StrEnum):
         return _KIND_LABELS[self]
 
     @property
+    def plural(self) -> str:
+        """Lower-case plural, as in "11 of 16 local authorities"."""
+        return _KIND_PLURALS[self]
+
+    @property
     def is_authority(self) -> bool:
         """Authorities (buyers) are every kind except suppliers."""
         return self is not OrganisationKind.SUPPLIER
@@ -26,6 +31,14 @@ _KIND_LABELS = {
     OrganisationKind.HEALTH_BODY: "Health body",
     OrganisationKind.INTERNAL_SERVICE: "Internal service",
     OrganisationKind.SUPPLIER: "Supplier",
+}
+
+
+_KIND_PLURALS = {
+    OrganisationKind.LOCAL_AUTHORITY: "local authorities",
+    OrganisationKind.HEALTH_BODY: "health bodies",
+    OrganisationKind.INTERNAL_SERVICE: "internal services",
+    OrganisationKind.SUPPLIER: "suppliers",
 }
 
 

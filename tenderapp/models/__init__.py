@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
 from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  (sets naming first)
+from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
 from tenderapp.models.invitation import Invitation
 from tenderapp.models.organisation import (
@@ -13,6 +14,10 @@ from tenderapp.models.outbox import OutboxMessage
 from tenderapp.models.user import RoleAssignment, User, UserSession
 
 __all__ = [
+    "Agreement",
+    "AgreementResponse",
+    "AgreementVersion",
+    "Signature",
     "AuditEvent",
     "AuditHead",
     "Collaboration",

@@ -63,4 +63,6 @@ class Representation(SQLModel, table=True):
     representative_organisation_id: int = Field(foreign_key="organisation.id", index=True)
     represented_organisation_id: int = Field(foreign_key="organisation.id", index=True)
     authority_reference: str = Field(max_length=500)
+    document_sha256: str | None = Field(default=None, max_length=64)
+    document_name: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -24,3 +24,24 @@ class RolesField(SelectMultipleField):
 def role_choices(roles) -> list[SelectChoice]:
     order = list(Role)
     return [SelectChoice(r.value, r.label) for r in sorted(roles, key=order.index)]
+
+
+class OrganisationsField(SelectMultipleField):
+    """Checkboxes of organisation ids."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, **kwargs)
+
+
+def organisation_choices(organisations) -> list[SelectChoice]:
+    return [SelectChoice(o.id, o.name) for o in organisations]
+
+
+def uploaded(field) -> tuple[bytes | None, str | None]:
+    """The bytes and name of an uploaded file, or (None, None) when none was chosen."""
+    storage = field.data
+    if not storage or not getattr(storage, "filename", ""):
+        return None, None
+    return storage.read(), storage.filename

@@ -8,6 +8,7 @@ from tenderapp.domain.roles import Role
 # (text, endpoint, endpoints or "blueprint." prefixes that mark the item as current)
 _LINKS = [
     ("Dashboard", "main.dashboard", ("main.dashboard",), None),
+    ("Agreements", "agreements.index", ("agreements.",), None),
     ("Your organisation", "main.organisation", ("main.organisation",), None),
     ("Collaborations", "admin.collaborations", ("admin.",), Role.PROCUREMENT_ADMIN),
     ("Account", "auth.account", ("auth.account", "auth.change_password"), None),

@@ -1,0 +1,1 @@
+"""Writers of downloads (Excel, JSON) fed by domain and service results."""

@@ -1,0 +1,129 @@
+"""Reading an agreement's state: its versions, each member's derived status and history,
+and who is told when something changes. Queries here do not grow with the member count."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tenderapp.domain.agreements import Action, PartyStatus, Response, derive_status
+from tenderapp.domain.roles import Role
+from tenderapp.models import (
+    Agreement,
+    AgreementResponse,
+    AgreementVersion,
+    CollaborationMember,
+    Organisation,
+    Representation,
+    RoleAssignment,
+    User,
+)
+from tenderapp.services import outbox
+
+
+def current_version(session: Session, agreement_id: int) -> AgreementVersion | None:
+    """The latest issued version, or None before the first issue."""
+    return session.exec(
+        select(AgreementVersion)
+        .where(AgreementVersion.agreement_id == agreement_id, AgreementVersion.issued_at.is_not(None))
+        .order_by(AgreementVersion.number.desc()).limit(1)
+    ).first()
+
+
+def draft_version(session: Session, agreement_id: int) -> AgreementVersion | None:
+    return session.exec(
+        select(AgreementVersion)
+        .where(AgreementVersion.agreement_id == agreement_id, AgreementVersion.issued_at.is_(None))
+    ).first()
+
+
+def versions(session: Session, agreement_id: int) -> list[AgreementVersion]:
+    return list(session.exec(
+        select(AgreementVersion).where(AgreementVersion.agreement_id == agreement_id)
+        .order_by(AgreementVersion.number)
+    ).all())
+
+
+def members(session: Session, agreement: Agreement) -> list[Organisation]:
+    return list(session.exec(
+        select(Organisation)
+        .join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)
+        .where(CollaborationMember.collaboration_id == agreement.collaboration_id)
+        .order_by(Organisation.name)
+    ).all())
+
+
+def responses_by_organisation(
+    session: Session, agreement_id: int, organisation_ids: list[int] | None = None
+) -> dict[int, list[tuple[AgreementResponse, int]]]:
+    """Each organisation's responses (with the version number each answered), oldest first."""
+    query = (
+        select(AgreementResponse, AgreementVersion.number)
+        .join(AgreementVersion, AgreementVersion.id == AgreementResponse.version_id)
+        .where(AgreementResponse.agreement_id == agreement_id)
+        .order_by(AgreementResponse.created_at, AgreementResponse.id)
+    )
+    if organisation_ids is not None:
+        query = query.where(AgreementResponse.organisation_id.in_(organisation_ids))
+    grouped: dict[int, list[tuple[AgreementResponse, int]]] = defaultdict(list)
+    for response, number in session.exec(query).all():
+        grouped[response.organisation_id].append((response, number))
+    return grouped
+
+
+def status_of(current: AgreementVersion | None, history: list[tuple[AgreementResponse, int]]) -> PartyStatus:
+    return derive_status(
+        current.number if current else None,
+        [Response(number, Action(r.action), r.created_at) for r, number in history],
+    )
+
+
+def member_statuses(session: Session, agreement: Agreement) -> list[tuple[Organisation, PartyStatus]]:
+    current = current_version(session, agreement.id)
+    history = responses_by_organisation(session, agreement.id)
+    return [(m, status_of(current, history.get(m.id, []))) for m in members(session, agreement)]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    organisation_id: int
+
+
+def signatories_for(session: Session, agreement: Agreement, organisations: list[Organisation]) -> list[Recipient]:
+    """The signatories of each organisation; for one with none, those of its representative
+    in the agreement's collaboration. Each address once."""
+    ids = [o.id for o in organisations]
+    representative_of = dict(session.exec(
+        select(Representation.represented_organisation_id, Representation.representative_organisation_id)
+        .where(Representation.collaboration_id == agreement.collaboration_id,
+               Representation.represented_organisation_id.in_(ids))
+    ).all())
+    wanted = set(ids) | set(representative_of.values())
+    people: dict[int, list[str]] = defaultdict(list)
+    for email, organisation_id in session.exec(
+        select(User.email, User.organisation_id)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == Role.SIGNATORY.value, User.active.is_(True),
+               User.organisation_id.in_(wanted))
+        .order_by(User.email)
+    ).all():
+        people[organisation_id].append(email)
+    recipients: dict[str, Recipient] = {}
+    for organisation_id in ids:
+        source = organisation_id if people.get(organisation_id) else representative_of.get(organisation_id)
+        for email in people.get(source, []):
+            recipients.setdefault(email, Recipient(email, source))
+    return list(recipients.values())
+
+
+def notify_signatories(
+    session: Session, agreement: Agreement, organisations: list[Organisation], subject: str, body: str,
+    now: datetime,
+) -> int:
+    """Queues one message to each signatory concerned; returns how many were queued."""
+    recipients = signatories_for(session, agreement, organisations)
+    for recipient in recipients:
+        outbox.queue(session, recipient.email, subject, body, now, recipient.organisation_id)
+    return len(recipients)

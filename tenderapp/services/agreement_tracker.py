@@ -1,0 +1,108 @@
+"""The lead's tracker: every member's status, date, signer and note, with tallies by kind.
+A fixed number of queries whatever the number of members."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, get_lead_agreement
+from tenderapp.domain.agreements import Action, PartyStatus, Tally, tally
+from tenderapp.domain.roles import OrganisationKind
+from tenderapp.models import Agreement, AgreementVersion, Organisation, Representation, Signature
+from tenderapp.services.agreement_status import current_version, members, responses_by_organisation, status_of
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    organisation: str
+    kind: OrganisationKind
+    status: PartyStatus
+    date: datetime | None
+    signer: str | None
+    signed_by: str | None  # the representative organisation, when signed on behalf
+    note: str | None
+    represented_by: str | None
+
+
+@dataclass(frozen=True)
+class Tracker:
+    agreement: Agreement
+    version: AgreementVersion | None
+    rows: list[TrackerRow]
+    tallies: list[Tally]
+
+    def filtered(self, status: PartyStatus | None) -> list[TrackerRow]:
+        return [r for r in self.rows if status is None or r.status is status]
+
+
+def _signatures(session: Session, version: AgreementVersion | None) -> dict[int, tuple[Signature, str]]:
+    if version is None:
+        return {}
+    signer_org = aliased(Organisation)
+    return {s.organisation_id: (s, name) for s, name in session.exec(
+        select(Signature, signer_org.name)
+        .join(signer_org, signer_org.id == Signature.signer_organisation_id)
+        .where(Signature.version_id == version.id))}
+
+
+def tracker(session: Session, actor: Actor, agreement_id: int) -> Tracker:
+    agreement = get_lead_agreement(session, actor, agreement_id)
+    version = current_version(session, agreement.id)
+    history = responses_by_organisation(session, agreement.id)
+    signatures = _signatures(session, version)
+    representative = aliased(Organisation)
+    represented_by = dict(session.exec(
+        select(Representation.represented_organisation_id, representative.name)
+        .join(representative, representative.id == Representation.representative_organisation_id)
+        .where(Representation.collaboration_id == agreement.collaboration_id)).all())
+    rows = []
+    for member in members(session, agreement):
+        responses = history.get(member.id, [])
+        status = status_of(version, responses)
+        latest = next((r for r, n in reversed(responses) if version and n == version.number), None)
+        signature, signer_org = signatures.get(member.id, (None, None))
+        rows.append(TrackerRow(
+            organisation=member.name,
+            kind=OrganisationKind(member.kind),
+            status=status,
+            date=latest.created_at if latest else None,
+            signer=f"{signature.signer_name}, {signature.signer_job_title}" if signature else None,
+            signed_by=signer_org if signature and signature.signer_organisation_id != member.id else None,
+            note=latest.note if latest and latest.action != Action.SIGN.value else None,
+            represented_by=represented_by.get(member.id),
+        ))
+    kinds = [k for k in OrganisationKind if any(r.kind is k for r in rows)]
+    tallies = [tally(k.value, [r.status for r in rows if r.kind is k]) for k in kinds]
+    return Tracker(agreement, version, rows, tallies)
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    organisation: str
+    signer_name: str
+    signer_job_title: str
+    signer_organisation: str
+    on_behalf: bool
+    signed_at: datetime
+    version_number: int
+    version_sha256: str
+
+
+def signatures(session: Session, tracker: Tracker) -> list[SignatureLine]:
+    """Every signature on the current version, for the signature page (lead only: the
+    caller has loaded the tracker through access)."""
+    if tracker.version is None:
+        return []
+    signed_for, signer_org = aliased(Organisation), aliased(Organisation)
+    rows = session.exec(
+        select(Signature, signed_for.name, signer_org.name)
+        .join(signed_for, signed_for.id == Signature.organisation_id)
+        .join(signer_org, signer_org.id == Signature.signer_organisation_id)
+        .where(Signature.version_id == tracker.version.id)
+        .order_by(signed_for.name)
+    ).all()
+    return [SignatureLine(name, s.signer_name, s.signer_job_title, signer_name,
+                          s.signer_organisation_id != s.organisation_id, s.signed_at, s.version_number,
+                          s.version_sha256) for s, name, signer_name in rows]

@@ -1,0 +1,208 @@
+"""A member's side of the collaborative agreement: agreeing in principle, signing and
+declining, for their own organisation and any it is authorised to act for."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tenderapp import security
+from tenderapp.access import Actor, acting_organisation_ids, get_party_agreement, require_role
+from tenderapp.domain.agreements import Action, PartyStatus, check_move
+from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.roles import Role
+from tenderapp.models import (
+    Agreement,
+    AgreementResponse,
+    AgreementVersion,
+    Organisation,
+    Representation,
+    Signature,
+    User,
+)
+from tenderapp.services import audit
+from tenderapp.services.agreement_status import current_version, responses_by_organisation, status_of
+from tenderapp.services.auth import ClientInfo
+
+
+class VersionSuperseded(Conflict):
+    """The version on the form is no longer the one issued (the text changed meanwhile)."""
+
+
+@dataclass(frozen=True)
+class Party:
+    organisation: Organisation
+    status: PartyStatus
+    representation: Representation | None  # set when the actor acts on another's behalf
+
+
+def parties(session: Session, actor: Actor, agreement: Agreement) -> list[Party]:
+    """The organisations the actor may answer for in this agreement, with their status."""
+    organisations = session.exec(
+        select(Organisation).where(Organisation.id.in_(acting_organisation_ids(actor, agreement.collaboration_id)))
+        .order_by(Organisation.id != actor.organisation_id, Organisation.name)
+    ).all()
+    ids = [o.id for o in organisations]
+    representing = {r.represented_organisation_id: r for r in session.exec(
+        select(Representation).where(
+            Representation.collaboration_id == agreement.collaboration_id,
+            Representation.representative_organisation_id == actor.organisation_id,
+            Representation.represented_organisation_id.in_(ids)))}
+    current = current_version(session, agreement.id)
+    history = responses_by_organisation(session, agreement.id, ids)
+    return [Party(o, status_of(current, history.get(o.id, [])), representing.get(o.id)) for o in organisations]
+
+
+def _check_request(
+    session: Session, actor: Actor, agreement_id: int, version_id: int, organisation_ids: list[int],
+    action: Action,
+) -> tuple[Agreement, AgreementVersion, list[Party]]:
+    require_role(actor, Role.SIGNATORY)
+    agreement = get_party_agreement(session, actor, agreement_id)
+    current = current_version(session, agreement.id)
+    if current is None:
+        raise RuleViolation("The agreement has not been issued yet")
+    if current.id != version_id:
+        raise VersionSuperseded(
+            f"The agreement has changed since you opened it. Read version {current.number} below before you answer.")
+    if not organisation_ids:
+        raise RuleViolation("Select the organisations you are answering for", field="organisation_ids")
+    allowed = {p.organisation.id: p for p in parties(session, actor, agreement)}
+    chosen = []
+    for organisation_id in dict.fromkeys(organisation_ids):
+        party = allowed.get(organisation_id)
+        if party is None:
+            raise RuleViolation("You can only answer for your organisation and those it acts for",
+                                field="organisation_ids")
+        if not (action is Action.SIGN and party.status is PartyStatus.SIGNED):
+            check_move(party.status, action, party.organisation.name)
+        chosen.append(party)
+    return agreement, current, chosen
+
+
+def _respond(session, actor, agreement, version, chosen, action, note, now) -> None:
+    for party in chosen:
+        session.add(AgreementResponse(
+            agreement_id=agreement.id, version_id=version.id, organisation_id=party.organisation.id,
+            action=action.value, note=note, user_id=actor.user_id, acting_organisation_id=actor.organisation_id,
+            created_at=now))
+        audit.record(session, actor, f"agreement.{action.value}", "agreement", agreement.id, now,
+                     {"organisation_id": party.organisation.id, "version": version.number,
+                      "sha256": version.sha256, "note": note},
+                     organisation_id=party.organisation.id)
+
+
+def agree_in_principle(
+    session: Session, actor: Actor, agreement_id: int, version_id: int, organisation_ids: list[int],
+    note: str, now: datetime,
+) -> list[Party]:
+    """Records 'agreed in principle' (with a note, such as the governance still needed)."""
+    agreement, version, chosen = _check_request(
+        session, actor, agreement_id, version_id, organisation_ids, Action.AGREE_IN_PRINCIPLE)
+    _respond(session, actor, agreement, version, chosen, Action.AGREE_IN_PRINCIPLE, note.strip() or None, now)
+    session.commit()
+    return chosen
+
+
+def decline(
+    session: Session, actor: Actor, agreement_id: int, version_id: int, organisation_ids: list[int],
+    reason: str, now: datetime,
+) -> list[Party]:
+    """Records that the organisations decline this version. Raises RuleViolation without a reason."""
+    if not reason.strip():
+        raise RuleViolation("Enter the reason for declining", field="reason")
+    agreement, version, chosen = _check_request(
+        session, actor, agreement_id, version_id, organisation_ids, Action.DECLINE)
+    _respond(session, actor, agreement, version, chosen, Action.DECLINE, reason.strip(), now)
+    session.commit()
+    return chosen
+
+
+@dataclass(frozen=True)
+class SignatureRequest:
+    version_id: int
+    organisation_ids: list[int]
+    full_name: str
+    job_title: str
+    authorised: bool
+    password: str
+
+
+def sign(
+    session: Session, actor: Actor, agreement_id: int, request: SignatureRequest, now: datetime,
+    client: ClientInfo = ClientInfo(),
+) -> list[Signature]:
+    """Signs the current version for each chosen organisation: one signature per organisation,
+    bound to the version's number and SHA-256, after re-entry of the signer's password.
+
+    Signing again what is already signed changes nothing and returns the existing signatures.
+    Raises VersionSuperseded when the version changed; RuleViolation for a missing name, job
+    title or confirmation, a wrong password, or an organisation the signer cannot sign for.
+    """
+    if not request.full_name.strip():
+        raise RuleViolation("Enter your full name", field="full_name")
+    if not request.job_title.strip():
+        raise RuleViolation("Enter your job title", field="job_title")
+    if not request.authorised:
+        raise RuleViolation("Confirm that you are authorised to sign for the organisations selected",
+                            field="authorised")
+    agreement, version, chosen = _check_request(
+        session, actor, agreement_id, request.version_id, request.organisation_ids, Action.SIGN)
+    user = session.get(User, actor.user_id)
+    if not security.verify_password(user.password_hash, request.password):
+        raise RuleViolation("Your password is incorrect", field="password")
+    existing = {s.organisation_id: s for s in session.exec(select(Signature).where(
+        Signature.version_id == version.id,
+        Signature.organisation_id.in_([p.organisation.id for p in chosen])))}
+    to_sign = [p for p in chosen if p.organisation.id not in existing]
+    created = [
+        Signature(
+            version_id=version.id, organisation_id=party.organisation.id, signer_user_id=actor.user_id,
+            signer_organisation_id=actor.organisation_id,
+            representation_id=party.representation.id if party.representation else None,
+            signer_name=request.full_name.strip()[:200], signer_job_title=request.job_title.strip()[:200],
+            version_number=version.number, version_sha256=version.sha256, signed_at=now, reauthenticated_at=now,
+            ip_address=(client.ip_address or "")[:64] or None, user_agent=(client.user_agent or "")[:500] or None)
+        for party in to_sign
+    ]
+    try:
+        session.add_all(created)
+        session.flush()
+        _respond(session, actor, agreement, version, to_sign, Action.SIGN, None, now)
+        session.commit()
+    except IntegrityError:
+        # A simultaneous second submission signed first: it holds the one signature.
+        session.rollback()
+        created = []
+    if not created:
+        return list(session.exec(select(Signature).where(
+            Signature.version_id == version.id,
+            Signature.organisation_id.in_([p.organisation.id for p in chosen]))).all())
+    return created + list(existing.values())
+
+
+def history(session: Session, actor: Actor, agreement: Agreement) -> list[tuple[AgreementResponse, int, Organisation]]:
+    """Responses for the organisations the actor may answer for, newest first."""
+    ids = [p.organisation.id for p in parties(session, actor, agreement)]
+    rows = session.exec(
+        select(AgreementResponse, AgreementVersion.number, Organisation)
+        .join(AgreementVersion, AgreementVersion.id == AgreementResponse.version_id)
+        .join(Organisation, Organisation.id == AgreementResponse.organisation_id)
+        .where(AgreementResponse.agreement_id == agreement.id, AgreementResponse.organisation_id.in_(ids))
+        .order_by(AgreementResponse.created_at.desc(), AgreementResponse.id.desc())
+    ).all()
+    return list(rows)
+
+
+def signed_members(session: Session, agreement: Agreement) -> list[tuple[str, datetime]]:
+    """Which members have signed the current version, and when: what every member may see."""
+    current = current_version(session, agreement.id)
+    if current is None:
+        return []
+    return list(session.exec(
+        select(Organisation.name, Signature.signed_at)
+        .join(Signature, Signature.organisation_id == Organisation.id)
+        .where(Signature.version_id == current.id)
+        .order_by(Organisation.name)
+    ).all())
