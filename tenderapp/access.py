@@ -81,15 +81,14 @@ def _led_collaboration_ids(actor: Actor) -> Select:
 
 
 def managed_organisation_ids(actor: Actor) -> Select:
-    """A procurement admin manages their own organisation and every member of the
-    collaborations their organisation leads. Anyone else manages nothing."""
+    """A procurement admin manages their own organisation and the organisations their
+    authority brought onto Tenderapp (``managed_by``). Membership of a collaboration alone
+    grants nothing over an organisation. Anyone else manages nothing."""
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
         return select(Organisation.id).where(False)
-    members = select(CollaborationMember.organisation_id).where(
-        CollaborationMember.collaboration_id.in_(_led_collaboration_ids(actor))
-    )
     return select(Organisation.id).where(
-        or_(Organisation.id == actor.organisation_id, Organisation.id.in_(members))
+        or_(Organisation.id == actor.organisation_id,
+            Organisation.managed_by_organisation_id == actor.organisation_id)
     )
 
 

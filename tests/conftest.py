@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel
 
 from tenderapp import create_app, migrate, security
 from tenderapp.config import TestingConfig
+from tenderapp.domain.audit_chain import GENESIS_HASH
 from tenderapp.clock import FrozenClock
 from tenderapp.extensions import limiter
 from tests import factories
@@ -66,6 +67,9 @@ def _empty_all_tables(engine) -> None:
         else:
             for name in tables:
                 connection.execute(text(f'DELETE FROM "{name}"'))
+        # as the migration left it
+        connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis)"),
+                           {"genesis": GENESIS_HASH})
 
 
 @pytest.fixture

@@ -22,8 +22,10 @@ PASSWORD = "correct horse battery"
 
 
 def organisation(session: Session, name: str, now: datetime,
-                 kind: OrganisationKind = OrganisationKind.LOCAL_AUTHORITY) -> Organisation:
-    org = Organisation(name=name, kind=kind.value, created_at=now)
+                 kind: OrganisationKind = OrganisationKind.LOCAL_AUTHORITY,
+                 managed_by: Organisation | None = None) -> Organisation:
+    org = Organisation(name=name, kind=kind.value, created_at=now,
+                       managed_by_organisation_id=managed_by.id if managed_by else None)
     session.add(org)
     session.commit()
     return org
@@ -88,10 +90,11 @@ class World:
 
 
 def build_world(session: Session, now: datetime) -> World:
-    """A lead council with a partner in one collaboration; another lead council with its own
-    collaboration; a supplier. Each has people with the roles tests need."""
+    """A lead council with a partner (which the lead manages) in one collaboration; another
+    lead council with its own collaboration; a supplier. Each has people with the roles
+    tests need."""
     lead = organisation(session, "Lead County Council", now)
-    partner = organisation(session, "Partner Borough Council", now)
+    partner = organisation(session, "Partner Borough Council", now, managed_by=lead)
     other_lead = organisation(session, "Other City Council", now)
     supplier = organisation(session, "Supplier Ltd", now, OrganisationKind.SUPPLIER)
     collab = collaboration(session, "Lead Group Mediation", lead, [partner], now)

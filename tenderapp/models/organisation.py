@@ -19,6 +19,9 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     kind: str = Field(max_length=30)
+    # The authority whose procurement admins also manage this organisation's people: the one
+    # that brought it onto Tenderapp. Being added to someone's collaboration grants nothing.
+    managed_by_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
     @property

@@ -80,6 +80,9 @@ def _accounts(session, scenario, orgs, password, reset_passwords, now) -> list[D
 def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisation], now: datetime) -> None:
     for spec in scenario.get("collaborations", []):
         lead = orgs[spec["lead"]]
+        for name in spec.get("managed", []):
+            orgs[name].managed_by_organisation_id = lead.id
+            session.add(orgs[name])
         collaboration = _get_or_add(
             session, Collaboration, [Collaboration.name == spec["name"]],
             lambda: Collaboration(name=spec["name"], lead_organisation_id=lead.id, created_at=now),

@@ -81,7 +81,8 @@ def add_member(
         if _name_taken(session, Organisation, name):
             raise Conflict("An organisation with this name already exists. Select it from the list instead.",
                            field="name")
-        organisation = Organisation(name=name, kind=member.kind.value, created_at=now)
+        organisation = Organisation(name=name, kind=member.kind.value, created_at=now,
+                                    managed_by_organisation_id=actor.organisation_id)
         session.add(organisation)
         session.flush()
         audit.record(session, actor, "organisation.created", "organisation", organisation.id, now,
@@ -105,7 +106,8 @@ def add_member(
 
 
 def members(session: Session, collaboration: Collaboration) -> list[tuple[Organisation, int]]:
-    """Each member organisation with its number of users, by name (the caller has checked access)."""
+    """Each member organisation with its number of users, by name (the caller has loaded the
+    collaboration through access)."""
     user_count = (
         select(func.count(User.id)).where(User.organisation_id == Organisation.id).scalar_subquery()
     )

@@ -136,3 +136,31 @@ def test_success_banner_is_rendered_as_a_heading(world, sign_in_as):
     response = admin.submit("/admin/collaborations/new", {"name": "Banner <Group>"})
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert '<p class="govuk-notification-banner__heading">Collaboration “Banner &lt;Group&gt;” created</p>' in page
+
+
+def test_adding_an_authority_to_your_collaboration_gives_no_power_over_its_people(world, sign_in_as, db):
+    """Any authority's admin may start a collaboration and add members, but may manage only
+    the people of organisations their authority brought onto Tenderapp."""
+    partner_admin = sign_in_as("admin@partner.example")
+    response = partner_admin.submit("/admin/collaborations/new", {"name": "Partner-led group"})
+    collaboration_url = response.headers["Location"]
+    collaboration_id = int(collaboration_url.rsplit("/", 1)[1])
+    partner_admin.submit(f"/admin/collaborations/{collaboration_id}/members/add", {"organisation_id": world.lead.id})
+    members = partner_admin.get(collaboration_url).get_data(as_text=True)
+    assert "Lead County Council" in members
+    assert f'href="/admin/organisations/{world.lead.id}"' not in members
+    assert partner_admin.get(f"/admin/organisations/{world.lead.id}").status_code == 404
+    assert partner_admin.get(f"/admin/organisations/{world.lead.id}/invite").status_code == 404
+    response = partner_admin.submit(f"/admin/users/{world.lead_admin2.id}/roles", {"roles": ["viewer"]})
+    assert response.status_code == 404
+    roles = db.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == world.lead_admin2.id)).all()
+    assert roles == ["procurement_admin"]
+
+
+def test_the_lead_manages_organisations_it_adds_as_new(world, sign_in_as, db):
+    admin = sign_in_as("admin@lead.example")
+    admin.submit(f"/admin/collaborations/{world.collab.id}/members/new", {"name": "New Town Council", "kind": "local_authority"})
+    new_town = db.exec(select(Organisation).where(Organisation.name == "New Town Council")).one()
+    assert new_town.managed_by_organisation_id == world.lead.id
+    assert admin.get(f"/admin/organisations/{new_town.id}/invite").status_code == 200
+    assert sign_in_as("admin@other.example").get(f"/admin/organisations/{new_town.id}").status_code == 404
