@@ -1,6 +1,7 @@
 """One configuration class per environment. Secrets come only from instance/ or the environment."""
 
 import os
+import secrets
 
 from tenderapp import security
 
@@ -17,7 +18,13 @@ class Config:
     SESSION_COOKIE_SECURE = True
     SESSION_LIFETIME_HOURS = 12
     PASSWORD_HASH = security.DEFAULT_COST  # argon2id cost
-    SIGNIN_RATE_LIMIT = "10 per 15 minutes"
+    # Password attempts (signing in, changing a password, signing an agreement) are limited
+    # per account and, more loosely, per address (a council office may share one address).
+    PASSWORD_ATTEMPTS_PER_ACCOUNT = "10 per 15 minutes"
+    PASSWORD_ATTEMPTS_PER_ADDRESS = "300 per 15 minutes"
+    # Set to the number of proxies in front of the app (e.g. 1 behind nginx) so that client
+    # addresses and https links come from X-Forwarded-* headers.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     INVITATION_VALIDITY_DAYS = 7
@@ -48,9 +55,10 @@ class TestingConfig(Config):
     TESTING = True
     SESSION_COOKIE_SECURE = False
     PASSWORD_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
-    SIGNIN_RATE_LIMIT = "1000 per minute"
+    PASSWORD_ATTEMPTS_PER_ACCOUNT = "1000 per minute"
+    PASSWORD_ATTEMPTS_PER_ADDRESS = "1000 per minute"
     OUTBOX_PAGE = True
-    SECRET_KEY = "testing-only-secret-key"
+    SECRET_KEY = secrets.token_hex(32)
 
 
 class ProductionConfig(Config):

@@ -1,5 +1,7 @@
 """Signing in and out, CSRF, the rate limit and server-side session ends."""
 
+import pytest
+
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD
 
@@ -44,25 +46,70 @@ def test_sign_in_without_csrf_token_is_refused(world, client):
     assert client.get("/dashboard").status_code == 302  # still signed out
 
 
-def test_repeated_failures_are_rate_limited(world, app, browser):
-    app.config["SIGNIN_RATE_LIMIT"] = "3 per 15 minutes"
-    try:
-        for _ in range(3):
-            assert browser.submit("/sign-in", {"email": "admin@lead.example", "password": "bad password"}).status_code == 400
-        response = browser.submit("/sign-in", {"email": "admin@lead.example", "password": PASSWORD})
-        assert response.status_code == 429
-        assert "Too many attempts" in response.get_data(as_text=True)
-    finally:
-        app.config["SIGNIN_RATE_LIMIT"] = "1000 per minute"
+@pytest.fixture
+def limits(app):
+    """set_limits(per_account, per_address) for one test; restored afterwards."""
+    saved = {k: app.config[k] for k in ("PASSWORD_ATTEMPTS_PER_ACCOUNT", "PASSWORD_ATTEMPTS_PER_ADDRESS")}
+
+    def set_limits(per_account="1000 per minute", per_address="1000 per minute"):
+        app.config["PASSWORD_ATTEMPTS_PER_ACCOUNT"] = per_account
+        app.config["PASSWORD_ATTEMPTS_PER_ADDRESS"] = per_address
+
+    yield set_limits
+    app.config.update(saved)
 
 
-def test_successful_sign_ins_do_not_use_up_the_limit(world, app, sign_in_as):
-    app.config["SIGNIN_RATE_LIMIT"] = "2 per 15 minutes"
-    try:
-        for _ in range(4):
-            sign_in_as("admin@lead.example")
-    finally:
-        app.config["SIGNIN_RATE_LIMIT"] = "1000 per minute"
+def test_repeated_guesses_at_one_account_are_refused(world, limits, browser, sign_in_as):
+    limits(per_account="3 per 15 minutes")
+    for _ in range(3):
+        assert browser.submit("/sign-in", {"email": "admin@lead.example", "password": "bad password"}).status_code == 400
+    response = browser.submit("/sign-in", {"email": "Admin@Lead.example", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    sign_in_as("viewer@lead.example")  # other people at the same address are not locked out
+
+
+def test_guesses_across_accounts_from_one_address_are_refused(world, limits, browser):
+    limits(per_address="3 per 15 minutes")
+    for email in ("a@lead.example", "b@lead.example", "c@lead.example"):
+        assert browser.submit("/sign-in", {"email": email, "password": "bad password"}).status_code == 400
+    assert browser.submit("/sign-in", {"email": "viewer@lead.example", "password": PASSWORD}).status_code == 429
+
+
+def test_an_empty_form_is_not_an_attempt(world, limits, browser):
+    limits(per_account="1 per 15 minutes")
+    for _ in range(3):
+        assert browser.submit("/sign-in", {"email": "admin@lead.example", "password": ""}).status_code == 400
+    assert browser.submit("/sign-in", {"email": "admin@lead.example", "password": PASSWORD}).status_code == 302
+
+
+def test_simultaneous_guesses_cannot_slip_past_the_limit(world, limits, app):
+    """Each attempt is counted before the password is checked, so requests in flight
+    together are counted too (here: from eight threads at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import Browser
+
+    limits(per_account="3 per 15 minutes")
+
+    def guess(_):
+        return Browser(app.test_client()).submit("/sign-in", {"email": "admin@lead.example", "password": "nope nope"}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(8)))
+    assert statuses.count(400) == 3
+    assert statuses.count(429) == 5
+
+
+def test_guessing_the_current_password_when_changing_it_is_limited(world, limits, browser):
+    browser.sign_in("admin@lead.example")
+    limits(per_account="2 per 15 minutes")
+    for _ in range(2):
+        browser.submit("/account/password", {"current_password": "guess guess", "new_password": "another long password",
+                                             "confirm_password": "another long password"})
+    response = browser.submit("/account/password", {"current_password": PASSWORD, "new_password": "another long password",
+                                                    "confirm_password": "another long password"})
+    assert response.status_code == 429
 
 
 def test_a_copied_cookie_no_longer_works_after_sign_out(world, app, browser):
@@ -102,6 +149,15 @@ def test_password_change_errors_appear_beside_the_fields(world, browser):
     page = response.get_data(as_text=True)
     assert "Password must be between 12 and 128 characters" in page
     assert "Passwords must match" in page
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/%09/evil.example/", "/\t/evil.example/", "/\\evil.example",
+                                    "https://evil.example/", "javascript:alert(1)", " /account", "/\x7f/evil"])
+def test_sign_in_never_returns_off_site(world, browser, target):
+    page = browser.get("/sign-in", query_string={"next": target})
+    response = browser.client.post("/sign-in", query_string={"next": target}, data={
+        "email": "admin@lead.example", "password": PASSWORD, "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert response.headers["Location"] == "/dashboard"
 
 
 def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(world, browser):

@@ -24,6 +24,7 @@ from tenderapp.web.agreements.forms import (
     SignForm,
 )
 from tenderapp.web.forms import organisation_choices, uploaded
+from tenderapp.web import throttle
 from tenderapp.web.guards import signed_in, tenant_owned
 from tenderapp.web.session import client_info
 
@@ -176,6 +177,7 @@ def sign(agreement_id: int):
         form.full_name.data = current_user.full_name
 
     def call(db_session, found, form):
+        throttle.guard_password_attempt(current_user.email)
         signing.sign(db_session, current_user, found.id, SignatureRequest(
             version_id=int(form.version_id.data), organisation_ids=form.organisation_ids.data,
             full_name=form.full_name.data, job_title=form.job_title.data, authorised=form.authorised.data,
