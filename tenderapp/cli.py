@@ -35,6 +35,18 @@ def register(app: Flask) -> None:
             roles = ", ".join(r.label for r in account.roles)
             click.echo(f"  {account.email:<42} {account.organisation} — {roles}")
 
+    @app.cli.command("deliver-outbox")
+    def deliver_outbox():
+        """Send every outbox message not yet delivered (for example after a mail server outage)."""
+        from tenderapp import mail
+
+        with Session(engine(), expire_on_commit=False) as session:
+            count = mail.deliver(session, current_app.config, clock.now(), mail.unsent_ids(session))
+            failed = len(mail.unsent_ids(session))
+        click.echo(f"Attempted {count} messages; {failed} still undelivered.")
+        if failed:
+            raise SystemExit(1)
+
     @app.cli.command("verify-audit")
     def verify_audit():
         """Check the audit log's hash chain: prints OK, or the first broken entry and exits 1."""

@@ -12,6 +12,7 @@ from tenderapp.access import Actor, get_lead_agreement, get_led_collaboration
 from tenderapp.domain.agreements import text_fingerprint
 from tenderapp.domain.documents import check_pdf, safe_filename
 from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.text import check_single_line
 from tenderapp.models import (
     Agreement,
     AgreementVersion,
@@ -68,9 +69,7 @@ def create(
     """Creates an agreement with a first draft version. Raises NotFound outside the actor's
     led collaborations; RuleViolation on a missing title or content."""
     collaboration = get_led_collaboration(session, actor, collaboration_id)
-    title = title.strip()
-    if not title:
-        raise RuleViolation("Enter a title", field="title")
+    title = check_single_line(title, "title", "Title", "Enter a title")
     agreement = Agreement(collaboration_id=collaboration.id, title=title,
                           created_by_user_id=actor.user_id, created_at=now)
     session.add(agreement)
@@ -94,14 +93,13 @@ def update_draft(
     version = draft_version(session, agreement.id)
     if version is None:
         raise Conflict("There is no draft to change. Start a new version instead.")
-    if not title.strip():
-        raise RuleViolation("Enter a title", field="title")
+    title = check_single_line(title, "title", "Title", "Enter a title")
     _apply_content(version, content, store)
     if version.number > 1:
         if not (content.change_summary or "").strip():
             raise RuleViolation("Enter a summary of what has changed", field="change_summary")
         version.change_summary = content.change_summary.strip()
-    agreement.title = title.strip()
+    agreement.title = title
     session.add_all([agreement, version])
     audit.record(session, actor, "agreement.draft_changed", "agreement", agreement.id, now,
                  {"version": version.number, "sha256": version.sha256})
@@ -198,9 +196,8 @@ def record_representation(
         raise RuleViolation("Select the organisations it acts for", field="represented_ids")
     if any(i not in members for i in represented):
         raise RuleViolation("Only members of the collaboration can be represented", field="represented_ids")
-    if not reference.strip():
-        raise RuleViolation("Enter the authority it relies on, such as a letter or minute reference",
-                            field="reference")
+    reference = check_single_line(reference, "reference", "Authority",
+                                  "Enter the authority it relies on, such as a letter or minute reference", 500)
     document_sha = None
     if document:
         check_pdf(document, field="document")
@@ -214,14 +211,14 @@ def record_representation(
                                     representative_organisation_id=representative_id, authority_reference="",
                                     created_at=now)
         row.representative_organisation_id = representative_id
-        row.authority_reference = reference.strip()[:500]
+        row.authority_reference = reference
         if document_sha:
             row.document_sha256, row.document_name = document_sha, safe_filename(document_name)
         session.add(row)
         rows.append(row)
     session.flush()
     audit.record(session, actor, "collaboration.representation_recorded", "collaboration", collaboration.id, now,
-                 {"representative": representative_id, "represented": represented, "reference": reference.strip()})
+                 {"representative": representative_id, "represented": represented, "reference": reference})
     session.commit()
     return rows
 

@@ -13,6 +13,7 @@ from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.passwords import check_new_password
 from tenderapp.formatting import uk_datetime
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
+from tenderapp.domain.text import check_single_line
 from tenderapp.models import Invitation, Organisation, RoleAssignment, User
 from tenderapp.services import audit, outbox
 from tenderapp.services.auth import normalise_email, set_password
@@ -42,6 +43,7 @@ def invite(
     require_role(actor, Role.PROCUREMENT_ADMIN)
     organisation = get_managed_organisation(session, actor, request.organisation_id)
     check_roles(OrganisationKind(organisation.kind), request.roles)
+    full_name = check_single_line(request.full_name, "full_name", "Full name", "Enter the person's full name")
     email = normalise_email(request.email)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict("A user with this email address already exists", field="email")
@@ -58,7 +60,7 @@ def invite(
     invitation = Invitation(
         organisation_id=organisation.id,
         email=email,
-        full_name=request.full_name.strip(),
+        full_name=full_name,
         roles=sorted(r.value for r in request.roles),
         token_hash=security.token_hash(token),
         invited_by_user_id=actor.user_id,

@@ -14,6 +14,7 @@ from tenderapp.access import (
 )
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
+from tenderapp.domain.text import check_single_line
 from tenderapp.models import (
     Collaboration,
     CollaborationMember,
@@ -39,7 +40,7 @@ def create_collaboration(session: Session, actor: Actor, name: str, now: datetim
     require_role(actor, Role.PROCUREMENT_ADMIN)
     if not actor.organisation_kind.is_authority:
         raise RuleViolation("Only an authority can lead a collaboration")
-    name = name.strip()
+    name = check_single_line(name, "name", "Collaboration name", "Enter a collaboration name")
     if _name_taken(session, Collaboration, name):
         raise Conflict("A collaboration with this name already exists", field="name")
     collaboration = Collaboration(name=name, lead_organisation_id=actor.organisation_id, created_at=now)
@@ -77,7 +78,7 @@ def add_member(
         if organisation is None:
             raise RuleViolation("Select an organisation", field="organisation_id")
     else:
-        name = (member.name or "").strip()
+        name = check_single_line(member.name, "name", "Organisation name", "Enter the organisation's name")
         if _name_taken(session, Organisation, name):
             raise Conflict("An organisation with this name already exists. Select it from the list instead.",
                            field="name")

@@ -19,7 +19,7 @@ def queue(
     message = OutboxMessage(
         organisation_id=organisation_id,
         recipient=recipient,
-        subject=subject,
+        subject=" ".join(subject.split())[:300],  # one line: no header injection
         body=body,
         created_at=now,
     )

@@ -12,6 +12,7 @@ from tenderapp.access import Actor, acting_organisation_ids, get_party_agreement
 from tenderapp.domain.agreements import Action, PartyStatus, check_move
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
+from tenderapp.domain.text import check_single_line
 from tenderapp.models import (
     Agreement,
     AgreementResponse,
@@ -140,10 +141,8 @@ def sign(
     Raises VersionSuperseded when the version changed; RuleViolation for a missing name, job
     title or confirmation, a wrong password, or an organisation the signer cannot sign for.
     """
-    if not request.full_name.strip():
-        raise RuleViolation("Enter your full name", field="full_name")
-    if not request.job_title.strip():
-        raise RuleViolation("Enter your job title", field="job_title")
+    full_name = check_single_line(request.full_name, "full_name", "Full name", "Enter your full name")
+    job_title = check_single_line(request.job_title, "job_title", "Job title", "Enter your job title")
     if not request.authorised:
         raise RuleViolation("Confirm that you are authorised to sign for the organisations selected",
                             field="authorised")
@@ -161,7 +160,7 @@ def sign(
             version_id=version.id, organisation_id=party.organisation.id, signer_user_id=actor.user_id,
             signer_organisation_id=actor.organisation_id,
             representation_id=party.representation.id if party.representation else None,
-            signer_name=request.full_name.strip()[:200], signer_job_title=request.job_title.strip()[:200],
+            signer_name=full_name, signer_job_title=job_title,
             version_number=version.number, version_sha256=version.sha256, signed_at=now, reauthenticated_at=now,
             ip_address=(client.ip_address or "")[:64] or None, user_agent=(client.user_agent or "")[:500] or None)
         for party in to_sign
