@@ -5,7 +5,7 @@ from flask import Flask, current_app
 from sqlmodel import Session
 
 from tenderapp import clock
-from tenderapp.db import engine
+from tenderapp.db import engine, write_intent
 
 
 def register(app: Flask) -> None:
@@ -27,7 +27,7 @@ def register(app: Flask) -> None:
         from tenderapp.services import demo
 
         data = load_scenario(scenario)
-        with Session(engine(), expire_on_commit=False) as session:
+        with write_intent(), Session(engine(), expire_on_commit=False) as session:
             accounts = demo.load(session, data, clock.now(), password)
         shown = password or f"{data['default_password']} (unless changed with --password)"
         click.echo(f"Demo data loaded: {len(accounts)} accounts. Password: {shown}")
@@ -40,7 +40,7 @@ def register(app: Flask) -> None:
         """Send every outbox message not yet delivered (for example after a mail server outage)."""
         from tenderapp import mail
 
-        with Session(engine(), expire_on_commit=False) as session:
+        with write_intent(), Session(engine(), expire_on_commit=False) as session:
             count = mail.deliver(session, current_app.config, clock.now(), mail.unsent_ids(session))
             failed = len(mail.unsent_ids(session))
         click.echo(f"Attempted {count} messages; {failed} still undelivered.")

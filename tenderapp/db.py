@@ -6,6 +6,7 @@ for the lock instead of failing when a read snapshot turns into a write; everyth
 begins a deferred transaction, so readers never hold the write lock.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -64,6 +65,17 @@ def init_app(app: Flask) -> None:
         token = g.pop("write_intent_token", None)
         if token is not None:
             _write_intent.reset(token)
+
+
+@contextmanager
+def write_intent():
+    """Marks work outside a request (CLI commands) as writing, so that on SQLite its
+    transactions queue for the write lock instead of failing when a read turns into a write."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 def engine() -> Engine:

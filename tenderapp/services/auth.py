@@ -10,7 +10,7 @@ from tenderapp.access import Actor, actor_for
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.passwords import check_new_password
 from tenderapp.models import User, UserSession
-from tenderapp.services import audit
+from tenderapp.services import audit, end_read_transaction
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -51,15 +51,17 @@ def sign_in(
     """Starts a server-side session. Raises RuleViolation (one message for any wrong
     email or password, so accounts cannot be discovered) when the credentials fail."""
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
-    if user is None:
-        security.burn_verification_time(password)
-    if user is None or not user.active or not security.verify_password(user.password_hash, password):
-        audit.record(
-            session, None, "auth.sign_in_failed", "user_account",
-            user.id if user else "-", now,
-            {"email": normalise_email(email)[:320]},
-            organisation_id=user.organisation_id if user else None,
-        )
+    end_read_transaction(session)
+    if user is None or not user.active:
+        security.burn_verification_time(password)  # as slow as a wrong password
+        verified = False
+    else:
+        verified = security.verify_password(user.password_hash, password)
+    if not verified:
+        # Only a known account's own address is logged: text typed into the email box
+        # (perhaps a password) never enters the permanent log.
+        audit.record(session, None, "auth.sign_in_failed", "user_account", user.id if user else "-", now,
+                     {"known_account": user is not None}, organisation_id=user.organisation_id if user else None)
         session.commit()
         raise RuleViolation(SIGN_IN_FAILED, field="email")
     if security.needs_rehash(user.password_hash):
@@ -127,12 +129,15 @@ def change_password(
     when it breaks the password rules.
     """
     user = session.get(User, actor.user_id)
+    end_read_transaction(session)
     if not security.verify_password(user.password_hash, current_password):
         raise RuleViolation("Your current password is incorrect", field="current_password")
     check_new_password(new_password, user.email, field="new_password")
     if new_password == current_password:
         raise RuleViolation("New password must be different from your current password", field="new_password")
-    user.password_hash = security.hash_password(new_password)
+    new_hash = security.hash_password(new_password)
+    user = session.get(User, actor.user_id, populate_existing=True)
+    user.password_hash = new_hash
     user.password_changed_at = now
     session.add(user)
     _end_all_sessions(session, user.id, now, "password_changed")

@@ -15,8 +15,8 @@ from tenderapp.formatting import uk_datetime
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
 from tenderapp.domain.text import check_single_line
 from tenderapp.models import Invitation, Organisation, RoleAssignment, User
-from tenderapp.services import audit, outbox
-from tenderapp.services.auth import normalise_email, set_password
+from tenderapp.services import audit, end_read_transaction, outbox
+from tenderapp.services.auth import normalise_email
 
 
 @dataclass(frozen=True)
@@ -116,17 +116,21 @@ def accept(session: Session, token: str, password: str, now: datetime) -> User:
     """
     invitation = find_usable(session, token, now)
     check_new_password(password, invitation.email, field="password")
+    end_read_transaction(session)
+    password_hash = security.hash_password(password)
+    # again inside the writing transaction, so that a simultaneous acceptance is seen
+    invitation = find_usable(session, token, now)
     if session.exec(select(User.id).where(User.email == invitation.email)).first() is not None:
         raise Conflict("An account with this email address already exists. Sign in instead.")
     user = User(
         organisation_id=invitation.organisation_id,
         email=invitation.email,
         full_name=invitation.full_name,
-        password_hash="",
+        password_hash=password_hash,
         created_at=now,
         password_changed_at=now,
     )
-    set_password(session, user, password, now)
+    session.add(user)
     session.flush()
     for role in invitation.roles:
         session.add(RoleAssignment(user_id=user.id, role=role))

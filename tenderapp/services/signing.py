@@ -22,7 +22,7 @@ from tenderapp.models import (
     Signature,
     User,
 )
-from tenderapp.services import audit
+from tenderapp.services import audit, end_read_transaction
 from tenderapp.services.agreement_status import current_version, responses_by_organisation, status_of
 from tenderapp.services.auth import ClientInfo
 
@@ -146,11 +146,12 @@ def sign(
     if not request.authorised:
         raise RuleViolation("Confirm that you are authorised to sign for the organisations selected",
                             field="authorised")
+    password_hash = session.get(User, actor.user_id).password_hash
+    end_read_transaction(session)
+    if not security.verify_password(password_hash, request.password):
+        raise RuleViolation("Your password is incorrect", field="password")
     agreement, version, chosen = _check_request(
         session, actor, agreement_id, request.version_id, request.organisation_ids, Action.SIGN)
-    user = session.get(User, actor.user_id)
-    if not security.verify_password(user.password_hash, request.password):
-        raise RuleViolation("Your password is incorrect", field="password")
     existing = {s.organisation_id: s for s in session.exec(select(Signature).where(
         Signature.version_id == version.id,
         Signature.organisation_id.in_([p.organisation.id for p in chosen])))}
