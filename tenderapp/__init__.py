@@ -13,7 +13,7 @@ from tenderapp import clock, db, formatting, mail, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
 from tenderapp.extensions import csrf, limiter, login_manager
-from tenderapp.web import errors, navigation
+from tenderapp.web import errors, headers, navigation
 from tenderapp.web import session as web_session
 from tenderapp.web.admin.routes import bp as admin_bp
 from tenderapp.web.agreements.routes import bp as agreements_bp
@@ -81,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     web_session.init_app(app, login_manager)
     errors.init_app(app)
+    headers.init_app(app)
     formatting.register(app)
     navigation.init_app(app)
     app.register_blueprint(main_bp)

@@ -11,7 +11,7 @@ from tenderapp.models.organisation import (
     Representation,
 )
 from tenderapp.models.outbox import OutboxMessage
-from tenderapp.models.user import RoleAssignment, User, UserSession
+from tenderapp.models.user import PasswordReset, RoleAssignment, User, UserSession
 
 __all__ = [
     "Agreement",
@@ -25,6 +25,7 @@ __all__ = [
     "Invitation",
     "Organisation",
     "OutboxMessage",
+    "PasswordReset",
     "Representation",
     "RoleAssignment",
     "User",

@@ -53,3 +53,16 @@ class UserSession(SQLModel, table=True):
     ended_reason: str | None = Field(default=None, max_length=40)
     ip_address: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=500)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A single-use, short-lived link to set a new password, sent to the account's address."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -104,7 +104,7 @@ def sign_out(session: Session, actor: Actor, now: datetime) -> None:
     session.commit()
 
 
-def _end_all_sessions(session: Session, user_id: int, now: datetime, reason: str) -> None:
+def end_all_sessions(session: Session, user_id: int, now: datetime, reason: str) -> None:
     for user_session in session.exec(
         select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
     ).all():
@@ -140,7 +140,7 @@ def change_password(
     user.password_hash = new_hash
     user.password_changed_at = now
     session.add(user)
-    _end_all_sessions(session, user.id, now, "password_changed")
+    end_all_sessions(session, user.id, now, "password_changed")
     token = _start_session(session, user, now, session_hours, client)
     audit.record(session, actor, "auth.password_changed", "user_account", user.id, now)
     session.commit()
@@ -154,4 +154,4 @@ def set_password(session: Session, user: User, new_password: str, now: datetime)
     user.password_changed_at = now
     session.add(user)
     if user.id is not None:
-        _end_all_sessions(session, user.id, now, "password_set")
+        end_all_sessions(session, user.id, now, "password_set")

@@ -8,6 +8,11 @@ from tenderapp.domain.errors import DomainError
 from tenderapp.domain.roles import Role
 
 
+def strip(value):
+    """A field filter: pasted addresses and names often carry spaces at either end."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class BaseForm(FlaskForm):
     def add_domain_error(self, error: DomainError, default_field: str | None = None) -> None:
         """Shows a rule's message beside its field (or ``default_field``)."""

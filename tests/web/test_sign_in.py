@@ -146,9 +146,10 @@ def test_password_change_errors_appear_beside_the_fields(world, browser):
     assert 'href="#current_password">Your current password is incorrect' in response.get_data(as_text=True)
     response = browser.submit("/account/password", {
         "current_password": PASSWORD, "new_password": "short", "confirm_password": "different"})
-    page = response.get_data(as_text=True)
-    assert "Password must be between 12 and 128 characters" in page
-    assert "Passwords must match" in page
+    assert 'href="#confirm_password">Passwords must match' in response.get_data(as_text=True)
+    response = browser.submit("/account/password", {
+        "current_password": PASSWORD, "new_password": "short", "confirm_password": "short"})
+    assert 'href="#new_password">Password must be 12 characters or more' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "/%09/evil.example/", "/\t/evil.example/", "/\\evil.example",

@@ -3,7 +3,7 @@ from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringFie
 from wtforms.validators import Email, InputRequired, Length
 
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.web.forms import BaseForm, RolesField
+from tenderapp.web.forms import BaseForm, RolesField, strip
 
 
 class CollaborationForm(BaseForm):
@@ -47,7 +47,7 @@ class InvitationForm(BaseForm):
                     Length(max=200, message="Full name must be 200 characters or fewer")],
     )
     email = EmailField(
-        "Email address", widget=GovTextInput(),
+        "Email address", widget=GovTextInput(), filters=[strip],
         description="The invitation link is sent to this address",
         validators=[InputRequired(message="Enter an email address"),
                     Email(message="Enter an email address in the correct format, like name@example.com",

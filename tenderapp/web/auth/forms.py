@@ -2,14 +2,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from tenderapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
-from tenderapp.web.forms import BaseForm
+from tenderapp.domain.passwords import MIN_LENGTH
+from tenderapp.web.forms import BaseForm, strip
 
 
 class SignInForm(BaseForm):
     email = EmailField(
         "Email address",
-        widget=GovTextInput(),
+        widget=GovTextInput(), filters=[strip],
         validators=[InputRequired(message="Enter your email address"),
                     Length(max=320, message="Email address must be 320 characters or fewer")],
     )
@@ -21,11 +21,9 @@ class SignInForm(BaseForm):
 
 
 def _new_password_validators(label: str):
-    return [
-        InputRequired(message=f"Enter {label}"),
-        Length(min=MIN_LENGTH, max=MAX_LENGTH,
-               message=f"Password must be between {MIN_LENGTH} and {MAX_LENGTH} characters"),
-    ]
+    # length and the other password rules are checked by the service (one message for each rule)
+    return [InputRequired(message=f"Enter {label}")]
+
 
 
 class ChangePasswordForm(BaseForm):
@@ -58,3 +56,17 @@ class AcceptInvitationForm(BaseForm):
                     EqualTo("password", message="Passwords must match")],
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class ForgottenPasswordForm(BaseForm):
+    email = EmailField(
+        "Email address", widget=GovTextInput(), filters=[strip],
+        description="The address you sign in with",
+        validators=[InputRequired(message="Enter your email address"),
+                    Length(max=320, message="Email address must be 320 characters or fewer")],
+    )
+    submit = SubmitField("Send me a link", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(AcceptInvitationForm):
+    submit = SubmitField("Save new password", widget=GovSubmitInput())

@@ -10,8 +10,14 @@ from werkzeug.exceptions import HTTPException
 from tenderapp import clock
 from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
-from tenderapp.services import auth, invitations
-from tenderapp.web.auth.forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
+from tenderapp.services import auth, invitations, password_resets
+from tenderapp.web.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgottenPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+)
 from tenderapp.web import throttle
 from tenderapp.web.guards import public, signed_in
 from tenderapp.web.session import client_info
@@ -122,3 +128,41 @@ def accept_invitation(token: str):
             return redirect(url_for("auth.sign_in", email=invitation.email))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation), (
         400 if form.errors else 200)
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@public
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        # counted like a password attempt, so the form cannot be used to flood someone's inbox
+        throttle.guard_password_attempt(auth.normalise_email(form.email.data))
+        password_resets.request_reset(
+            get_session(), form.email.data, clock.now(),
+            lambda token: url_for("auth.reset_password", token=token, _external=True))
+        return render_template("auth/forgotten_password_sent.html", email=form.email.data.strip())
+    return render_template("auth/forgotten_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    db_session = get_session()
+    try:
+        reset = password_resets.find_usable(db_session, token, clock.now())
+    except (NotFound, RuleViolation) as error:
+        return render_template("auth/reset_unusable.html", message=error.message), (
+            404 if isinstance(error, NotFound) else 410)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = password_resets.reset_password(db_session, token, form.password.data, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.sign_in", email=user.email))
+    return render_template("auth/reset_password.html", form=form, reset=reset), 400 if form.errors else 200
