@@ -30,7 +30,8 @@ def register(app: Flask) -> None:
         with write_intent(), Session(engine(), expire_on_commit=False) as session:
             accounts = demo.load(session, data, clock.now(), password)
         shown = password or f"{data['default_password']} (unless changed with --password)"
-        click.echo(f"Demo data loaded: {len(accounts)} accounts. Password: {shown}")
+        click.echo(f"Demo data is loaded ({len(accounts)} accounts; anything already there was kept). "
+                   f"Password: {shown}")
         for account in accounts:
             roles = ", ".join(r.label for r in account.roles)
             click.echo(f"  {account.email:<42} {account.organisation} — {roles}")

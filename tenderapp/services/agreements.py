@@ -12,6 +12,7 @@ from tenderapp.access import Actor, get_lead_agreement, get_led_collaboration
 from tenderapp.domain.agreements import text_fingerprint
 from tenderapp.domain.documents import check_pdf, safe_filename
 from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.roles import OrganisationKind
 from tenderapp.domain.text import check_single_line
 from tenderapp.models import (
     Agreement,
@@ -184,12 +185,14 @@ def record_representation(
     represented_ids: list[int], reference: str, document: bytes | None, document_name: str | None,
     store: DocumentStore, now: datetime,
 ) -> list[Representation]:
-    """Records that one member may answer for others in the collaboration, and on what
-    authority. Raises RuleViolation for non-members, itself, or an empty reference."""
+    """Records that one organisation (a member or not, such as a commissioning support unit)
+    may answer for members of the collaboration, and on what authority. Raises RuleViolation
+    for a supplier, non-member represented organisations, itself, or an empty reference."""
     collaboration = get_led_collaboration(session, actor, collaboration_id)
     members = set(session.exec(select(CollaborationMember.organisation_id)
                                .where(CollaborationMember.collaboration_id == collaboration.id)).all())
-    if representative_id not in members:
+    representative = session.get(Organisation, representative_id) if representative_id else None
+    if representative is None or not OrganisationKind(representative.kind).is_authority:
         raise RuleViolation("Select the organisation that will act for the others", field="representative_id")
     represented = [i for i in represented_ids if i != representative_id]
     if not represented:

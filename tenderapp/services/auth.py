@@ -155,3 +155,7 @@ def set_password(session: Session, user: User, new_password: str, now: datetime)
     session.add(user)
     if user.id is not None:
         end_all_sessions(session, user.id, now, "password_set")
+
+
+def user_of(session: Session, actor: Actor) -> User:
+    return session.get(User, actor.user_id)

@@ -15,7 +15,7 @@ from tenderapp.models import (
     RoleAssignment,
     User,
 )
-from tenderapp.services import audit
+from tenderapp.services import audit, demo_agreements
 from tenderapp.services.auth import set_password
 
 
@@ -50,7 +50,8 @@ def _organisations(session: Session, scenario: dict, now: datetime) -> dict[str,
 def _people(spec: dict) -> list[dict]:
     if "people" in spec:
         return spec["people"]
-    return [{"name": f"{spec['name']} signatory", "email": "signatory", "roles": ["signatory"]}]
+    return [{"name": spec.get("signatory", f"{spec['name']} signatory"), "email": "signatory",
+             "roles": ["signatory"]}]
 
 
 def _accounts(session, scenario, orgs, password, reset_passwords, now) -> list[DemoAccount]:
@@ -107,6 +108,8 @@ def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisati
                         represented_organisation_id=orgs[name].id,
                         authority_reference=rep["authority_reference"], created_at=now),
                 )
+        session.flush()
+        demo_agreements.load(session, collaboration, spec.get("agreements", []), orgs, now)
 
 
 def load(

@@ -85,12 +85,12 @@ def invite(
 
 
 def _invitation_body(invitation: Invitation, organisation: Organisation, actor: Actor, link: str) -> str:
-    roles = ", ".join(Role(r).label.lower() for r in invitation.roles)
+    roles = ", ".join(Role(r).label for r in invitation.roles)
     expires = uk_datetime(invitation.expires_at)
     return (
         f"Dear {invitation.full_name},\n\n"
         f"{actor.full_name} of {actor.organisation_name} has invited you to use Tenderapp "
-        f"for {organisation.name}, as: {roles}.\n\n"
+        f"for {organisation.name}, with these roles: {roles}.\n\n"
         f"To accept, set your password using this link:\n{link}\n\n"
         f"The link works once and expires on {expires} (UK time).\n"
         "If you were not expecting this invitation, you can ignore this email.\n"
@@ -158,3 +158,7 @@ def pending_for_organisation(session: Session, organisation_id: int, now: dateti
             .order_by(Invitation.created_at.desc())
         ).all()
     )
+
+
+def organisation_of(session: Session, invitation: Invitation) -> Organisation:
+    return session.get(Organisation, invitation.organisation_id)

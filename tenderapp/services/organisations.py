@@ -80,8 +80,8 @@ def add_member(
     else:
         name = check_single_line(member.name, "name", "Organisation name", "Enter the organisation's name")
         if _name_taken(session, Organisation, name):
-            raise Conflict("An organisation with this name already exists. Select it from the list instead.",
-                           field="name")
+            raise Conflict("An organisation with this name is already on Tenderapp. Add it as an existing "
+                           "organisation instead.", field="name")
         organisation = Organisation(name=name, kind=member.kind.value, created_at=now,
                                     managed_by_organisation_id=actor.organisation_id)
         session.add(organisation)
@@ -133,6 +133,13 @@ def addable_organisations(session: Session, collaboration: Collaboration) -> lis
             .order_by(Organisation.name)
         ).all()
     )
+
+
+def authorities(session: Session) -> list[Organisation]:
+    """Every authority on Tenderapp, by name (names of public bodies are public)."""
+    return list(session.exec(
+        select(Organisation).where(Organisation.kind != OrganisationKind.SUPPLIER.value).order_by(Organisation.name)
+    ).all())
 
 
 def people(session: Session, organisation_id: int) -> list[tuple[User, list[Role]]]:

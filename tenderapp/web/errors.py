@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "Your form expired or was sent from somewhere else. Go back, refresh the page and try again.")
+        return render_error(400, "Your form expired or was sent from somewhere else.")
 
     @app.errorhandler(NotFound)
     def not_found(error):

@@ -5,13 +5,25 @@ from flask_login import current_user
 
 from tenderapp.domain.roles import Role
 
-# (text, endpoint, endpoints or "blueprint." prefixes that mark the item as current)
+def _everyone(user) -> bool:
+    return True
+
+
+def _authorities(user) -> bool:
+    return user.organisation_kind.is_authority
+
+
+def _admins(user) -> bool:
+    return user.has_role(Role.PROCUREMENT_ADMIN)
+
+
+# (text, endpoint, endpoints or "blueprint." prefixes that mark the item as current, who sees it)
 _LINKS = [
-    ("Dashboard", "main.dashboard", ("main.dashboard",), None),
-    ("Agreements", "agreements.index", ("agreements.",), None),
-    ("Your organisation", "main.organisation", ("main.organisation",), None),
-    ("Collaborations", "admin.collaborations", ("admin.",), Role.PROCUREMENT_ADMIN),
-    ("Account", "auth.account", ("auth.account", "auth.change_password"), None),
+    ("Dashboard", "main.dashboard", ("main.dashboard",), _everyone),
+    ("Agreements", "agreements.index", ("agreements.",), _authorities),
+    ("Your organisation", "main.organisation", ("main.organisation",), _everyone),
+    ("Collaborations", "admin.collaborations", ("admin.",), _admins),
+    ("Account", "auth.account", ("auth.account", "auth.change_password"), _everyone),
 ]
 
 
@@ -25,8 +37,8 @@ def items() -> list[dict]:
             "href": url_for(endpoint),
             "active": any(current == m or (m.endswith(".") and current.startswith(m)) for m in marks),
         }
-        for text, endpoint, marks, role in _LINKS
-        if role is None or current_user.has_role(role)
+        for text, endpoint, marks, shown_to in _LINKS
+        if shown_to(current_user)
     ]
 
 

@@ -1,5 +1,7 @@
 """The demo loader builds the seed scenario, can run again, and resets passwords on request."""
 
+import re
+
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -65,7 +67,7 @@ def test_seed_demo_command_prints_the_accounts(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "admin@kent.example" in result.output
-    assert "Password: demo-password" in result.output
+    assert "Password: demo-password" in result.output and "was kept" in result.output
 
 
 def test_demo_accounts_can_sign_in(app, db, clock, sign_in_as):
@@ -73,3 +75,31 @@ def test_demo_accounts_can_sign_in(app, db, clock, sign_in_as):
     page = sign_in_as("admin@kent.example", "demo-password").get("/dashboard").get_data(as_text=True)
     assert "Kent County Council" in page
     assert "South East Group SEND Mediation" in page
+
+
+def test_seed_agreement_is_signed_by_every_council_and_agreed_in_principle_for_the_ccgs(app, db, clock, sign_in_as):
+    demo.load(db, load_scenario("seg"), clock.moment)
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    agreements = admin.get("/agreements").get_data(as_text=True)
+    assert "SEND Mediation and Disagreement Resolution Service" in agreements
+    seg_id = int(re.search(r'/agreements/(\d+)">Collaborative Agreement: SEND', agreements).group(1))
+    tracker = admin.get(f"/agreements/{seg_id}/tracker").get_data(as_text=True)
+    assert "<strong>16 of 16</strong> local authorities signed" in tracker
+    assert "<strong>0 of 7</strong> health bodies signed, 7 agreed in principle" in tracker
+    assert "<strong>1 of 1</strong> internal service signed" in tracker
+    assert "to be finalised after each CCG&#39;s governance" in tracker
+    draft = admin.get("/agreements").get_data(as_text=True)
+    advocacy_id = int(re.search(r'/agreements/(\d+)">Collaborative Agreement: Independent', draft).group(1))
+    assert "Not issued yet" in admin.get(f"/agreements/{advocacy_id}/tracker").get_data(as_text=True)
+
+
+def test_the_support_unit_acts_for_the_ccgs_without_being_a_member(app, db, clock, sign_in_as):
+    demo.load(db, load_scenario("seg"), clock.moment)
+    csu = sign_in_as("signatory@secsu.example", "demo-password")
+    listing = csu.get("/agreements").get_data(as_text=True)
+    assert "SEND Mediation and Disagreement Resolution Service" in listing
+    seg_id = int(re.search(r'/agreements/(\d+)">Collaborative Agreement: SEND', listing).group(1))
+    form = csu.get(f"/agreements/{seg_id}/sign").get_data(as_text=True)
+    assert form.count('name="organisation_ids"') == 7
+    assert "NHS Thanet Clinical Commissioning Group" in form
+    assert csu.get("/agreements").get_data(as_text=True).count("Independent Advocacy") == 0

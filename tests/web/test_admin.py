@@ -57,7 +57,7 @@ def test_new_member_errors_keep_the_name_typed(world, sign_in_as):
     response = admin.submit(f"/admin/collaborations/{world.collab.id}/members/new", {"name": "Partner Borough Council", "kind": "local_authority"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "An organisation with this name already exists" in page
+    assert "An organisation with this name is already on Tenderapp" in page
     response = admin.submit(f"/admin/collaborations/{world.collab.id}/members/new", {"name": "Typed Council"})
     page = response.get_data(as_text=True)
     assert "Select the type of organisation" in page

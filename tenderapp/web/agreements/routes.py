@@ -331,7 +331,8 @@ def new_representation(collaboration_id: int):
     collaboration = access.get_led_collaboration(db_session, current_user, collaboration_id)
     member_orgs = [o for o, _ in organisations.members(db_session, collaboration)]
     form = RepresentationForm()
-    form.representative_id.choices = [SelectChoice(0, "Select an organisation")] + organisation_choices(member_orgs)
+    form.representative_id.choices = [SelectChoice(0, "Select an organisation")] + organisation_choices(
+        organisations.authorities(db_session))
     form.represented_ids.choices = organisation_choices(member_orgs)
     if form.validate_on_submit():
         document, name = uploaded(form.document)

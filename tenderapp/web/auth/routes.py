@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from tenderapp import clock
 from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.roles import Role
 from tenderapp.services import auth, invitations, password_resets
 from tenderapp.web.auth.forms import (
     AcceptInvitationForm,
@@ -81,7 +82,7 @@ def sign_out():
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", user=auth.user_of(get_session(), current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -126,8 +127,9 @@ def accept_invitation(token: str):
                 session.clear()
             flash("Your account has been created. Sign in with your email address and new password.", "success")
             return redirect(url_for("auth.sign_in", email=invitation.email))
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), (
-        400 if form.errors else 200)
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
+                           organisation=invitations.organisation_of(db_session, invitation),
+                           roles=[Role(r).label for r in invitation.roles]), 400 if form.errors else 200
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
