@@ -173,3 +173,26 @@ def sign_in_as(app):
         return browser
 
     return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """count_queries(fn) -> the number of SQL statements the app's engine ran during fn()."""
+    from sqlalchemy import event
+
+    engine = app.extensions["tenderapp.engine"]
+
+    def run(fn):
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            fn()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return run

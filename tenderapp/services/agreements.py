@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor, get_lead_agreement, get_led_collaboration
 from tenderapp.domain.agreements import text_fingerprint
 from tenderapp.domain.documents import check_pdf, safe_filename
-from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.domain.text import check_single_line
 from tenderapp.models import (
@@ -236,3 +236,20 @@ def representations(session: Session, collaboration: Collaboration) -> list[tupl
         .where(Representation.collaboration_id == collaboration.id)
         .order_by(representative.name, represented.name)
     ).all())
+
+
+def of_collaboration(session: Session, collaboration: Collaboration) -> list[Agreement]:
+    """The collaboration's agreements (the caller has loaded it through access)."""
+    return list(session.exec(select(Agreement).where(Agreement.collaboration_id == collaboration.id)
+                             .order_by(Agreement.created_at)).all())
+
+
+def representation_document(session: Session, actor: Actor, collaboration_id: int, representation_id: int
+                            ) -> Representation:
+    """The representation, for its authority document. Raises NotFound outside the lead's
+    collaborations or when it has no document."""
+    collaboration = get_led_collaboration(session, actor, collaboration_id)
+    row = session.get(Representation, representation_id)
+    if row is None or row.collaboration_id != collaboration.id or not row.document_sha256:
+        raise NotFound("Document not found")
+    return row

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from tenderapp import security
+from tenderapp import access
 from tenderapp.access import Actor, acting_organisation_ids, get_party_agreement, require_role
 from tenderapp.domain.agreements import Action, PartyStatus, check_move
 from tenderapp.domain.errors import Conflict, RuleViolation
@@ -180,6 +181,13 @@ def sign(
             Signature.version_id == version.id,
             Signature.organisation_id.in_([p.organisation.id for p in chosen]))).all())
     return created + list(existing.values())
+
+
+def overview(session: Session, actor: Actor) -> list[tuple[Agreement, list[Party]]]:
+    """Each agreement the actor's organisation is party to (or answers in), with the status of
+    every organisation the actor may answer for: what the dashboard shows."""
+    return [(agreement, parties(session, actor, agreement))
+            for agreement, _ in access.party_agreements(session, actor)]
 
 
 def history(session: Session, actor: Actor, agreement: Agreement) -> list[tuple[AgreementResponse, int, Organisation]]:

@@ -300,3 +300,68 @@ def test_signed_copy_lists_every_signature_with_the_fingerprint(world, db, sign_
     assert version.sha256 in page
     assert "Partner Borough Council" in page and "Pat Partner, Director of Children&#39;s Services" in page
     assert "1 signatures on version 1" in page
+
+
+def test_the_authority_for_acting_on_behalf_is_kept_and_shown_to_the_lead(world, db, clock, sign_in_as):
+    csu = factories.organisation(db, "Support Unit", clock.moment, factories.OrganisationKind.HEALTH_BODY)
+    admin = sign_in_as("admin@lead.example")
+    url = f"/collaborations/{world.collab.id}/representations/new"
+    from tests.conftest import csrf_from
+
+    token = csrf_from(admin.get(url).get_data(as_text=True))
+    response = admin.client.post(url, data={
+        "csrf_token": token, "representative_id": csu.id, "represented_ids": [world.partner.id],
+        "reference": "Minute 14/2015 of the governing body", "document": (BytesIO(PDF), "authority.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = admin.get(f"/admin/collaborations/{world.collab.id}").get_data(as_text=True)
+    assert "Minute 14/2015 of the governing body" in page
+    link = re.search(r'href="(/collaborations/\d+/representations/(\d+)/document)">authority.pdf', page)
+    assert admin.get(link.group(1)).data == PDF
+    other = sign_in_as("admin@other.example")
+    assert other.get(link.group(1)).status_code == 404
+    assert other.get(f"/collaborations/{world.other_collab.id}/representations/{link.group(2)}/document").status_code == 404
+
+
+def test_a_representative_must_be_an_authority_and_the_represented_members(world, db, clock, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    url = f"/collaborations/{world.collab.id}/representations/new"
+    response = admin.submit(url, {"representative_id": world.partner.id, "represented_ids": [world.other_lead.id],
+                                  "reference": "Letter"})
+    assert response.status_code == 400  # Other City Council is not a member: not offered, refused
+    response = admin.submit(url, {"representative_id": world.partner.id, "represented_ids": [world.lead.id],
+                                  "reference": ""})
+    assert "Enter the authority it relies on" in response.get_data(as_text=True)
+
+
+def test_the_dashboard_shows_the_organisations_agreement_status(world, sign_in_as):
+    partner = sign_in_as("signatory@partner.example")
+    page = partner.get("/dashboard").get_data(as_text=True)
+    assert "Lead Group agreement" in page and "Invited" in page
+    partner.submit(f"/agreements/{world.agreement.id}/sign",
+                   sign_form(partner, world.agreement.id, organisation_ids=[world.partner.id]))
+    assert ">Signed</strong>" in partner.get("/dashboard").get_data(as_text=True)
+    assert "Lead Group agreement" not in sign_in_as("bidder@supplier.example").get("/dashboard").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["tracker", "signed", "tracker.xlsx", ""])
+def test_agreement_pages_run_the_same_number_of_queries_whatever_the_membership(
+        world, db, clock, sign_in_as, count_queries, page):
+    admin = sign_in_as("admin@lead.example")
+    url = f"/agreements/{world.agreement.id}/{page}".rstrip("/")
+
+    def grow(by):
+        for n in range(by):
+            org = factories.organisation(db, f"Member {len(world.__dict__)}-{n}-{by}", clock.moment, managed_by=world.lead)
+            factories.user(db, org, f"s{n}-{by}@member.example", ["signatory"], clock.moment)
+            admin.submit(f"/admin/collaborations/{world.collab.id}/members/add", {"organisation_id": org.id})
+            signer = sign_in_as(f"s{n}-{by}@member.example")
+            signer.submit(f"/agreements/{world.agreement.id}/sign",
+                          sign_form(signer, world.agreement.id, organisation_ids=[org.id]))
+
+    grow(2)
+    small = count_queries(lambda: admin.get(url))
+    grow(10)
+    large = count_queries(lambda: admin.get(url))
+    assert admin.get(url).status_code == 200
+    assert large == small

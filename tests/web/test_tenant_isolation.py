@@ -20,7 +20,7 @@ from tests.conftest import csrf_from
 PUBLIC_BY_NATURE = {"static"}
 
 # Sample values for URL parameters that do not name a tenant-owned object.
-SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1}
+SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1, "representation_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -54,7 +54,7 @@ WITH_ROLE = {
 
 # Routes whose object the world does not have (its agreement is text, not a PDF); they are
 # reached in their own tests.
-ABSENT_IN_WORLD = {"agreements.document"}
+ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document"}
 
 
 def rules(app):

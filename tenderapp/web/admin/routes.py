@@ -11,7 +11,7 @@ from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import OrganisationKind, Role, allowed_roles
 from tenderapp.models import Organisation
-from tenderapp.services import invitations, organisations
+from tenderapp.services import agreements, invitations, organisations
 from tenderapp.services.invitations import InvitationRequest
 from tenderapp.services.organisations import NewMember
 from tenderapp.web.admin.forms import (
@@ -61,7 +61,9 @@ def collaboration(collaboration_id: int):
     db_session = get_session()
     found = access.get_led_collaboration(db_session, current_user, collaboration_id)
     return render_template("admin/collaboration.html", collaboration=found,
-                           members=organisations.members(db_session, found))
+                           members=organisations.members(db_session, found),
+                           representations=agreements.representations(db_session, found),
+                           agreements=agreements.of_collaboration(db_session, found))
 
 
 @bp.route("/collaborations/<int:collaboration_id>/members/add", methods=["GET", "POST"])

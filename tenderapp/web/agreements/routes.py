@@ -346,3 +346,11 @@ def new_representation(collaboration_id: int):
             flash("Saved. The organisation can now answer for the others.", "success")
             return redirect(url_for("admin.collaboration", collaboration_id=collaboration.id))
     return render_template("agreements/representation.html", form=form, collaboration=collaboration), _status(form)
+
+
+@bp.route("/collaborations/<int:collaboration_id>/representations/<int:representation_id>/document")
+@tenant_owned(ADMIN, collaboration_id="collaboration")
+def representation_document(collaboration_id: int, representation_id: int):
+    row = agreements.representation_document(get_session(), current_user, collaboration_id, representation_id)
+    return Response(document_store().read(row.document_sha256), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{row.document_name}"'})

@@ -7,7 +7,7 @@ from sqlalchemy.exc import OperationalError
 
 from tenderapp import access
 from tenderapp.db import get_session
-from tenderapp.services import organisations
+from tenderapp.services import organisations, signing
 from tenderapp.web.guards import public, signed_in
 
 bp = Blueprint("main", __name__)
@@ -29,6 +29,7 @@ def dashboard():
         "main/dashboard.html",
         memberships=access.member_collaborations(db_session, current_user),
         led=access.led_collaborations(db_session, current_user),
+        agreements=signing.overview(db_session, current_user),
     )
 
 
