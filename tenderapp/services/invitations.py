@@ -37,7 +37,7 @@ def invite(
 ) -> Invitation:
     """Invites a person by email into an organisation the actor manages, with roles.
 
-    Earlier unused invitations to the same address are withdrawn. Raises Conflict when the
+    Earlier unused invitations to the same address into the same organisation are withdrawn. Raises Conflict when the
     address already belongs to a user, RuleViolation when a role does not fit the organisation.
     """
     require_role(actor, Role.PROCUREMENT_ADMIN)
@@ -47,15 +47,18 @@ def invite(
     email = normalise_email(request.email)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict("A user with this email address already exists", field="email")
+    withdrawn = []
     for earlier in session.exec(
         select(Invitation).where(
             Invitation.email == email,
+            Invitation.organisation_id == organisation.id,  # never another tenant's invitation
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
         )
     ).all():
         earlier.revoked_at = now
         session.add(earlier)
+        withdrawn.append(earlier.id)
     token = security.new_token()
     invitation = Invitation(
         organisation_id=organisation.id,
@@ -78,7 +81,8 @@ def invite(
         organisation_id=organisation.id,
     )
     audit.record(session, actor, "invitation.sent", "invitation", invitation.id, now,
-                 {"email": email, "organisation_id": organisation.id, "roles": invitation.roles},
+                 {"email": email, "organisation_id": organisation.id, "roles": invitation.roles,
+                  "withdrawn_invitations": withdrawn},
                  organisation_id=organisation.id)
     session.commit()
     return invitation

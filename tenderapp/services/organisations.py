@@ -158,6 +158,11 @@ def people(session: Session, organisation_id: int) -> list[tuple[User, list[Role
     return [(u, roles[u.id]) for u in users]
 
 
+def organisation_of(session: Session, user: User) -> Organisation:
+    """The user's organisation (the caller has loaded the user through access)."""
+    return session.get(Organisation, user.organisation_id)
+
+
 def user_roles(session: Session, user_id: int) -> frozenset[Role]:
     return frozenset(
         Role(r) for r in session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user_id)).all()

@@ -150,7 +150,7 @@ def invite(organisation_id: int):
 def user_roles(user_id: int):
     db_session = get_session()
     user = access.get_managed_user(db_session, current_user, user_id)
-    organisation = db_session.get(Organisation, user.organisation_id)
+    organisation = organisations.organisation_of(db_session, user)
     form = RolesForm()
     form.roles.choices = _roles_for(organisation)
     if not form.is_submitted():
