@@ -3,7 +3,6 @@ reminders and who may sign on behalf of whom."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select

@@ -1,0 +1,40 @@
+"""THE place that scopes tenant-owned rows and checks roles.
+
+Every query for a tenant-owned row goes through a function of this package (one module per
+area, all re-exported here). A row another tenant owns is reported as NotFound (404), never
+Forbidden, so its existence is not revealed.
+"""
+
+from tenderapp.access.agreements import (
+    acting_organisation_ids,
+    get_lead_agreement,
+    get_party_agreement,
+    party_agreements,
+)
+from tenderapp.access.core import Actor, actor_for, require_role
+from tenderapp.access.organisations import (
+    get_led_collaboration,
+    get_managed_organisation,
+    get_managed_user,
+    led_collaborations,
+    managed_organisation_ids,
+    member_collaborations,
+    visible_outbox,
+)
+
+__all__ = [
+    "Actor",
+    "acting_organisation_ids",
+    "actor_for",
+    "get_lead_agreement",
+    "get_led_collaboration",
+    "get_managed_organisation",
+    "get_managed_user",
+    "get_party_agreement",
+    "led_collaborations",
+    "managed_organisation_ids",
+    "member_collaborations",
+    "party_agreements",
+    "require_role",
+    "visible_outbox",
+]

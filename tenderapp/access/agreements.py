@@ -1,0 +1,71 @@
+"""Scoping of collaborative agreements: parties and the lead."""
+
+from sqlalchemy import Select
+from sqlmodel import Session, select
+
+from tenderapp.access.core import Actor
+from tenderapp.access.organisations import get_led_collaboration
+from tenderapp.domain.errors import NotFound
+from tenderapp.models import Agreement, Collaboration, CollaborationMember, Representation
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+
+def acting_organisation_ids(actor: Actor, collaboration_id) -> Select:
+    """Organisations the actor may answer for in a collaboration: their own, if it is a
+    member, and every member their organisation represents there."""
+    own = select(CollaborationMember.organisation_id).where(
+        CollaborationMember.collaboration_id == collaboration_id,
+        CollaborationMember.organisation_id == actor.organisation_id,
+    )
+    represented = select(Representation.represented_organisation_id).where(
+        Representation.collaboration_id == collaboration_id,
+        Representation.representative_organisation_id == actor.organisation_id,
+    )
+    return own.union(represented)
+
+
+def _party_collaboration_ids(actor: Actor) -> Select:
+    member_of = select(CollaborationMember.collaboration_id).where(
+        CollaborationMember.organisation_id == actor.organisation_id
+    )
+    representing_in = select(Representation.collaboration_id).where(
+        Representation.representative_organisation_id == actor.organisation_id
+    )
+    return member_of.union(representing_in)
+
+
+def party_agreements(session: Session, actor: Actor) -> list[tuple[Agreement, Collaboration]]:
+    """Agreements of the collaborations the actor's organisation belongs to or acts in."""
+    return list(
+        session.exec(
+            select(Agreement, Collaboration)
+            .join(Collaboration, Collaboration.id == Agreement.collaboration_id)
+            .where(Agreement.collaboration_id.in_(_party_collaboration_ids(actor)))
+            .order_by(Collaboration.name, Agreement.title)
+        ).all()
+    )
+
+
+def get_party_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:
+    """Raises NotFound unless the actor's organisation belongs to, or acts in, the
+    agreement's collaboration."""
+    agreement = session.exec(
+        select(Agreement).where(
+            Agreement.id == agreement_id,
+            Agreement.collaboration_id.in_(_party_collaboration_ids(actor)),
+        )
+    ).first()
+    if agreement is None:
+        raise NotFound("Agreement not found")
+    return agreement
+
+
+def get_lead_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:
+    """Raises NotFound unless the actor is a procurement admin of the collaboration's lead."""
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise NotFound("Agreement not found")
+    get_led_collaboration(session, actor, agreement.collaboration_id)
+    return agreement

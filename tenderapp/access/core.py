@@ -1,0 +1,59 @@
+"""The signed-in actor and role checks."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from tenderapp.domain.errors import Forbidden
+from tenderapp.domain.roles import OrganisationKind, Role
+from tenderapp.models import Organisation, RoleAssignment, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person as the rules see them. Flask-Login's user object."""
+
+    user_id: int
+    email: str
+    full_name: str
+    organisation_id: int
+    organisation_name: str
+    organisation_kind: OrganisationKind
+    roles: frozenset[Role]
+    session_token: str
+
+    # Flask-Login protocol
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    """Raises Forbidden unless the actor holds one of ``roles``."""
+    if not actor.has_role(*roles):
+        raise Forbidden("You do not have permission to do this")
+
+
+def actor_for(session: Session, user: User, session_token: str) -> Actor:
+    organisation = session.get(Organisation, user.organisation_id)
+    roles = session.exec(
+        select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
+    ).all()
+    return Actor(
+        user_id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        organisation_id=organisation.id,
+        organisation_name=organisation.name,
+        organisation_kind=OrganisationKind(organisation.kind),
+        roles=frozenset(Role(r) for r in roles),
+        session_token=session_token,
+    )
+
+

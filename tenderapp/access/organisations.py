@@ -1,0 +1,111 @@
+"""Scoping of organisations, people, collaborations and the outbox."""
+
+from sqlalchemy import Select, or_
+from sqlmodel import Session, select
+
+from tenderapp.access.core import Actor
+from tenderapp.domain.errors import NotFound
+from tenderapp.domain.roles import Role
+from tenderapp.models import Collaboration, CollaborationMember, Organisation, OutboxMessage, User
+
+
+# --- organisations an admin manages -----------------------------------------------------
+
+
+def _led_collaboration_ids(actor: Actor) -> Select:
+    return select(Collaboration.id).where(
+        Collaboration.lead_organisation_id == actor.organisation_id
+    )
+
+
+def managed_organisation_ids(actor: Actor) -> Select:
+    """A procurement admin manages their own organisation and the organisations their
+    authority brought onto Tenderapp (``managed_by``). Membership of a collaboration alone
+    grants nothing over an organisation. Anyone else manages nothing."""
+    if not actor.has_role(Role.PROCUREMENT_ADMIN):
+        return select(Organisation.id).where(False)
+    return select(Organisation.id).where(
+        or_(Organisation.id == actor.organisation_id,
+            Organisation.managed_by_organisation_id == actor.organisation_id)
+    )
+
+
+def get_managed_organisation(session: Session, actor: Actor, organisation_id: int) -> Organisation:
+    """Raises NotFound unless the actor manages this organisation."""
+    organisation = session.exec(
+        select(Organisation).where(
+            Organisation.id == organisation_id,
+            Organisation.id.in_(managed_organisation_ids(actor)),
+        )
+    ).first()
+    if organisation is None:
+        raise NotFound("Organisation not found")
+    return organisation
+
+
+def get_managed_user(session: Session, actor: Actor, user_id: int) -> User:
+    """Raises NotFound unless the user belongs to an organisation the actor manages."""
+    user = session.exec(
+        select(User).where(
+            User.id == user_id,
+            User.organisation_id.in_(managed_organisation_ids(actor)),
+        )
+    ).first()
+    if user is None:
+        raise NotFound("User not found")
+    return user
+
+
+# --- collaborations ------------------------------------------------------------------------
+
+
+def led_collaborations(session: Session, actor: Actor) -> list[Collaboration]:
+    """Collaborations the actor's organisation leads (procurement admins only)."""
+    if not actor.has_role(Role.PROCUREMENT_ADMIN):
+        return []
+    return list(
+        session.exec(
+            select(Collaboration)
+            .where(Collaboration.id.in_(_led_collaboration_ids(actor)))
+            .order_by(Collaboration.name)
+        ).all()
+    )
+
+
+def get_led_collaboration(session: Session, actor: Actor, collaboration_id: int) -> Collaboration:
+    """Raises NotFound unless the actor is a procurement admin of the collaboration's lead."""
+    collaboration = session.get(Collaboration, collaboration_id)
+    if (
+        collaboration is None
+        or not actor.has_role(Role.PROCUREMENT_ADMIN)
+        or collaboration.lead_organisation_id != actor.organisation_id
+    ):
+        raise NotFound("Collaboration not found")
+    return collaboration
+
+
+def member_collaborations(session: Session, actor: Actor) -> list[tuple[Collaboration, Organisation]]:
+    """Collaborations the actor's organisation belongs to, each with its lead organisation."""
+    rows = session.exec(
+        select(Collaboration, Organisation)
+        .join(CollaborationMember, CollaborationMember.collaboration_id == Collaboration.id)
+        .join(Organisation, Organisation.id == Collaboration.lead_organisation_id)
+        .where(CollaborationMember.organisation_id == actor.organisation_id)
+        .order_by(Collaboration.name)
+    ).all()
+    return list(rows)
+
+
+# --- outbox --------------------------------------------------------------------------------
+
+
+def visible_outbox(session: Session, actor: Actor, limit: int = 200) -> list[OutboxMessage]:
+    """Messages to people in organisations the actor manages, newest first."""
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.organisation_id.in_(managed_organisation_ids(actor)))
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        ).all()
+    )
