@@ -12,6 +12,7 @@ from tenderapp.access.agreements import (
     party_agreements,
 )
 from tenderapp.access.core import Actor, actor_for, require_role
+from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
 from tenderapp.access.organisations import (
     get_led_collaboration,
     get_managed_organisation,
@@ -27,6 +28,11 @@ __all__ = [
     "acting_organisation_ids",
     "actor_for",
     "get_lead_agreement",
+    "get_lead_tender",
+    "get_visible_tender",
+    "is_lead",
+    "lead_tenders",
+    "published_tenders",
     "get_led_collaboration",
     "get_managed_organisation",
     "get_managed_user",

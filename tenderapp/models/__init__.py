@@ -11,6 +11,14 @@ from tenderapp.models.organisation import (
     Representation,
 )
 from tenderapp.models.outbox import OutboxMessage
+from tenderapp.models.tender import (
+    PricingLine,
+    QualityCriterion,
+    Tender,
+    TenderAmendment,
+    TenderDocument,
+    TenderInterest,
+)
 from tenderapp.models.user import PasswordReset, RoleAssignment, User, UserSession
 
 __all__ = [
@@ -18,6 +26,10 @@ __all__ = [
     "AgreementResponse",
     "AgreementVersion",
     "Signature",
+    "Tender",
+    "TenderAmendment",
+    "TenderDocument",
+    "TenderInterest",
     "AuditEvent",
     "AuditHead",
     "Collaboration",
@@ -26,6 +38,8 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PasswordReset",
+    "PricingLine",
+    "QualityCriterion",
     "Representation",
     "RoleAssignment",
     "User",

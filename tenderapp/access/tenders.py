@@ -1,0 +1,61 @@
+"""Scoping of tenders. A draft is the lead's admins' alone; a published tender's public
+part (details, documents, pricing schedule, criteria) is open to every signed-in user, as
+a published tender notice is. Bids are scoped in ``tenderapp.access.bids``."""
+
+from sqlmodel import Session, select
+
+from tenderapp.access.core import Actor
+from tenderapp.access.organisations import _led_collaboration_ids
+from tenderapp.domain.errors import NotFound
+from tenderapp.domain.roles import Role
+from tenderapp.models import CollaborationMember, Tender
+
+
+def _leads(actor: Actor):
+    return Tender.collaboration_id.in_(_led_collaboration_ids(actor))
+
+
+def lead_tenders(session: Session, actor: Actor) -> list[Tender]:
+    """Every tender, drafts included, of the collaborations the actor's authority leads."""
+    if not actor.has_role(Role.PROCUREMENT_ADMIN):
+        return []
+    return list(session.exec(select(Tender).where(_leads(actor)).order_by(Tender.created_at.desc())).all())
+
+
+def published_tenders(session: Session, actor: Actor, members_only: bool = False) -> list[Tender]:
+    """Published tenders, newest first; for an authority, ``members_only`` keeps those of
+    its own collaborations."""
+    query = select(Tender).where(Tender.published_at.is_not(None))
+    if members_only:
+        member_of = select(CollaborationMember.collaboration_id).where(
+            CollaborationMember.organisation_id == actor.organisation_id)
+        query = query.where(Tender.collaboration_id.in_(member_of))
+    return list(session.exec(query.order_by(Tender.published_at.desc())).all())
+
+
+def get_lead_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
+    """Raises NotFound unless the actor is a procurement admin of the tender's lead."""
+    tender = None
+    if actor.has_role(Role.PROCUREMENT_ADMIN):
+        tender = session.exec(select(Tender).where(Tender.id == tender_id, _leads(actor))).first()
+    if tender is None:
+        raise NotFound("Tender not found")
+    return tender
+
+
+def get_visible_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
+    """A published tender for anyone signed in; a draft only for the lead's admins."""
+    tender = session.get(Tender, tender_id)
+    if tender is None:
+        raise NotFound("Tender not found")
+    if tender.published_at is None:
+        return get_lead_tender(session, actor, tender_id)
+    return tender
+
+
+def is_lead(session: Session, actor: Actor, tender: Tender) -> bool:
+    try:
+        get_lead_tender(session, actor, tender.id)
+    except NotFound:
+        return False
+    return True

@@ -1,0 +1,69 @@
+"""Money: exact Decimal pounds in code, integer pence in the database.
+
+Rounding rule: amounts are kept to the penny exactly as entered (more than two decimal
+places is refused, never rounded); computed totals are exact; only scores are rounded,
+and only for display.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+PENNY = Decimal("0.01")
+MAX_AMOUNT = Decimal("1000000000")  # £1bn: well above any line in a pricing schedule
+
+_AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+class MoneyError(ValueError):
+    """Why a typed amount is not a price; ``hint`` completes "Enter …" style messages."""
+
+    def __init__(self, hint: str):
+        super().__init__(hint)
+        self.hint = hint
+
+
+def parse_amount(text: str | None) -> Decimal:
+    """A non-negative amount of pounds from what a person types: "£1,250.00", "1250", "1,250.5".
+
+    Raises MoneyError for empty input, text, negative amounts, misplaced commas, more than
+    two decimal places or amounts of £1bn or more.
+    """
+    raw = (text or "").strip().replace(" ", "")
+    if not raw:
+        raise MoneyError("enter a price, like 1250.00")
+    if raw.startswith("-") or raw.startswith("£-") or raw.startswith("("):
+        raise MoneyError("enter a price of £0 or more")
+    if not _AMOUNT.match(raw):
+        raise MoneyError("enter a number, like 1250.00")
+    try:
+        amount = Decimal(raw.lstrip("£").replace(",", ""))
+    except InvalidOperation:
+        raise MoneyError("enter a number, like 1250.00") from None
+    if amount != amount.quantize(PENNY):
+        raise MoneyError("enter the price in pounds and pence, with no more than 2 decimal places")
+    if amount >= MAX_AMOUNT:
+        raise MoneyError("enter a price under £1,000,000,000")
+    return amount.quantize(PENNY)
+
+
+def from_number(value) -> Decimal:
+    """A non-negative amount from a spreadsheet number (int, Decimal or the float openpyxl
+    gives). A float is read through its shortest decimal form, so 1250.1 is exactly 1250.10.
+
+    Raises MoneyError as ``parse_amount``.
+    """
+    if isinstance(value, bool):
+        raise MoneyError("enter a number, like 1250.00")
+    return parse_amount(repr(value) if isinstance(value, float) else str(value))
+
+
+def to_pence(amount: Decimal) -> int:
+    """Integer pence; raises ValueError for fractions of a penny (never rounds silently)."""
+    pence = amount * 100
+    if pence != pence.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of pence")
+    return int(pence)
+
+
+def from_pence(pence: int) -> Decimal:
+    return (Decimal(pence) / 100).quantize(PENNY)

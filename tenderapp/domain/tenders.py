@@ -1,0 +1,143 @@
+"""Tender rules: the timetable, the award criteria's weights, and the tender's status."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from tenderapp.domain.errors import RuleViolation
+
+
+class Regime(StrEnum):
+    PA2023 = "PA2023"
+    PCR2015 = "PCR2015"
+
+    @property
+    def label(self) -> str:
+        return {Regime.PA2023: "Procurement Act 2023", Regime.PCR2015: "Public Contracts Regulations 2015"}[self]
+
+
+class PriceMethod(StrEnum):
+    LOWEST = "lowest"
+    DEVIATION = "deviation"
+
+    @property
+    def label(self) -> str:
+        return {PriceMethod.LOWEST: "Lowest price scores full marks; others in proportion (lowest ÷ price)",
+                PriceMethod.DEVIATION: "Deviation from the lowest price"}[self]
+
+
+class TenderStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    OPENED = "opened"
+
+    @property
+    def label(self) -> str:
+        return {TenderStatus.DRAFT: "Draft", TenderStatus.PUBLISHED: "Open for bids",
+                TenderStatus.CLOSED: "Closed, not yet opened", TenderStatus.OPENED: "Bids opened"}[self]
+
+
+def tender_status(published_at: datetime | None, submission_deadline: datetime | None,
+                  opened_at: datetime | None, now: datetime) -> TenderStatus:
+    """Derived, never stored: published once published; closed from the deadline on;
+    opened once both keys have turned."""
+    if opened_at is not None:
+        return TenderStatus.OPENED
+    if published_at is None:
+        return TenderStatus.DRAFT
+    if submission_deadline is not None and now >= submission_deadline:
+        return TenderStatus.CLOSED
+    return TenderStatus.PUBLISHED
+
+
+# Usual minimum tendering periods for an open procedure with electronic submission, in days
+# from publication to the submission deadline (Procurement Act 2023 s.54(4); PCR 2015
+# reg. 27(4)). Light-touch contracts: 10 days under the Act; no fixed minimum under PCR 2015.
+USUAL_MINIMUM_DAYS = {
+    (Regime.PA2023, False): 25,
+    (Regime.PA2023, True): 10,
+    (Regime.PCR2015, False): 30,
+    (Regime.PCR2015, True): None,
+}
+
+
+@dataclass(frozen=True)
+class Timetable:
+    publication_at: datetime
+    clarification_deadline: datetime
+    submission_deadline: datetime
+    evaluation_date: date | None
+    award_date: date | None
+    contract_start: date
+
+
+def check_timetable(t: Timetable, regime: Regime, light_touch: bool, uk_date) -> list[str]:
+    """Raises RuleViolation (on the field to correct) when the dates are out of order;
+    returns warnings (a tendering period shorter than the regime's usual minimum).
+    ``uk_date`` turns an aware datetime into its UK calendar date."""
+    if t.clarification_deadline <= t.publication_at:
+        raise RuleViolation("Clarification deadline must be after the publication date", "clarification_deadline")
+    if t.submission_deadline <= t.clarification_deadline:
+        raise RuleViolation("Submission deadline must be after the clarification deadline", "submission_deadline")
+    closing_day = uk_date(t.submission_deadline)
+    if t.evaluation_date and t.evaluation_date < closing_day:
+        raise RuleViolation("Planned evaluation must be on or after the submission deadline", "evaluation_date")
+    if t.award_date and t.award_date < (t.evaluation_date or closing_day):
+        raise RuleViolation("Planned award must be on or after the planned evaluation", "award_date")
+    if t.contract_start <= (t.award_date or closing_day):
+        raise RuleViolation("Contract start must be after the planned award", "contract_start")
+    minimum = USUAL_MINIMUM_DAYS[(regime, light_touch)]
+    period = t.submission_deadline - t.publication_at
+    if minimum is not None and period < timedelta(days=minimum):
+        return [f"The tendering period is {period.days} days: shorter than the usual minimum of {minimum} days "
+                f"under the {regime.label}{' for light-touch contracts' if light_touch else ''}."]
+    return []
+
+
+def check_weights(price_weight: int, criteria_weights: list[int]) -> None:
+    """Raises RuleViolation unless the price weight and the quality criteria's weights,
+    each between 0 and 100, add up to exactly 100."""
+    if not 0 <= price_weight <= 100:
+        raise RuleViolation("Price weighting must be between 0 and 100", "price_weight")
+    if any(w <= 0 for w in criteria_weights):
+        raise RuleViolation("Each quality criterion needs a weighting above 0", "criteria")
+    total = price_weight + sum(criteria_weights)
+    if total != 100:
+        raise RuleViolation(f"Weightings must add up to 100: price and quality add up to {total}", "price_weight")
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What publication needs, as facts about the draft."""
+
+    has_contract_terms: bool
+    has_timetable: bool
+    submission_deadline_passed: bool
+    pricing_lines: int
+    criteria_weights: list[int]
+    price_weight: int
+    conflicts_recorded: bool
+    documents: int
+
+
+def publication_problems(r: Readiness) -> list[str]:
+    """Everything still stopping publication, in the order a person would fix them."""
+    problems = []
+    if not r.has_contract_terms:
+        problems.append("Add the contract start date and initial term")
+    if not r.has_timetable:
+        problems.append("Set the timetable")
+    elif r.submission_deadline_passed:
+        problems.append("Move the submission deadline into the future")
+    if r.pricing_lines == 0 and r.price_weight > 0:
+        problems.append("Add at least one line to the pricing schedule")
+    if not r.criteria_weights and r.price_weight < 100:
+        problems.append("Add the quality criteria")
+    if r.price_weight + sum(r.criteria_weights) != 100:
+        problems.append(f"Make the weightings add up to 100 (they add up to {r.price_weight + sum(r.criteria_weights)})")
+    if r.documents == 0:
+        problems.append("Upload the specification")
+    if not r.conflicts_recorded:
+        problems.append("Record the conflicts assessment (Procurement Act 2023, section 83)")
+    return problems

@@ -1,0 +1,236 @@
+"""The parts of a tender a bid answers: pricing lines, quality criteria, and documents.
+After publication, changing the pricing schedule starts a new schedule version, so that an
+Excel template for an older version is refused."""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from tenderapp.access import Actor, get_lead_tender, get_visible_tender
+from tenderapp.domain.documents import MAX_DOCUMENT_BYTES, safe_filename
+from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.text import check_single_line
+from tenderapp.models import PricingLine, QualityCriterion, Tender, TenderDocument
+from tenderapp.services import audit
+from tenderapp.services.tenders import record_change
+from tenderapp.storage import DocumentStore
+
+# Documents a tender may carry, recognised by their content, never their name.
+DOCUMENT_TYPES = {
+    b"%PDF-": ("application/pdf", "PDF"),
+    b"PK\x03\x04": ("application/vnd.openxmlformats-officedocument", "Word, Excel or other Office file"),
+}
+
+
+@dataclass(frozen=True)
+class LineInput:
+    code: str
+    description: str
+    unit: str
+    evaluation_quantity: int
+    per_authority: bool
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    title: str
+    guidance: str
+    weight: int
+    max_score: int
+    min_score: int | None
+    descriptors: str
+    word_limit: int
+
+
+def lines(session: Session, tender: Tender) -> list[PricingLine]:
+    return list(session.exec(select(PricingLine).where(PricingLine.tender_id == tender.id)
+                             .order_by(PricingLine.position, PricingLine.id)).all())
+
+
+def criteria(session: Session, tender: Tender) -> list[QualityCriterion]:
+    return list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
+                             .order_by(QualityCriterion.position, QualityCriterion.id)).all())
+
+
+def documents(session: Session, tender: Tender) -> list[TenderDocument]:
+    return list(session.exec(select(TenderDocument).where(TenderDocument.tender_id == tender.id,
+                                                          TenderDocument.withdrawn_at.is_(None))
+                             .order_by(TenderDocument.uploaded_at, TenderDocument.id)).all())
+
+
+def _check_line(session: Session, tender: Tender, data: LineInput, line_id: int | None) -> dict:
+    code = check_single_line(data.code, "code", "Code", "Enter a code for the line, like CORE-Y1", 20)
+    clash = select(PricingLine.id).where(PricingLine.tender_id == tender.id, func.lower(PricingLine.code) == code.lower())
+    if line_id is not None:
+        clash = clash.where(PricingLine.id != line_id)
+    if session.exec(clash).first() is not None:
+        raise Conflict("Another line already has this code", "code")
+    if data.evaluation_quantity < 0:
+        raise RuleViolation("Evaluation quantity must be 0 or more", "evaluation_quantity")
+    return {"code": code,
+            "description": check_single_line(data.description, "description", "Description", "Enter a description", 300),
+            "unit": check_single_line(data.unit, "unit", "Unit", "Enter the unit, like per authority per year", 60),
+            "evaluation_quantity": data.evaluation_quantity, "per_authority": data.per_authority}
+
+
+def _schedule_changed(session, actor, tender, action, details, summary, now) -> None:
+    if tender.published_at is not None:
+        tender.schedule_version += 1
+        session.add(tender)
+        details = {**details, "schedule_version": tender.schedule_version}
+    record_change(session, actor, tender, action, details, summary, now)
+
+
+def save_line(session: Session, actor: Actor, tender_id: int, line_id: int | None, data: LineInput,
+              amendment_summary: str | None, now: datetime) -> PricingLine:
+    """Adds a line (``line_id`` None) or changes one."""
+    tender = get_lead_tender(session, actor, tender_id)
+    values = _check_line(session, tender, data, line_id)
+    if line_id is None:
+        position = len(lines(session, tender)) + 1
+        line = PricingLine(tender_id=tender.id, position=position, **values)
+    else:
+        line = _line_of(session, tender, line_id)
+        for key, value in values.items():
+            setattr(line, key, value)
+    session.add(line)
+    session.flush()
+    _schedule_changed(session, actor, tender, "tender.pricing_line_saved", {"line": line.id, **values},
+                      amendment_summary, now)
+    session.commit()
+    return line
+
+
+def _line_of(session: Session, tender: Tender, line_id: int) -> PricingLine:
+    line = session.get(PricingLine, line_id)
+    if line is None or line.tender_id != tender.id:
+        raise NotFound("Line not found")
+    return line
+
+
+def remove_line(session: Session, actor: Actor, tender_id: int, line_id: int, amendment_summary: str | None,
+                now: datetime) -> None:
+    tender = get_lead_tender(session, actor, tender_id)
+    line = _line_of(session, tender, line_id)
+    _schedule_changed(session, actor, tender, "tender.pricing_line_removed", {"line": line.id, "code": line.code},
+                      amendment_summary, now)
+    session.delete(line)
+    session.commit()
+
+
+def get_line(session: Session, actor: Actor, tender_id: int, line_id: int) -> tuple[Tender, PricingLine]:
+    tender = get_lead_tender(session, actor, tender_id)
+    return tender, _line_of(session, tender, line_id)
+
+
+def _check_criterion(data: CriterionInput) -> dict:
+    title = check_single_line(data.title, "title", "Title", "Enter the criterion's title")
+    if not data.guidance.strip():
+        raise RuleViolation("Enter guidance for bidders: what a good answer covers", "guidance")
+    if not 1 <= data.weight <= 100:
+        raise RuleViolation("Weighting must be between 1 and 100", "weight")
+    if not 1 <= data.max_score <= 10:
+        raise RuleViolation("Maximum score must be between 1 and 10", "max_score")
+    if data.min_score is not None and not 0 <= data.min_score <= data.max_score:
+        raise RuleViolation(f"Minimum score must be between 0 and {data.max_score}", "min_score")
+    if not data.descriptors.strip():
+        raise RuleViolation("Enter the score descriptors, one line for each score", "descriptors")
+    if not 50 <= data.word_limit <= 10000:
+        raise RuleViolation("Word limit must be between 50 and 10,000", "word_limit")
+    return {**asdict(data), "title": title, "guidance": data.guidance.strip(), "descriptors": data.descriptors.strip()}
+
+
+def save_criterion(session: Session, actor: Actor, tender_id: int, criterion_id: int | None, data: CriterionInput,
+                   amendment_summary: str | None, now: datetime) -> QualityCriterion:
+    tender = get_lead_tender(session, actor, tender_id)
+    values = _check_criterion(data)
+    if criterion_id is None:
+        criterion = QualityCriterion(tender_id=tender.id, position=len(criteria(session, tender)) + 1, **values)
+    else:
+        criterion = _criterion_of(session, tender, criterion_id)
+        for key, value in values.items():
+            setattr(criterion, key, value)
+    session.add(criterion)
+    session.flush()
+    record_change(session, actor, tender, "tender.criterion_saved", {"criterion": criterion.id, **values},
+                  amendment_summary, now)
+    session.commit()
+    return criterion
+
+
+def _criterion_of(session: Session, tender: Tender, criterion_id: int) -> QualityCriterion:
+    criterion = session.get(QualityCriterion, criterion_id)
+    if criterion is None or criterion.tender_id != tender.id:
+        raise NotFound("Criterion not found")
+    return criterion
+
+
+def get_criterion(session: Session, actor: Actor, tender_id: int, criterion_id: int):
+    tender = get_lead_tender(session, actor, tender_id)
+    return tender, _criterion_of(session, tender, criterion_id)
+
+
+def remove_criterion(session: Session, actor: Actor, tender_id: int, criterion_id: int,
+                     amendment_summary: str | None, now: datetime) -> None:
+    tender = get_lead_tender(session, actor, tender_id)
+    criterion = _criterion_of(session, tender, criterion_id)
+    record_change(session, actor, tender, "tender.criterion_removed", {"criterion": criterion.id,
+                                                                        "title": criterion.title},
+                  amendment_summary, now)
+    session.delete(criterion)
+    session.commit()
+
+
+def document_type(content: bytes) -> str | None:
+    for magic, (mimetype, _) in DOCUMENT_TYPES.items():
+        if content.startswith(magic):
+            return mimetype
+    return None
+
+
+def add_document(session: Session, actor: Actor, tender_id: int, title: str, content: bytes | None,
+                 filename: str | None, store: DocumentStore, amendment_summary: str | None,
+                 now: datetime) -> TenderDocument:
+    """Stores a PDF or Office document by content hash. Raises RuleViolation for a missing,
+    empty, too large or unrecognised file."""
+    tender = get_lead_tender(session, actor, tender_id)
+    title = check_single_line(title, "title", "Title", "Enter a title for the document, like Specification")
+    if not content:
+        raise RuleViolation("Select a file", "document")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise RuleViolation("The selected file must be smaller than 20MB", "document")
+    if document_type(content) is None:
+        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "document")
+    document = TenderDocument(tender_id=tender.id, title=title, filename=safe_filename(filename, "document"),
+                              sha256=store.save(content), size=len(content), uploaded_by_user_id=actor.user_id,
+                              uploaded_at=now)
+    session.add(document)
+    session.flush()
+    record_change(session, actor, tender, "tender.document_added",
+                  {"document": document.id, "title": title, "sha256": document.sha256}, amendment_summary, now)
+    session.commit()
+    return document
+
+
+def withdraw_document(session: Session, actor: Actor, tender_id: int, document_id: int,
+                      amendment_summary: str | None, now: datetime) -> None:
+    tender = get_lead_tender(session, actor, tender_id)
+    document = session.get(TenderDocument, document_id)
+    if document is None or document.tender_id != tender.id or document.withdrawn_at is not None:
+        raise NotFound("Document not found")
+    record_change(session, actor, tender, "tender.document_withdrawn", {"document": document.id,
+                                                                         "title": document.title},
+                  amendment_summary, now)
+    document.withdrawn_at = now
+    session.add(document)
+    session.commit()
+
+
+def get_document(session: Session, actor: Actor, tender_id: int, document_id: int) -> TenderDocument:
+    """A document of a tender the actor may see (published: everyone signed in)."""
+    tender = get_visible_tender(session, actor, tender_id)
+    document = session.get(TenderDocument, document_id)
+    if document is None or document.tender_id != tender.id or document.withdrawn_at is not None:
+        raise NotFound("Document not found")
+    return document

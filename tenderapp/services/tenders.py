@@ -1,0 +1,252 @@
+"""Building and publishing a tender (the lead's procurement admins). After publication every
+change is a recorded amendment that interested suppliers are told about."""
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session, func, select
+
+from tenderapp.access import Actor, get_lead_tender, get_led_collaboration
+from tenderapp.domain.audit_chain import canonical_json
+from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.money import to_pence
+from tenderapp.domain.tenders import (
+    PriceMethod,
+    Readiness,
+    Regime,
+    Timetable,
+    check_timetable,
+    check_weights,
+    publication_problems,
+)
+from tenderapp.domain.text import check_single_line
+from tenderapp.domain.uk_time import uk_date_of
+from tenderapp.models import (
+    Collaboration,
+    Organisation,
+    PricingLine,
+    QualityCriterion,
+    Tender,
+    TenderAmendment,
+    TenderDocument,
+    TenderInterest,
+    User,
+)
+from tenderapp.services import audit, outbox
+
+
+@dataclass(frozen=True)
+class TenderDetails:
+    reference: str
+    title: str
+    description: str
+    regime: Regime
+    light_touch: bool
+    cpv_code: str
+    estimated_value: Decimal | None
+    contract_start: date | None
+    initial_term_months: int | None
+    extensions_allowed: int
+    extension_max_months: int
+
+
+def _check_details(details: TenderDetails) -> dict:
+    reference = check_single_line(details.reference, "reference", "Reference", "Enter a reference", 50)
+    title = check_single_line(details.title, "title", "Title", "Enter a title")
+    if not details.description.strip():
+        raise RuleViolation("Enter a description of what is being bought", "description")
+    cpv = details.cpv_code.strip()
+    if not (len(cpv) in (8, 10) and cpv[:8].isdigit()):
+        raise RuleViolation("Enter a CPV code, like 79995000 or 79995000-5", "cpv_code")
+    if details.extensions_allowed and not details.extension_max_months:
+        raise RuleViolation("Enter how long each extension may be", "extension_max_months")
+    return {
+        "reference": reference, "title": title, "description": details.description.strip(),
+        "regime": details.regime.value, "light_touch": details.light_touch, "cpv_code": cpv,
+        "estimated_value_pence": to_pence(details.estimated_value) if details.estimated_value is not None else None,
+        "contract_start": details.contract_start, "initial_term_months": details.initial_term_months,
+        "extensions_allowed": details.extensions_allowed,
+        "extension_max_months": details.extension_max_months if details.extensions_allowed else 0,
+    }
+
+
+def _reference_taken(session: Session, reference: str, tender_id: int | None) -> bool:
+    query = select(Tender.id).where(func.lower(Tender.reference) == reference.lower())
+    if tender_id is not None:
+        query = query.where(Tender.id != tender_id)
+    return session.exec(query).first() is not None
+
+
+def create(session: Session, actor: Actor, collaboration_id: int, details: TenderDetails, now: datetime) -> Tender:
+    """A draft tender for a collaboration the actor's authority leads."""
+    collaboration = get_led_collaboration(session, actor, collaboration_id)
+    values = _check_details(details)
+    if _reference_taken(session, values["reference"], None):
+        raise Conflict("A tender with this reference already exists", "reference")
+    tender = Tender(collaboration_id=collaboration.id, created_by_user_id=actor.user_id, created_at=now, **values)
+    session.add(tender)
+    session.flush()
+    audit.record(session, actor, "tender.created", "tender", tender.id, now, {"reference": tender.reference})
+    session.commit()
+    return tender
+
+
+def _changes(tender: Tender, values: dict) -> dict:
+    return {k: [_plain(getattr(tender, k)), _plain(v)] for k, v in values.items() if getattr(tender, k) != v}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def record_change(session: Session, actor: Actor, tender: Tender, action: str, changes: dict,
+                  summary: str | None, now: datetime) -> None:
+    """Audits a change; once the tender is published, also records it as an amendment (a
+    summary for suppliers is then required) and tells every interested supplier."""
+    if tender.published_at is not None:
+        if not (summary or "").strip():
+            raise RuleViolation("Enter a summary of the change for suppliers", "amendment_summary")
+        amendment = TenderAmendment(tender_id=tender.id, summary=summary.strip(), changes=canonical_json(changes),
+                                    made_by_user_id=actor.user_id, made_at=now)
+        session.add(amendment)
+        for email, organisation_id in interested_bidders(session, tender):
+            outbox.queue(session, email, f"Tender {tender.reference} has been amended",
+                         f"The buyer has amended tender {tender.reference}, “{tender.title}”:\n\n"
+                         f"{summary.strip()}\n\nRead the tender again before you submit your bid.\n",
+                         now, organisation_id)
+    audit.record(session, actor, action, "tender", tender.id, now,
+                 {"changes": changes, "amendment": (summary or "").strip() or None})
+
+
+def interested_bidders(session: Session, tender: Tender) -> list[tuple[str, int]]:
+    """The address and organisation of every active user of every supplier that registered
+    interest."""
+    return list(session.exec(
+        select(User.email, User.organisation_id)
+        .join(TenderInterest, TenderInterest.organisation_id == User.organisation_id)
+        .where(TenderInterest.tender_id == tender.id, User.active.is_(True))
+        .order_by(User.email)
+    ).all())
+
+
+def update_details(session: Session, actor: Actor, tender_id: int, details: TenderDetails,
+                   amendment_summary: str | None, now: datetime) -> Tender:
+    tender = get_lead_tender(session, actor, tender_id)
+    values = _check_details(details)
+    if _reference_taken(session, values["reference"], tender.id):
+        raise Conflict("A tender with this reference already exists", "reference")
+    if tender.published_at is not None and values["reference"] != tender.reference:
+        raise RuleViolation("The reference cannot change after publication", "reference")
+    changes = _changes(tender, values)
+    if changes:
+        record_change(session, actor, tender, "tender.details_changed", changes, amendment_summary, now)
+        for key, value in values.items():
+            setattr(tender, key, value)
+        session.add(tender)
+    session.commit()
+    return tender
+
+
+def set_timetable(session: Session, actor: Actor, tender_id: int, timetable: Timetable,
+                  amendment_summary: str | None, now: datetime) -> list[str]:
+    """Sets the dates; returns warnings. Raises RuleViolation when out of order, or when a
+    published tender's deadline would move into the past."""
+    tender = get_lead_tender(session, actor, tender_id)
+    warnings = check_timetable(timetable, Regime(tender.regime), tender.light_touch, uk_date_of)
+    if tender.published_at is not None and timetable.submission_deadline <= now:
+        raise RuleViolation("Submission deadline must be in the future", "submission_deadline")
+    values = {k: v for k, v in asdict(timetable).items()}
+    changes = _changes(tender, values)
+    if changes:
+        record_change(session, actor, tender, "tender.timetable_changed", changes, amendment_summary, now)
+        for key, value in values.items():
+            setattr(tender, key, value)
+        session.add(tender)
+    session.commit()
+    return warnings
+
+
+def criteria_weights(session: Session, tender: Tender) -> list[int]:
+    return list(session.exec(select(QualityCriterion.weight).where(QualityCriterion.tender_id == tender.id)).all())
+
+
+def set_weighting(session: Session, actor: Actor, tender_id: int, price_weight: int, method: PriceMethod,
+                  amendment_summary: str | None, now: datetime) -> Tender:
+    """Sets the price weighting and scoring method; the quality criteria take the rest.
+    Raises RuleViolation unless the weightings add up to 100."""
+    tender = get_lead_tender(session, actor, tender_id)
+    weights = criteria_weights(session, tender)
+    if weights:
+        check_weights(price_weight, weights)
+    elif not 0 <= price_weight <= 100:
+        raise RuleViolation("Price weighting must be between 0 and 100", "price_weight")
+    values = {"price_weight": price_weight, "price_method": method.value}
+    changes = _changes(tender, values)
+    if changes:
+        record_change(session, actor, tender, "tender.weighting_changed", changes, amendment_summary, now)
+        tender.price_weight, tender.price_method = price_weight, method.value
+        session.add(tender)
+    session.commit()
+    return tender
+
+
+def record_conflicts_assessment(session: Session, actor: Actor, tender_id: int, assessment: str,
+                                now: datetime) -> Tender:
+    """Records the conflicts assessment the Procurement Act 2023 (s.83) requires before publication."""
+    tender = get_lead_tender(session, actor, tender_id)
+    if len(assessment.strip()) < 20:
+        raise RuleViolation("Describe the conflicts assessment: who was considered, what was found and "
+                            "how any conflict is managed", "assessment")
+    tender.conflicts_assessment = assessment.strip()
+    tender.conflicts_assessed_at, tender.conflicts_assessed_by_user_id = now, actor.user_id
+    session.add(tender)
+    audit.record(session, actor, "tender.conflicts_assessed", "tender", tender.id, now)
+    session.commit()
+    return tender
+
+
+def readiness(session: Session, tender: Tender, now: datetime) -> list[str]:
+    """What still stops this tender being published (empty when it can be)."""
+    lines = session.exec(select(func.count()).select_from(PricingLine).where(PricingLine.tender_id == tender.id)).one()
+    documents = session.exec(select(func.count()).select_from(TenderDocument).where(
+        TenderDocument.tender_id == tender.id, TenderDocument.withdrawn_at.is_(None))).one()
+    return publication_problems(Readiness(
+        has_contract_terms=bool(tender.contract_start and tender.initial_term_months),
+        has_timetable=tender.submission_deadline is not None,
+        submission_deadline_passed=tender.submission_deadline is not None and tender.submission_deadline <= now,
+        pricing_lines=lines, criteria_weights=criteria_weights(session, tender), price_weight=tender.price_weight,
+        conflicts_recorded=tender.conflicts_assessed_at is not None, documents=documents))
+
+
+def publish(session: Session, actor: Actor, tender_id: int, now: datetime) -> Tender:
+    """Publishes the tender. Raises Conflict when already published, RuleViolation listing
+    what is missing otherwise."""
+    tender = get_lead_tender(session, actor, tender_id)
+    if tender.published_at is not None:
+        raise Conflict("This tender is already published")
+    problems = readiness(session, tender, now)
+    if problems:
+        raise RuleViolation("Before you publish: " + "; ".join(problems))
+    tender.published_at, tender.published_by_user_id = now, actor.user_id
+    session.add(tender)
+    audit.record(session, actor, "tender.published", "tender", tender.id, now,
+                 {"reference": tender.reference, "submission_deadline": tender.submission_deadline.isoformat(),
+                  "schedule_version": tender.schedule_version})
+    session.commit()
+    return tender
+
+
+def amendments(session: Session, tender: Tender) -> list[TenderAmendment]:
+    return list(session.exec(select(TenderAmendment).where(TenderAmendment.tender_id == tender.id)
+                             .order_by(TenderAmendment.made_at)).all())
+
+
+def changes_of(amendment: TenderAmendment) -> dict:
+    return json.loads(amendment.changes)
+
+
+def lead_name(session: Session, tender: Tender) -> str:
+    collaboration = session.get(Collaboration, tender.collaboration_id)
+    return session.get(Organisation, collaboration.lead_organisation_id).name
