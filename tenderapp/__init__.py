@@ -18,6 +18,7 @@ from tenderapp.web import session as web_session
 from tenderapp.web.admin.routes import bp as admin_bp
 from tenderapp.web.agreements.routes import bp as agreements_bp
 from tenderapp.web.auth.routes import bp as auth_bp
+from tenderapp.web.tenders.routes import bp as tenders_bp
 from tenderapp.web.main.routes import bp as main_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -88,5 +89,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agreements_bp)
+    app.register_blueprint(tenders_bp)
     register_cli(app)
     return app

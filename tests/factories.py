@@ -1,7 +1,7 @@
 """Factory functions that return objects, for arranging tests."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -15,6 +15,7 @@ from tenderapp.models import (
     CollaborationMember,
     Organisation,
     RoleAssignment,
+    Tender,
     User,
 )
 
@@ -69,6 +70,17 @@ def agreement(session: Session, collab: Collaboration, author: User, now: dateti
     return created
 
 
+def draft_tender(session: Session, collab: Collaboration, author: User, now: datetime, reference: str) -> Tender:
+    """A draft tender with its contract terms set (no timetable, schedule or criteria)."""
+    tender = Tender(collaboration_id=collab.id, reference=reference, title=f"Tender {reference}",
+                    description="Mediation services for the members.", cpv_code="79995000",
+                    contract_start=date(2027, 4, 1), initial_term_months=36, extensions_allowed=1,
+                    extension_max_months=24, created_by_user_id=author.id, created_at=now)
+    session.add(tender)
+    session.commit()
+    return tender
+
+
 @dataclass
 class World:
     lead: Organisation
@@ -87,6 +99,8 @@ class World:
     bidder: User
     agreement: Agreement
     other_agreement: Agreement
+    tender: Tender
+    other_tender: Tender
 
 
 def build_world(session: Session, now: datetime) -> World:
@@ -115,4 +129,6 @@ def build_world(session: Session, now: datetime) -> World:
         bidder=user(session, supplier, "bidder@supplier.example", [Role.BIDDER], now),
         agreement=agreement(session, collab, lead_admin, now, title="Lead Group agreement"),
         other_agreement=agreement(session, other_collab, other_admin, now, title="Other Group agreement"),
+        tender=draft_tender(session, collab, lead_admin, now, "LEAD-001"),
+        other_tender=draft_tender(session, other_collab, other_admin, now, "OTHER-001"),
     )

@@ -2,6 +2,8 @@
 After publication, changing the pricing schedule starts a new schedule version, so that an
 Excel template for an older version is refused."""
 
+import io
+import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -16,11 +18,6 @@ from tenderapp.services import audit
 from tenderapp.services.tenders import record_change
 from tenderapp.storage import DocumentStore
 
-# Documents a tender may carry, recognised by their content, never their name.
-DOCUMENT_TYPES = {
-    b"%PDF-": ("application/pdf", "PDF"),
-    b"PK\x03\x04": ("application/vnd.openxmlformats-officedocument", "Word, Excel or other Office file"),
-}
 
 
 @dataclass(frozen=True)
@@ -183,9 +180,17 @@ def remove_criterion(session: Session, actor: Actor, tender_id: int, criterion_i
 
 
 def document_type(content: bytes) -> str | None:
-    for magic, (mimetype, _) in DOCUMENT_TYPES.items():
-        if content.startswith(magic):
-            return mimetype
+    """The media type of a PDF or an Office Open XML file (Word, Excel), recognised by its
+    content, never its name; None for anything else."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                if "[Content_Types].xml" in archive.namelist():
+                    return "application/octet-stream"
+        except zipfile.BadZipFile:
+            return None
     return None
 
 

@@ -1,8 +1,11 @@
 """Shared form pieces."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
-from wtforms import SelectChoice, SelectMultipleField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextInput
+from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
+
+from tenderapp.domain.money import MoneyError, parse_amount
+from tenderapp.domain.uk_time import parse_clock_time
 
 from tenderapp.domain.errors import DomainError
 from tenderapp.domain.roles import Role
@@ -50,3 +53,53 @@ def uploaded(field) -> tuple[bytes | None, str | None]:
     if not storage or not getattr(storage, "filename", ""):
         return None, None
     return storage.read(), storage.filename
+
+
+class UKDateField(DateField):
+    """A GOV.UK date input (day, month, year) with GOV.UK error messages."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and not any(v.strip() for v in valuelist):
+            self.data = None
+            self.raw_data = valuelist
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+class ClockTimeField(StringField):
+    """A time of day as GOV.UK writes it ("5pm", "17:00", "midday"), in UK time."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.time = None
+        if self.data and self.data.strip():
+            try:
+                self.time = parse_clock_time(self.data)
+            except ValueError:
+                raise ValueError(f"{self.label.text} must be a time, like 5pm or 17:00") from None
+
+
+class MoneyField(StringField):
+    """An amount of pounds typed as "£1,250.00" or "1250"; ``amount`` holds the Decimal."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.amount = None
+        if self.data and self.data.strip():
+            try:
+                self.amount = parse_amount(self.data)
+            except MoneyError as error:
+                raise ValueError(f"{self.label.text}: {error.hint}") from None

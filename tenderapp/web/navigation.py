@@ -20,6 +20,7 @@ def _admins(user) -> bool:
 # (text, endpoint, endpoints or "blueprint." prefixes that mark the item as current, who sees it)
 _LINKS = [
     ("Dashboard", "main.dashboard", ("main.dashboard",), _everyone),
+    ("Tenders", "tenders.index", ("tenders.",), _everyone),
     ("Agreements", "agreements.index", ("agreements.",), _authorities),
     ("Your organisation", "main.organisation", ("main.organisation",), _everyone),
     ("Collaborations", "admin.collaborations", ("admin.",), _admins),

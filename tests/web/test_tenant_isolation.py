@@ -20,7 +20,8 @@ from tests.conftest import csrf_from
 PUBLIC_BY_NATURE = {"static"}
 
 # Sample values for URL parameters that do not name a tenant-owned object.
-SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1, "representation_id": 1}
+SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1, "representation_id": 1,
+                 "line_id": 1, "criterion_id": 1, "document_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -29,6 +30,7 @@ OTHER_TENANT = {
     "organisation": lambda w: w.other_lead.id,
     "user": lambda w: w.other_admin.id,
     "agreement": lambda w: w.other_agreement.id,
+    "tender": lambda w: w.other_tender.id,
 }
 # ...and these name the actor's own (or managed) objects.
 OWN = {
@@ -36,6 +38,7 @@ OWN = {
     "organisation": lambda w: w.partner.id,
     "user": lambda w: w.partner_signatory.id,
     "agreement": lambda w: w.agreement.id,
+    "tender": lambda w: w.tender.id,
 }
 
 # Someone holding none of the roles a role-restricted route asks for, by role.
@@ -54,7 +57,9 @@ WITH_ROLE = {
 
 # Routes whose object the world does not have (its agreement is text, not a PDF); they are
 # reached in their own tests.
-ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document"}
+ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", "tenders.edit_line",
+                   "tenders.remove_line", "tenders.edit_criterion", "tenders.remove_criterion",
+                   "tenders.withdraw_document", "tenders.document"}
 
 
 def rules(app):
