@@ -92,8 +92,9 @@ class FreshReadSession(Session):
     (SQLite keeps a read transaction's snapshot until it ends)."""
 
     def _end_idle_transaction(self):
-        if self.in_transaction() and not (self.new or self.dirty or self.deleted):
-            self.commit()
+        if not (self.new or self.dirty or self.deleted):
+            if self.in_transaction():
+                self.commit()
             self.expire_all()
 
     def exec(self, *args, **kwargs):

@@ -1,0 +1,209 @@
+"""The lead's procurement admin builds a tender and publishes it; after publication every
+change is an amendment with a summary for suppliers."""
+
+import re
+from datetime import UTC, datetime
+from io import BytesIO
+
+import pytest
+from sqlmodel import select
+
+from tenderapp.models import AuditEvent, PricingLine, Tender, TenderAmendment
+from tests.conftest import csrf_from
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def details(**overrides):
+    data = {"reference": "SC14027", "title": "SEND Mediation and Disagreement Resolution Service",
+            "description": "A statutory service for children and young people with SEND.", "regime": "PA2023",
+            "light_touch": "y", "cpv_code": "79995000", "estimated_value": "£1,200,000",
+            "contract_start": ["1", "4", "2027"], "initial_term_months": "36", "extensions_allowed": "1",
+            "extension_max_months": "24"}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def timetable(**overrides):
+    data = {"publication_date": ["1", "12", "2026"], "publication_time": "9am",
+            "clarification_date": ["4", "1", "2027"], "clarification_time": "5pm",
+            "submission_date": ["18", "1", "2027"], "submission_time": "midday",
+            "evaluation_date": ["25", "1", "2027"], "award_date": ["15", "2", "2027"]}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def admin(world, sign_in_as):
+    return sign_in_as("admin@lead.example")
+
+
+def upload(browser, url, content, name, **fields):
+    token = csrf_from(browser.get(url).get_data(as_text=True))
+    return browser.client.post(url, data={"csrf_token": token, "document": (BytesIO(content), name), **fields},
+                               content_type="multipart/form-data")
+
+
+def build_ready_tender(admin, world):
+    """A complete draft: details, timetable, two lines, one criterion (60) + price (40), a
+    specification and a conflicts assessment. Returns its id."""
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new", details())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    tender_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert admin.submit(f"/tenders/{tender_id}/timetable", timetable()).status_code == 302
+    for code, quantity in (("CORE-Y1", 16), ("PAYG-MED", 112)):
+        assert admin.submit(f"/tenders/{tender_id}/pricing/new", {
+            "code": code, "description": f"{code} price", "unit": "per authority per year",
+            "evaluation_quantity": str(quantity), "per_authority": "y"}).status_code == 302
+    assert admin.submit(f"/tenders/{tender_id}/criteria/new", {
+        "title": "Service delivery", "guidance": "How you will deliver the service.", "weight": "60",
+        "max_score": "5", "min_score": "2", "descriptors": "0 – none\n5 – excellent", "word_limit": "1000"}
+    ).status_code == 302
+    assert admin.submit(f"/tenders/{tender_id}/weighting", {"price_weight": "40", "price_method": "lowest"}
+                        ).status_code == 302
+    assert upload(admin, f"/tenders/{tender_id}/documents/new", PDF, "specification.pdf",
+                  title="Specification").status_code == 302
+    assert admin.submit(f"/tenders/{tender_id}/conflicts", {
+        "assessment": "All panel members declared no conflicts on 20 November 2026."}).status_code == 302
+    return tender_id
+
+
+def test_a_complete_draft_can_be_published(world, admin, db):
+    tender_id = build_ready_tender(admin, world)
+    page = admin.get(f"/tenders/{tender_id}").get_data(as_text=True)
+    assert "Before you can publish" not in page
+    assert "18 January 2027 at midday" in page
+    assert "£1,200,000.00" in page
+    response = admin.submit(f"/tenders/{tender_id}/publish", {})
+    assert response.status_code == 302
+    tender = db.get(Tender, tender_id)
+    assert tender.published_at is not None
+    assert tender.submission_deadline == datetime(2027, 1, 18, 12, 0, tzinfo=UTC)
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "tender.published")).one()
+
+
+def test_publication_is_refused_until_everything_is_there(world, admin, db):
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new", details())
+    tender_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = admin.get(f"/tenders/{tender_id}/publish").get_data(as_text=True)
+    for problem in ("Set the timetable", "Add at least one line to the pricing schedule", "Add the quality criteria",
+                    "Upload the specification", "Record the conflicts assessment (Procurement Act 2023, section 83)"):
+        assert problem in page
+    admin.submit(f"/tenders/{tender_id}/publish", {})
+    assert db.get(Tender, tender_id).published_at is None
+
+
+def test_publication_needs_the_conflicts_assessment(world, admin, db):
+    tender_id = build_ready_tender(admin, world)
+    tender = db.get(Tender, tender_id)
+    tender.conflicts_assessed_at = None
+    db.add(tender)
+    db.commit()
+    admin.submit(f"/tenders/{tender_id}/publish", {})
+    assert db.get(Tender, tender_id).published_at is None
+
+
+def test_details_errors_appear_beside_fields_and_keep_the_input(world, admin):
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new",
+                            details(reference="", cpv_code="abc", estimated_value="lots", contract_start=["31", "2", "2027"]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter a reference" in page
+    assert "Estimated total value (optional): enter a number, like 1250.00" in page
+    assert "Contract start date must be a real date" in page
+    assert 'value="lots"' in page and 'value="31"' in page
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"clarification_date": ["30", "11", "2026"]}, "Clarification deadline must be after the publication date"),
+    ({"submission_date": ["3", "1", "2027"]}, "Submission deadline must be after the clarification deadline"),
+    ({"award_date": ["20", "1", "2027"]}, "Planned award must be on or after the planned evaluation"),
+    ({"submission_time": "25:00"}, "Submission deadline time must be a time, like 5pm or 17:00"),
+    ({"award_date": ["1", "5", "2027"]}, "Contract start must be after the planned award"),
+])
+def test_timetable_must_be_in_order(world, admin, change, message):
+    response = admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(**change))
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_a_short_tendering_period_is_warned_about_but_allowed(world, admin, db):
+    response = admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(
+        clarification_date=["5", "12", "2026"], submission_date=["10", "12", "2026"], evaluation_date=["11", "12", "2026"]))
+    assert response.status_code == 302
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The tendering period is 9 days: shorter than the usual minimum of 25 days under the Procurement Act 2023" in page
+    assert db.get(Tender, world.tender.id).submission_deadline is not None
+
+
+def test_uk_summer_time_is_respected(world, admin, db):
+    admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(
+        publication_date=["1", "6", "2026"], clarification_date=["1", "7", "2026"],
+        submission_date=["31", "7", "2026"], submission_time="5pm", evaluation_date=["1", "8", "2026"],
+        award_date=["1", "9", "2026"]))
+    assert db.get(Tender, world.tender.id).submission_deadline == datetime(2026, 7, 31, 16, 0, tzinfo=UTC)
+
+
+def test_weightings_must_add_up_to_100(world, admin):
+    admin.submit(f"/tenders/{world.tender.id}/criteria/new", {
+        "title": "Quality", "guidance": "Tell us.", "weight": "70", "max_score": "5",
+        "descriptors": "0 – none", "word_limit": "500"})
+    response = admin.submit(f"/tenders/{world.tender.id}/weighting", {"price_weight": "40", "price_method": "lowest"})
+    assert response.status_code == 400
+    assert "Weightings must add up to 100: price and quality add up to 110" in response.get_data(as_text=True)
+
+
+def test_only_pdf_and_office_files_are_accepted_whatever_their_name(world, admin):
+    url = f"/tenders/{world.tender.id}/documents/new"
+    response = upload(admin, url, b"MZ\x90\x00 an executable", "specification.pdf", title="Specification")
+    assert response.status_code == 400
+    assert "The selected file must be a PDF, Word or Excel document" in response.get_data(as_text=True)
+    response = upload(admin, url, PDF, "../../etc/passwd", title="Specification")
+    assert response.status_code == 302
+    page = admin.get(f"/tenders/{world.tender.id}").get_data(as_text=True)
+    assert "(passwd)" in page and "../" not in page
+
+
+def test_pricing_line_codes_are_unique(world, admin):
+    line = {"code": "CORE-Y1", "description": "Core", "unit": "per year", "evaluation_quantity": "16"}
+    admin.submit(f"/tenders/{world.tender.id}/pricing/new", line)
+    response = admin.submit(f"/tenders/{world.tender.id}/pricing/new", {**line, "code": "core-y1"})
+    assert response.status_code == 400
+    assert "Another line already has this code" in response.get_data(as_text=True)
+
+
+def test_after_publication_changes_are_amendments_with_a_summary(world, admin, db):
+    tender_id = build_ready_tender(admin, world)
+    admin.submit(f"/tenders/{tender_id}/publish", {})
+    line = db.exec(select(PricingLine).where(PricingLine.tender_id == tender_id, PricingLine.code == "CORE-Y1")).one()
+    change = {"code": "CORE-Y1", "description": "Core subscription, year 1", "unit": "per authority per year",
+              "evaluation_quantity": "16", "per_authority": "y"}
+    response = admin.submit(f"/tenders/{tender_id}/pricing/{line.id}", change)
+    assert response.status_code == 400
+    assert "Enter a summary of the change for suppliers" in response.get_data(as_text=True)
+    response = admin.submit(f"/tenders/{tender_id}/pricing/{line.id}",
+                            {**change, "amendment_summary": "Line CORE-Y1 renamed"})
+    assert response.status_code == 302
+    assert db.get(Tender, tender_id).schedule_version == 2
+    amendment = db.exec(select(TenderAmendment)).one()
+    assert amendment.summary == "Line CORE-Y1 renamed"
+    assert "Line CORE-Y1 renamed" in admin.get(f"/tenders/{tender_id}").get_data(as_text=True)
+
+
+def test_other_authorities_and_suppliers_cannot_see_a_draft(world, admin, sign_in_as):
+    for email in ("admin@partner.example", "admin@other.example", "bidder@supplier.example", "viewer@lead.example"):
+        assert sign_in_as(email).get(f"/tenders/{world.tender.id}").status_code == 404, email
+
+
+def test_a_published_tender_is_readable_by_suppliers_with_its_documents(world, admin, sign_in_as, db):
+    tender_id = build_ready_tender(admin, world)
+    admin.submit(f"/tenders/{tender_id}/publish", {})
+    bidder = sign_in_as("bidder@supplier.example")
+    assert "SEND Mediation" in bidder.get("/tenders").get_data(as_text=True)
+    page = bidder.get(f"/tenders/{tender_id}").get_data(as_text=True)
+    assert "CORE-Y1" in page and "Service delivery" in page
+    assert "Change" not in page and "conflicts" not in page.lower()
+    document_link = re.search(rf'href="(/tenders/{tender_id}/documents/\d+)"', page).group(1)
+    response = bidder.get(document_link)
+    assert response.data == PDF and response.mimetype == "application/pdf"
+    assert bidder.get(f"/tenders/{tender_id}/details").status_code == 403
