@@ -21,7 +21,10 @@ def _led_collaboration_ids(actor: Actor) -> Select:
 def managed_organisation_ids(actor: Actor) -> Select:
     """A procurement admin manages their own organisation and the organisations their
     authority brought onto Tenderapp (``managed_by``). Membership of a collaboration alone
-    grants nothing over an organisation. Anyone else manages nothing."""
+    grants nothing over an organisation. A supplier's bidders manage their own supplier.
+    Anyone else manages nothing."""
+    if actor.has_role(Role.BIDDER) and not actor.organisation_kind.is_authority:
+        return select(Organisation.id).where(Organisation.id == actor.organisation_id)
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
         return select(Organisation.id).where(False)
     return select(Organisation.id).where(

@@ -11,6 +11,7 @@ from tenderapp.models.organisation import (
     Representation,
 )
 from tenderapp.models.outbox import OutboxMessage
+from tenderapp.models.supplier import Clarification, SupplierRegistration
 from tenderapp.models.tender import (
     PricingLine,
     QualityCriterion,
@@ -26,12 +27,14 @@ __all__ = [
     "AgreementResponse",
     "AgreementVersion",
     "Signature",
+    "SupplierRegistration",
     "Tender",
     "TenderAmendment",
     "TenderDocument",
     "TenderInterest",
     "AuditEvent",
     "AuditHead",
+    "Clarification",
     "Collaboration",
     "CollaborationMember",
     "Invitation",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.domain.roles import OrganisationKind
@@ -22,6 +22,8 @@ class Organisation(SQLModel, table=True):
     # The authority whose procurement admins also manage this organisation's people: the one
     # that brought it onto Tenderapp. Being added to someone's collaboration grants nothing.
     managed_by_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    company_number: str | None = Field(default=None, max_length=8)  # Companies House, suppliers only
+    address: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
     @property

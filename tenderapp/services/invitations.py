@@ -40,7 +40,7 @@ def invite(
     Earlier unused invitations to the same address into the same organisation are withdrawn. Raises Conflict when the
     address already belongs to a user, RuleViolation when a role does not fit the organisation.
     """
-    require_role(actor, Role.PROCUREMENT_ADMIN)
+    require_role(actor, Role.PROCUREMENT_ADMIN, Role.BIDDER)
     organisation = get_managed_organisation(session, actor, request.organisation_id)
     check_roles(OrganisationKind(organisation.kind), request.roles)
     full_name = check_single_line(request.full_name, "full_name", "Full name", "Enter the person's full name")

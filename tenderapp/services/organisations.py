@@ -178,7 +178,7 @@ def change_roles(
     user = get_managed_user(session, actor, user_id)
     organisation = session.get(Organisation, user.organisation_id)
     check_roles(OrganisationKind(organisation.kind), roles)
-    if user.id == actor.user_id and Role.PROCUREMENT_ADMIN not in roles:
+    if user.id == actor.user_id and Role.PROCUREMENT_ADMIN in actor.roles and Role.PROCUREMENT_ADMIN not in roles:
         raise RuleViolation("You cannot remove your own procurement admin role", field="roles")
     before = user_roles(session, user.id)
     for assignment in session.exec(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all():

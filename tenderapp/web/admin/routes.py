@@ -25,7 +25,7 @@ from tenderapp.web.forms import role_choices
 from tenderapp.web.guards import role_required, tenant_owned
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ADMIN = Role.PROCUREMENT_ADMIN
+ADMIN, BIDDER = Role.PROCUREMENT_ADMIN, Role.BIDDER
 
 
 def _status(form) -> int:
@@ -108,7 +108,7 @@ def new_member(collaboration_id: int):
 
 
 @bp.route("/organisations/<int:organisation_id>")
-@tenant_owned(ADMIN, organisation_id="organisation")
+@tenant_owned(ADMIN, BIDDER, organisation_id="organisation")
 def organisation(organisation_id: int):
     db_session = get_session()
     found = access.get_managed_organisation(db_session, current_user, organisation_id)
@@ -124,7 +124,7 @@ def _roles_for(organisation: Organisation):
 
 
 @bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])
-@tenant_owned(ADMIN, organisation_id="organisation")
+@tenant_owned(ADMIN, BIDDER, organisation_id="organisation")
 def invite(organisation_id: int):
     db_session = get_session()
     found = access.get_managed_organisation(db_session, current_user, organisation_id)
@@ -146,7 +146,7 @@ def invite(organisation_id: int):
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
-@tenant_owned(ADMIN, user_id="user")
+@tenant_owned(ADMIN, BIDDER, user_id="user")
 def user_roles(user_id: int):
     db_session = get_session()
     user = access.get_managed_user(db_session, current_user, user_id)

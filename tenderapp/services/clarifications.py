@@ -1,0 +1,103 @@
+"""Clarification questions: suppliers ask privately until the clarification deadline; the
+lead answers, publishing the answer to every interested supplier without saying who asked
+(the default) or replying privately with a recorded reason."""
+
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, get_lead_tender, get_visible_tender, require_role
+from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.domain.roles import Role
+from tenderapp.formatting import uk_datetime
+from tenderapp.models import Clarification, Organisation, Tender, User
+from tenderapp.services import audit, outbox, suppliers
+from tenderapp.services.tenders import interested_bidders
+
+MAX_QUESTION = 5000
+
+
+def ask(session: Session, actor: Actor, tender_id: int, question: str, now: datetime) -> Clarification:
+    """Raises RuleViolation after the clarification deadline or for an empty question.
+    Asking registers the supplier's interest."""
+    require_role(actor, Role.BIDDER)
+    tender = get_visible_tender(session, actor, tender_id)
+    if tender.published_at is None:
+        raise NotFound("Tender not found")
+    if now >= tender.clarification_deadline:
+        raise RuleViolation(f"The deadline for questions was {uk_datetime(tender.clarification_deadline)}. "
+                            "You can no longer ask a question.", "question")
+    question = question.strip()
+    if not question:
+        raise RuleViolation("Enter your question", "question")
+    if len(question) > MAX_QUESTION:
+        raise RuleViolation("Question must be 5,000 characters or fewer", "question")
+    suppliers.register_interest(session, actor, tender.id, now)
+    asked = Clarification(tender_id=tender.id, organisation_id=actor.organisation_id, asked_by_user_id=actor.user_id,
+                          question=question, asked_at=now)
+    session.add(asked)
+    session.flush()
+    audit.record(session, actor, "clarification.asked", "clarification", asked.id, now, {"tender_id": tender.id})
+    session.commit()
+    return asked
+
+
+def get_for_lead(session: Session, actor: Actor, tender_id: int, clarification_id: int) -> tuple[Tender, Clarification]:
+    tender = get_lead_tender(session, actor, tender_id)
+    asked = session.get(Clarification, clarification_id)
+    if asked is None or asked.tender_id != tender.id:
+        raise NotFound("Question not found")
+    return tender, asked
+
+
+def answer(session: Session, actor: Actor, tender_id: int, clarification_id: int, text: str, publish: bool,
+           private_reason: str | None, now: datetime) -> Clarification:
+    """Records the answer and tells suppliers: every interested one when published, the asker's
+    people when private. Raises RuleViolation without an answer, or without a reason to keep
+    it private."""
+    tender, asked = get_for_lead(session, actor, tender_id, clarification_id)
+    if not text.strip():
+        raise RuleViolation("Enter the answer", "answer")
+    if not publish and not (private_reason or "").strip():
+        raise RuleViolation("Enter why this answer is not published to every supplier", "private_reason")
+    asked.answer, asked.answered_at, asked.answered_by_user_id = text.strip(), now, actor.user_id
+    asked.visibility = "published" if publish else "private"
+    asked.private_reason = None if publish else private_reason.strip()
+    session.add(asked)
+    if publish:
+        recipients = interested_bidders(session, tender)
+    else:
+        recipients = list(session.exec(select(User.email, User.organisation_id).where(
+            User.organisation_id == asked.organisation_id, User.active.is_(True))).all())
+    for email, organisation_id in recipients:
+        outbox.queue(session, email, f"Clarification answered: tender {tender.reference}",
+                     f"Question: {asked.question}\n\nAnswer: {asked.answer}\n", now, organisation_id)
+    audit.record(session, actor, "clarification.answered", "clarification", asked.id, now,
+                 {"visibility": asked.visibility, "private_reason": asked.private_reason})
+    session.commit()
+    return asked
+
+
+def for_supplier(session: Session, actor: Actor, tender: Tender) -> list[Clarification]:
+    """Published answers (never saying who asked) and the supplier's own questions."""
+    return list(session.exec(
+        select(Clarification).where(
+            Clarification.tender_id == tender.id,
+            or_(Clarification.visibility == "published", Clarification.organisation_id == actor.organisation_id))
+        .order_by(Clarification.asked_at)).all())
+
+
+def published(session: Session, tender: Tender) -> list[Clarification]:
+    return list(session.exec(select(Clarification).where(Clarification.tender_id == tender.id,
+                                                         Clarification.visibility == "published")
+                             .order_by(Clarification.asked_at)).all())
+
+
+def for_lead(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[tuple[Clarification, str]]]:
+    """Every question with the asking organisation's name (the lead's admins only)."""
+    tender = get_lead_tender(session, actor, tender_id)
+    rows = session.exec(select(Clarification, Organisation.name)
+                        .join(Organisation, Organisation.id == Clarification.organisation_id)
+                        .where(Clarification.tender_id == tender.id).order_by(Clarification.asked_at)).all()
+    return tender, list(rows)
