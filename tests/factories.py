@@ -1,7 +1,7 @@
 """Factory functions that return objects, for arranging tests."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -14,6 +14,8 @@ from tenderapp.models import (
     Collaboration,
     CollaborationMember,
     Organisation,
+    PricingLine,
+    QualityCriterion,
     RoleAssignment,
     Tender,
     User,
@@ -132,3 +134,28 @@ def build_world(session: Session, now: datetime) -> World:
         tender=draft_tender(session, collab, lead_admin, now, "LEAD-001"),
         other_tender=draft_tender(session, other_collab, other_admin, now, "OTHER-001"),
     )
+
+
+def published_tender(session: Session, collab: Collaboration, author: User, now: datetime, reference: str = "PUB-001",
+                     clarification_in=timedelta(days=10), submission_in=timedelta(days=20)) -> Tender:
+    """A published tender, open for bids: deadlines relative to ``now``, two pricing lines
+    (CORE at 16, PAYG at 112), one quality criterion of 60 marks with price at 40."""
+    tender = Tender(collaboration_id=collab.id, reference=reference, title=f"Mediation service {reference}",
+                    description="Mediation services for the members.", cpv_code="79995000", light_touch=True,
+                    contract_start=(now + timedelta(days=120)).date(), initial_term_months=36, extensions_allowed=1,
+                    extension_max_months=24, publication_at=now - timedelta(days=1),
+                    clarification_deadline=now + clarification_in, submission_deadline=now + submission_in,
+                    price_weight=40, conflicts_assessment="No conflicts declared by anyone involved.",
+                    conflicts_assessed_at=now, conflicts_assessed_by_user_id=author.id,
+                    created_by_user_id=author.id, created_at=now, published_at=now, published_by_user_id=author.id)
+    session.add(tender)
+    session.flush()
+    session.add(PricingLine(tender_id=tender.id, position=1, code="CORE", description="Core subscription",
+                            unit="per authority per year", evaluation_quantity=16, per_authority=True))
+    session.add(PricingLine(tender_id=tender.id, position=2, code="PAYG", description="Pay-as-you-go meeting",
+                            unit="per meeting", evaluation_quantity=112))
+    session.add(QualityCriterion(tender_id=tender.id, position=1, title="Service delivery",
+                                 guidance="How you will deliver the service.", weight=60, max_score=5, min_score=2,
+                                 descriptors="0 – none\n5 – excellent", word_limit=200))
+    session.commit()
+    return tender

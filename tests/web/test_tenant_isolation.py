@@ -21,7 +21,7 @@ PUBLIC_BY_NATURE = {"static"}
 
 # Sample values for URL parameters that do not name a tenant-owned object.
 SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1, "representation_id": 1,
-                 "line_id": 1, "criterion_id": 1, "document_id": 1}
+                 "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -60,7 +60,9 @@ WITH_ROLE = {
 # reached in their own tests.
 ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", "tenders.edit_line",
                    "tenders.remove_line", "tenders.edit_criterion", "tenders.remove_criterion",
-                   "tenders.withdraw_document", "tenders.document"}
+                   "tenders.withdraw_document", "tenders.document", "tenders.answer",
+                   # the world's tender is a draft: a supplier reaches these once it is published
+                   "tenders.ask", "tenders.register_interest"}
 
 
 def rules(app):

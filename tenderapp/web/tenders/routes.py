@@ -15,7 +15,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.domain.tenders import PriceMethod, Regime, Timetable, tender_status
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
-from tenderapp.services import tender_schedule, tenders
+from tenderapp.services import clarifications, suppliers, tender_schedule, tenders
 from tenderapp.services.tenders import TenderDetails
 from tenderapp.web.guards import signed_in, tenant_owned
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
@@ -71,8 +71,14 @@ def tender(tender_id: int):
     db_session = get_session()
     found = access.get_visible_tender(db_session, current_user, tender_id)
     lead = access.is_lead(db_session, current_user, found)
+    bidder = current_user.has_role(Role.BIDDER) and not current_user.organisation_kind.is_authority
     return render_template(
-        "tenders/tender.html", tender=found, is_lead=lead,
+        "tenders/tender.html", tender=found, is_lead=lead, is_bidder=bidder, now=clock.now(),
+        interest=suppliers.interest_of(db_session, current_user, found) if bidder else None,
+        questions=(clarifications.for_supplier(db_session, current_user, found) if bidder
+                   else clarifications.published(db_session, found)),
+        interested=suppliers.interested_suppliers(db_session, found) if lead else [],
+        button=PublishForm(),
         lines=tender_schedule.lines(db_session, found), criteria=tender_schedule.criteria(db_session, found),
         documents=tender_schedule.documents(db_session, found),
         amendments=tenders.amendments(db_session, found), buyer=tenders.lead_name(db_session, found),
@@ -229,3 +235,4 @@ def publish(tender_id: int):
 
 
 from tenderapp.web.tenders import schedule  # noqa: E402,F401  (registers the schedule routes on bp)
+from tenderapp.web.tenders import clarifications as _clarifications  # noqa: E402,F401
