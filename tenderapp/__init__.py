@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tenderapp import clock, db, formatting, mail, security
+from tenderapp import clock, db, formatting, mail, sealing, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
 from tenderapp.extensions import csrf, limiter, login_manager
@@ -18,6 +18,7 @@ from tenderapp.web import session as web_session
 from tenderapp.web.admin.routes import bp as admin_bp
 from tenderapp.web.agreements.routes import bp as agreements_bp
 from tenderapp.web.auth.routes import bp as auth_bp
+from tenderapp.web.bids.routes import bp as bids_bp
 from tenderapp.web.suppliers.routes import bp as suppliers_bp
 from tenderapp.web.tenders.routes import bp as tenders_bp
 from tenderapp.web.main.routes import bp as main_bp
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("DOCUMENTS_PATH"):
         app.config["DOCUMENTS_PATH"] = str(Path(app.instance_path) / "documents")
     _load_secret_key(app)
+    sealing.init_app(app)
     app.extensions[security.EXTENSION_KEY] = security.Passwords(**app.config["PASSWORD_HASH"])
 
     app.jinja_loader = ChoiceLoader([
@@ -92,5 +94,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(agreements_bp)
     app.register_blueprint(tenders_bp)
     app.register_blueprint(suppliers_bp)
+    app.register_blueprint(bids_bp)
     register_cli(app)
     return app

@@ -103,6 +103,7 @@ class World:
     other_agreement: Agreement
     tender: Tender
     other_tender: Tender
+    open_tender: Tender
 
 
 def build_world(session: Session, now: datetime) -> World:
@@ -133,6 +134,7 @@ def build_world(session: Session, now: datetime) -> World:
         other_agreement=agreement(session, other_collab, other_admin, now, title="Other Group agreement"),
         tender=draft_tender(session, collab, lead_admin, now, "LEAD-001"),
         other_tender=draft_tender(session, other_collab, other_admin, now, "OTHER-001"),
+        open_tender=published_tender(session, collab, lead_admin, now, "OPEN-001"),
     )
 
 

@@ -11,6 +11,7 @@ from tenderapp.access.agreements import (
     get_party_agreement,
     party_agreements,
 )
+from tenderapp.access.bids import get_open_tender_for_bidder, own_bid, readable_submissions, submitted_count
 from tenderapp.access.core import Actor, actor_for, require_role
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
 from tenderapp.access.organisations import (
@@ -36,6 +37,10 @@ __all__ = [
     "get_led_collaboration",
     "get_managed_organisation",
     "get_managed_user",
+    "get_open_tender_for_bidder",
+    "own_bid",
+    "readable_submissions",
+    "submitted_count",
     "get_party_agreement",
     "led_collaborations",
     "managed_organisation_ids",

@@ -3,6 +3,7 @@
 from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  (sets naming first)
 from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
+from tenderapp.models.bid import Bid, BidSubmission, LateAttempt, TenderOpening
 from tenderapp.models.invitation import Invitation
 from tenderapp.models.organisation import (
     Collaboration,
@@ -32,12 +33,16 @@ __all__ = [
     "TenderAmendment",
     "TenderDocument",
     "TenderInterest",
+    "TenderOpening",
     "AuditEvent",
     "AuditHead",
+    "Bid",
+    "BidSubmission",
     "Clarification",
     "Collaboration",
     "CollaborationMember",
     "Invitation",
+    "LateAttempt",
     "Organisation",
     "OutboxMessage",
     "PasswordReset",

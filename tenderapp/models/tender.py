@@ -47,6 +47,7 @@ class Tender(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     published_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class PricingLine(SQLModel, table=True):

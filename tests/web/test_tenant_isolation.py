@@ -31,6 +31,7 @@ OTHER_TENANT = {
     "user": lambda w: w.other_admin.id,
     "agreement": lambda w: w.other_agreement.id,
     "tender": lambda w: w.other_tender.id,
+    "open_tender": lambda w: w.other_tender.id,
 }
 # ...and these name the actor's own (or managed) objects.
 OWN = {
@@ -39,6 +40,7 @@ OWN = {
     "user": lambda w: w.partner_signatory.id,
     "agreement": lambda w: w.agreement.id,
     "tender": lambda w: w.tender.id,
+    "open_tender": lambda w: w.open_tender.id,
 }
 
 # Someone holding none of the roles a role-restricted route asks for, by role.
@@ -62,7 +64,9 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "tenders.remove_line", "tenders.edit_criterion", "tenders.remove_criterion",
                    "tenders.withdraw_document", "tenders.document", "tenders.answer",
                    # the world's tender is a draft: a supplier reaches these once it is published
-                   "tenders.ask", "tenders.register_interest"}
+                   "tenders.ask", "tenders.register_interest",
+                   # receipts exist once a bid is submitted
+                   "bids.receipt", "bids.receipt_download"}
 
 
 def rules(app):

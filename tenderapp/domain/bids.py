@@ -1,0 +1,84 @@
+"""Bid rules: the evaluated price, completeness before submission, the deadline, the
+canonical content a receipt's SHA-256 is taken over, and the dual-key opening."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from tenderapp.domain.audit_chain import canonical_json
+from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.suppliers import word_count
+
+
+class DeadlinePassed(RuleViolation):
+    """Anything a bidder sends at or after the submission deadline."""
+
+
+@dataclass(frozen=True)
+class Line:
+    code: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str  # the criterion's id, as text
+    title: str
+    word_limit: int
+
+
+def check_before_deadline(now: datetime, deadline: datetime) -> None:
+    """Raises DeadlinePassed at or after the deadline (a second before is still in time)."""
+    if now >= deadline:
+        raise DeadlinePassed("The submission deadline has passed. Your bid was not submitted; your draft is kept.")
+
+
+def evaluated_price(lines: list[Line], prices: dict[str, Decimal]) -> Decimal:
+    """Σ unit price × evaluation quantity over the schedule's lines (exact)."""
+    return sum((prices[line.code] * line.quantity for line in lines), Decimal("0.00"))
+
+
+def missing_for_submission(lines: list[Line], questions: list[Question], prices: dict[str, Decimal],
+                           answers: dict[str, str], declarations: set[str], required: list[str]) -> list[str]:
+    """Everything still stopping submission, in page order (empty when complete)."""
+    problems = [f"Enter the unit price for {line.code}" for line in lines if line.code not in prices]
+    for question in questions:
+        text = answers.get(question.key, "")
+        if not text.strip():
+            problems.append(f"Answer “{question.title}”")
+        elif word_count(text) > question.word_limit:
+            problems.append(f"Shorten your answer to “{question.title}” to {question.word_limit} words or fewer")
+    problems += [f"Confirm: {d}" for d in required if d not in declarations]
+    return problems
+
+
+def canonical_content(tender_reference: str, schedule_version: int, supplier_id: int, receipt: str,
+                      prices: dict[str, Decimal], answers: dict[str, str], declarations: set[str]) -> str:
+    """The exact text a receipt's SHA-256 covers. The random receipt id inside makes the
+    hash impossible to guess from likely prices."""
+    return canonical_json({
+        "tender": tender_reference, "schedule_version": schedule_version, "supplier": supplier_id,
+        "receipt": receipt, "prices": {code: f"{price:.2f}" for code, price in sorted(prices.items())},
+        "answers": dict(sorted(answers.items())), "declarations": sorted(declarations),
+    })
+
+
+def content_hash(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def check_opening_key(now: datetime, deadline: datetime, first_key_user_id: int | None, user_id: int) -> None:
+    """The rules of the dual-key opening: only after the deadline, and the second key must be
+    turned by a different admin from the first."""
+    if now < deadline:
+        raise RuleViolation("The bids cannot be opened before the submission deadline")
+    if first_key_user_id is not None and first_key_user_id == user_id:
+        raise RuleViolation("You turned the first key. A different procurement admin must confirm the opening.")
+
+
+REQUIRED_DECLARATIONS = [
+    "We have read the tender documents and accept the terms and conditions",
+    "No exclusion ground applies to us, or we have told the buyer about any that does",
+    "The information in this bid is complete and accurate",
+]

@@ -1,0 +1,62 @@
+"""Sealing bid content at rest: AES-256-GCM, with one key per tender derived (HKDF-SHA256)
+from the instance's bid secret. The secret lives in ``instance/bid_secret`` (or BID_SECRET),
+never in the database, so a copy of the database alone reveals no price or answer.
+
+Each ciphertext is bound to where it belongs (associated data such as "draft:7:12"), so
+it cannot be moved to another bid or tender. Losing the bid secret makes bids unreadable:
+back it up with the database.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, current_app
+
+EXTENSION_KEY = "tenderapp.sealer"
+NONCE_BYTES = 12
+
+
+class Sealer:
+    def __init__(self, secret: bytes):
+        if len(secret) < 32:
+            raise ValueError("the bid secret must be at least 32 bytes")
+        self._secret = secret
+
+    def _key(self, tender_id: int) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                    info=f"tenderapp bid content, tender {tender_id}".encode()).derive(self._secret)
+
+    def seal(self, tender_id: int, plaintext: bytes, binding: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + AESGCM(self._key(tender_id)).encrypt(nonce, plaintext, binding.encode())
+
+    def open(self, tender_id: int, sealed: bytes, binding: str) -> bytes:
+        """Raises cryptography's InvalidTag when the content was altered or moved."""
+        nonce, ciphertext = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+        return AESGCM(self._key(tender_id)).decrypt(nonce, ciphertext, binding.encode())
+
+
+def _load_secret(app: Flask) -> bytes:
+    if os.environ.get("BID_SECRET"):
+        return bytes.fromhex(os.environ["BID_SECRET"])
+    if app.config.get("BID_SECRET"):
+        return bytes.fromhex(app.config["BID_SECRET"])
+    path = Path(app.instance_path) / "bid_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = Sealer(_load_secret(app))
+
+
+def sealer() -> Sealer:
+    return current_app.extensions[EXTENSION_KEY]

@@ -1,0 +1,151 @@
+"""A supplier's bid: prices (online or by Excel), quality answers, declarations, review and
+submission with a receipt, withdrawal."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from tenderapp import clock
+from tenderapp.db import get_session
+from tenderapp.domain.bids import REQUIRED_DECLARATIONS, DeadlinePassed
+from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.roles import Role
+from tenderapp.sealing import sealer
+from tenderapp.services import bids
+from tenderapp.services.bids import PriceErrors
+from tenderapp.web.bids.forms import ButtonForm, DeclarationsForm, answers_form, prices_form
+from tenderapp.web.guards import tenant_owned
+
+bp = Blueprint("bids", __name__, url_prefix="/tenders/<int:tender_id>/bid")
+BIDDER = Role.BIDDER
+
+
+def _overview(tender_id: int):
+    return redirect(url_for("bids.overview", tender_id=tender_id))
+
+
+def _late(error: DeadlinePassed, tender_id: int):
+    flash(error.message, "info")
+    return _overview(tender_id)
+
+
+@bp.route("")
+@tenant_owned(BIDDER, tender_id="open_tender")
+def overview(tender_id: int):
+    db_session = get_session()
+    tender, bid, draft = bids.load(db_session, current_user, sealer(), tender_id)
+    return render_template("bids/overview.html", tender=tender, bid=bid, draft=draft, now=clock.now(),
+                           review=bids.review(db_session, tender, draft),
+                           submissions=bids.submissions(db_session, bid),
+                           current=bids.current_submission(db_session, bid), button=ButtonForm())
+
+
+@bp.route("/prices", methods=["GET", "POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def prices(tender_id: int):
+    db_session = get_session()
+    tender, _, draft = bids.load(db_session, current_user, sealer(), tender_id)
+    lines, _ = bids.schedule(db_session, tender)
+    form = prices_form(lines, data=None if request.method == "POST" else
+                       {f"line_{line.id}": draft.prices.get(line.code, "") for line in lines})
+    if form.validate_on_submit():
+        typed = {line.code: form[f"line_{line.id}"].data for line in lines}
+        try:
+            bids.save_prices(db_session, current_user, sealer(), tender.id, typed, clock.now())
+        except PriceErrors as errors:
+            for line in lines:
+                if line.code in errors.errors:
+                    form[f"line_{line.id}"].errors = [errors.errors[line.code]]
+        except DeadlinePassed as error:
+            return _late(error, tender.id)
+        else:
+            flash("Prices saved", "success")
+            return _overview(tender.id)
+    return render_template("bids/prices.html", form=form, tender=tender, lines=lines), 400 if form.errors else 200
+
+
+@bp.route("/answers", methods=["GET", "POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def answers(tender_id: int):
+    db_session = get_session()
+    tender, _, draft = bids.load(db_session, current_user, sealer(), tender_id)
+    _, criteria = bids.schedule(db_session, tender)
+    form = answers_form(criteria, data=None if request.method == "POST" else
+                        {f"criterion_{c.id}": draft.answers.get(str(c.id), "") for c in criteria})
+    if form.validate_on_submit():
+        try:
+            bids.save_answers(db_session, current_user, sealer(), tender.id,
+                              {str(c.id): form[f"criterion_{c.id}"].data for c in criteria}, clock.now())
+        except DeadlinePassed as error:
+            return _late(error, tender.id)
+        flash("Answers saved", "success")
+        return _overview(tender.id)
+    return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria)
+
+
+@bp.route("/declarations", methods=["GET", "POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def declarations(tender_id: int):
+    db_session = get_session()
+    tender, _, draft = bids.load(db_session, current_user, sealer(), tender_id)
+    form = DeclarationsForm()
+    form.declarations.choices = [SelectChoice(d, d) for d in REQUIRED_DECLARATIONS]
+    if not form.is_submitted():
+        form.declarations.data = draft.declarations
+    if form.validate_on_submit():
+        try:
+            bids.save_declarations(db_session, current_user, sealer(), tender.id, form.declarations.data or [],
+                                   clock.now())
+        except DeadlinePassed as error:
+            return _late(error, tender.id)
+        flash("Declarations saved", "success")
+        return _overview(tender.id)
+    return render_template("bids/declarations.html", form=form, tender=tender)
+
+
+@bp.route("/submit", methods=["POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def submit(tender_id: int):
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            submission = bids.submit(get_session(), current_user, sealer(), tender_id, clock.now())
+        except DeadlinePassed as error:
+            return _late(error, tender_id)
+        except RuleViolation as error:
+            flash(error.message, "info")
+            return _overview(tender_id)
+        flash("Your bid has been submitted", "success")
+        return redirect(url_for("bids.receipt", tender_id=tender_id, number=submission.number))
+    return _overview(tender_id)
+
+
+@bp.route("/withdraw", methods=["POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def withdraw(tender_id: int):
+    if ButtonForm().validate_on_submit():
+        try:
+            withdrawn = bids.withdraw(get_session(), current_user, sealer(), tender_id, clock.now())
+        except DeadlinePassed as error:
+            return _late(error, tender_id)
+        except RuleViolation as error:
+            flash(error.message, "info")
+        else:
+            flash(f"Bid {withdrawn.receipt} withdrawn. Your draft is kept: change it and submit again before "
+                  "the deadline.", "success")
+    return _overview(tender_id)
+
+
+@bp.route("/receipts/<int:number>")
+@tenant_owned(BIDDER, tender_id="open_tender")
+def receipt(tender_id: int, number: int):
+    tender, submission = bids.get_receipt(get_session(), current_user, sealer(), tender_id, number)
+    return render_template("bids/receipt.html", tender=tender, submission=submission)
+
+
+@bp.route("/receipts/<int:number>.txt")
+@tenant_owned(BIDDER, tender_id="open_tender")
+def receipt_download(tender_id: int, number: int):
+    tender, submission = bids.get_receipt(get_session(), current_user, sealer(), tender_id, number)
+    return Response(bids.receipt_text(tender, current_user.organisation_name, submission), mimetype="text/plain",
+                    headers={"Content-Disposition": f'attachment; filename="receipt-{submission.receipt}.txt"'})
