@@ -78,6 +78,7 @@ def tender(tender_id: int):
         questions=(clarifications.for_supplier(db_session, current_user, found) if bidder
                    else clarifications.published(db_session, found)),
         interested=suppliers.interested_suppliers(db_session, found) if lead else [],
+        bid_count=access.submitted_count(db_session, current_user, found.id) if lead and found.published_at else 0,
         button=PublishForm(),
         lines=tender_schedule.lines(db_session, found), criteria=tender_schedule.criteria(db_session, found),
         documents=tender_schedule.documents(db_session, found),

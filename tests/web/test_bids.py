@@ -1,0 +1,190 @@
+"""A supplier's bid through the web: prices online, answers, declarations, submission with
+a receipt, the deadline, withdrawal and resubmission; and the sealed box."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel, select
+
+from tenderapp.domain.bids import REQUIRED_DECLARATIONS, content_hash
+from tenderapp.models import AuditEvent, BidSubmission, LateAttempt, OutboxMessage
+from tests import factories
+from tests.conftest import csrf_from
+
+
+@pytest.fixture
+def tender(world):
+    return world.open_tender
+
+
+@pytest.fixture
+def closing(world, db, clock):
+    """A published tender whose deadline is three hours away (inside one signed-in session)."""
+    return factories.published_tender(db, world.collab, world.lead_admin, clock.moment, "SOON-001",
+                                      clarification_in=timedelta(hours=1), submission_in=timedelta(hours=3))
+
+
+@pytest.fixture
+def bidder(world, sign_in_as):
+    return sign_in_as("bidder@supplier.example")
+
+
+def line_fields(browser, tender_id):
+    page = browser.get(f"/tenders/{tender_id}/bid/prices").get_data(as_text=True)
+    return re.findall(r'name="(line_\d+)"', page)
+
+
+def price(browser, tender_id, *values):
+    fields = line_fields(browser, tender_id)
+    return browser.submit(f"/tenders/{tender_id}/bid/prices", dict(zip(fields, values)))
+
+
+def answer(browser, tender_id, text_="We will run the service from three regional hubs."):
+    page = browser.get(f"/tenders/{tender_id}/bid/answers").get_data(as_text=True)
+    fields = re.findall(r'name="(criterion_\d+)"', page)
+    return browser.submit(f"/tenders/{tender_id}/bid/answers", {f: text_ for f in fields})
+
+
+def declare(browser, tender_id):
+    return browser.submit(f"/tenders/{tender_id}/bid/declarations", {"declarations": REQUIRED_DECLARATIONS})
+
+
+def complete_bid(browser, tender_id, core="£7,480.00", payg="1000"):
+    assert price(browser, tender_id, core, payg).status_code == 302
+    assert answer(browser, tender_id).status_code == 302
+    assert declare(browser, tender_id).status_code == 302
+
+
+def _post(browser, tender_id, action):
+    token = csrf_from(browser.get(f"/tenders/{tender_id}/bid").get_data(as_text=True))
+    return browser.client.post(f"/tenders/{tender_id}/bid/{action}", data={"csrf_token": token})
+
+
+def test_prices_accept_pounds_and_pence_written_as_people_write_them(world, tender, bidder):
+    assert price(bidder, tender.id, "£7,480.00", "1000").status_code == 302
+    page = bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    # 16 × 7,480 + 112 × 1,000
+    assert "£231,680.00" in page
+    assert "£7,480.00" in page
+
+
+def test_each_bad_price_gets_its_own_message_and_nothing_typed_is_lost(world, tender, bidder):
+    response = price(bidder, tender.id, "-5", "a thousand")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Line 1 (CORE): enter a price of £0 or more" in page
+    assert "Line 2 (PAYG): enter a number, like 1250.00" in page
+    assert 'value="-5"' in page and 'value="a thousand"' in page
+    assert price(bidder, tender.id, "12.345", "1").status_code == 400
+
+
+def test_a_complete_bid_is_submitted_with_a_receipt_matching_the_stored_content(world, tender, bidder, db, app):
+    complete_bid(bidder, tender.id)
+    response = _post(bidder, tender.id, "submit")
+    assert response.status_code == 302
+    page = bidder.get(response.headers["Location"]).get_data(as_text=True)
+    submission = db.exec(select(BidSubmission)).one()
+    assert submission.receipt in page and submission.content_sha256 in page
+    assert "30 November 2026 at 9am" in page  # UK time of the frozen clock
+    sealed = app.extensions["tenderapp.sealer"].open(
+        tender.id, submission.content, f"submission:{tender.id}:{world.supplier.id}:{submission.receipt}")
+    assert content_hash(sealed.decode()) == submission.content_sha256
+    assert '"CORE":"7480.00"' in sealed.decode()
+    receipt = db.exec(select(OutboxMessage).where(OutboxMessage.subject.startswith("Receipt"))).one()
+    assert submission.receipt in receipt.body and submission.content_sha256 in receipt.body
+    download = bidder.get(f"/tenders/{tender.id}/bid/receipts/1.txt")
+    assert download.mimetype == "text/plain" and submission.content_sha256 in download.get_data(as_text=True)
+
+
+def test_an_incomplete_bid_cannot_be_submitted(world, tender, bidder, db):
+    price(bidder, tender.id, "7480", "")
+    response = _post(bidder, tender.id, "submit")
+    page = bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Enter the unit price for PAYG" in page
+    assert db.exec(select(BidSubmission)).first() is None
+
+
+def test_a_second_before_the_deadline_is_in_time_and_at_the_deadline_is_refused(world, closing, bidder, db, clock):
+    tender = closing
+    complete_bid(bidder, tender.id)
+    clock.set(tender.submission_deadline - timedelta(seconds=1))
+    assert _post(bidder, tender.id, "submit").status_code == 302
+    assert len(db.exec(select(BidSubmission)).all()) == 1
+    clock.set(tender.submission_deadline)
+    response = _post(bidder, tender.id, "submit")
+    page = bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The submission deadline has passed. Your bid was not submitted; your draft is kept." in page
+    assert len(db.exec(select(BidSubmission)).all()) == 1
+    assert db.exec(select(LateAttempt)).one().action == "submit"
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "bid.late_attempt_refused")).one()
+    assert "£231,680.00" in page  # the draft is still there
+
+
+def test_a_late_price_change_is_refused_and_the_draft_kept(world, closing, bidder, db, clock):
+    tender = closing
+    price(bidder, tender.id, "7480", "1000")
+    clock.set(tender.submission_deadline + timedelta(minutes=1))
+    response = price(bidder, tender.id, "1", "1")
+    assert response.status_code == 302
+    assert "£231,680.00" in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert db.exec(select(LateAttempt)).one().action == "save prices"
+
+
+def test_withdraw_and_resubmit_keeps_every_version_and_the_last_counts(world, tender, bidder, db, sign_in_as):
+    complete_bid(bidder, tender.id)
+    _post(bidder, tender.id, "submit")
+    admin = sign_in_as("admin@lead.example")
+    assert "1 bid submitted" in admin.get(f"/tenders/{tender.id}").get_data(as_text=True)
+    _post(bidder, tender.id, "withdraw")
+    assert "0 bids submitted" in admin.get(f"/tenders/{tender.id}").get_data(as_text=True)
+    price(bidder, tender.id, "7000", "950")
+    _post(bidder, tender.id, "submit")
+    versions = db.exec(select(BidSubmission).order_by(BidSubmission.number)).all()
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[0].withdrawn_at is not None and versions[1].withdrawn_at is None
+    assert "1 bid submitted" in admin.get(f"/tenders/{tender.id}").get_data(as_text=True)
+    page = bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert "Withdrawn" in page and "Counts" in page
+
+
+def test_one_supplier_never_sees_another_suppliers_bid(world, tender, bidder, db, clock, sign_in_as):
+    complete_bid(bidder, tender.id, core="4321.99")
+    _post(bidder, tender.id, "submit")
+    rival_org = factories.organisation(db, "Rival Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
+    factories.user(db, rival_org, "bidder@rival.example", ["bidder"], clock.moment)
+    rival = sign_in_as("bidder@rival.example")
+    page = rival.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert "4,321.99" not in page and "Submitted" not in page.split("Check your bid")[0]
+    assert rival.get(f"/tenders/{tender.id}/bid/receipts/1").status_code == 404
+
+
+def test_authorities_cannot_reach_the_bid_pages(world, tender, sign_in_as):
+    for email in ("admin@lead.example", "admin@partner.example", "viewer@lead.example"):
+        assert sign_in_as(email).get(f"/tenders/{tender.id}/bid").status_code == 403, email
+
+
+def test_the_database_holds_no_price_or_answer_in_plain_text(world, tender, bidder, db, app):
+    marker_price, marker_answer = "98765.43", "CANARY-ANSWER-zq81"
+    complete_bid(bidder, tender.id, core=marker_price)
+    answer(bidder, tender.id, f"Our approach {marker_answer} is tested.")
+    _post(bidder, tender.id, "submit")
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for row in db.exec(text(f'SELECT * FROM "{table.name}"')).all():
+            blob = b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row)
+            for marker in (marker_price, marker_answer, "98,765.43"):
+                if marker.encode() in blob:
+                    found.append((table.name, marker))
+    assert found == []
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        db.commit()
+        for suffix in ("", "-wal"):
+            try:
+                raw = open(path + suffix, "rb").read()
+            except FileNotFoundError:
+                continue
+            assert marker_answer.encode() not in raw and marker_price.encode() not in raw
