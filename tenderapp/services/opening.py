@@ -1,0 +1,142 @@
+"""The dual-key opening of the bid box, the opening record, and reading bids afterwards."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, get_lead_tender, readable_submissions
+from tenderapp.domain import bids as rules
+from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.models import Bid, BidSubmission, LateAttempt, Organisation, Tender, TenderOpening, User
+from tenderapp.sealing import Sealer
+from tenderapp.services import audit
+from tenderapp.services.bids import schedule
+
+
+def opening_of(session: Session, tender: Tender) -> TenderOpening | None:
+    return session.exec(select(TenderOpening).where(TenderOpening.tender_id == tender.id)).first()
+
+
+def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime) -> TenderOpening:
+    """Turns the first key, or the second (which opens the box). Raises RuleViolation before
+    the deadline or when the same admin turns both keys; Conflict once opened."""
+    tender = get_lead_tender(session, actor, tender_id)
+    session.refresh(tender, with_for_update=True)  # two admins at once: one waits for the other
+    if tender.opened_at is not None:
+        raise Conflict("The bids have already been opened")
+    if tender.published_at is None:
+        raise RuleViolation("The tender has not been published: there is nothing to open")
+    opening = opening_of(session, tender)
+    rules.check_opening_key(now, tender.submission_deadline, opening.first_key_user_id if opening else None,
+                            actor.user_id)
+    if opening is None:
+        opening = TenderOpening(tender_id=tender.id, first_key_user_id=actor.user_id, first_key_at=now)
+        action = "tender.opening_first_key"
+    else:
+        opening.second_key_user_id, opening.second_key_at = actor.user_id, now
+        tender.opened_at = now
+        session.add(tender)
+        action = "tender.opened"
+    session.add(opening)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("Another admin turned the first key at the same moment. Reload the page.") from None
+    audit.record(session, actor, action, "tender", tender.id, now)
+    session.commit()
+    return opening
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    supplier: str
+    receipt: str
+    version: int
+    submitted_at: datetime
+    sha256: str
+
+
+@dataclass(frozen=True)
+class OpeningRecord:
+    tender: Tender
+    opening: TenderOpening | None
+    first_key_by: str | None
+    second_key_by: str | None
+    bids: list[RecordLine]
+    late: list[tuple[str, str, datetime]]  # supplier, what, when
+
+
+def record(session: Session, actor: Actor, tender_id: int) -> OpeningRecord:
+    """The keys turned so far and, once opened, every bid in the box with its receipt hash and
+    time, and every late attempt."""
+    tender = get_lead_tender(session, actor, tender_id)
+    opening = opening_of(session, tender)
+    names = {}
+    if opening:
+        ids = [i for i in (opening.first_key_user_id, opening.second_key_user_id) if i]
+        names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    lines, late = [], []
+    if tender.opened_at is not None:
+        _, current = readable_submissions(session, actor, tender.id)
+        suppliers = _supplier_names(session, [s.bid_id for s in current])
+        lines = [RecordLine(suppliers[s.bid_id], s.receipt, s.number, s.submitted_at, s.content_sha256)
+                 for s in current]
+        late = list(session.exec(
+            select(Organisation.name, LateAttempt.action, LateAttempt.attempted_at)
+            .join(Organisation, Organisation.id == LateAttempt.organisation_id)
+            .where(LateAttempt.tender_id == tender.id).order_by(LateAttempt.attempted_at)).all())
+    return OpeningRecord(tender, opening, names.get(opening.first_key_user_id) if opening else None,
+                         names.get(opening.second_key_user_id) if opening else None, lines, late)
+
+
+def _supplier_names(session: Session, bid_ids: list[int]) -> dict[int, str]:
+    return dict(session.exec(select(Bid.id, Organisation.name).join(Organisation, Organisation.id == Bid.organisation_id)
+                             .where(Bid.id.in_(bid_ids))).all())
+
+
+@dataclass(frozen=True)
+class OpenedBid:
+    submission: BidSubmission
+    supplier: str
+    prices: dict[str, Decimal]
+    answers: dict[str, str]
+    declarations: list[str]
+    evaluated_price: Decimal
+
+
+def _unseal(sealer: Sealer, tender: Tender, submission: BidSubmission, organisation_id: int) -> dict:
+    binding = f"submission:{tender.id}:{organisation_id}:{submission.receipt}"
+    content = sealer.open(tender.id, submission.content, binding).decode()
+    if rules.content_hash(content) != submission.content_sha256:
+        raise ValueError(f"bid {submission.receipt} does not match its receipt hash")
+    return json.loads(content)
+
+
+def opened_bids(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tuple[Tender, list[OpenedBid]]:
+    """Every bid in the box, unsealed, for the lead's admins once opened (Forbidden before)."""
+    tender, current = readable_submissions(session, actor, tender_id)
+    lines, _ = schedule(session, tender)
+    owners = dict(session.exec(select(Bid.id, Bid.organisation_id).where(Bid.id.in_([s.bid_id for s in current]))).all())
+    suppliers = _supplier_names(session, [s.bid_id for s in current])
+    opened = []
+    for submission in current:
+        content = _unseal(sealer, tender, submission, owners[submission.bid_id])
+        prices = {code: Decimal(value) for code, value in content["prices"].items()}
+        priced_lines = [rules.Line(line.code, line.evaluation_quantity) for line in lines if line.code in prices]
+        opened.append(OpenedBid(submission, suppliers[submission.bid_id], prices, content["answers"],
+                                content["declarations"], rules.evaluated_price(priced_lines, prices)))
+    return tender, opened
+
+
+def opened_bid(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int
+               ) -> tuple[Tender, OpenedBid]:
+    tender, opened = opened_bids(session, actor, sealer, tender_id)
+    found = next((b for b in opened if b.submission.id == submission_id), None)
+    if found is None:
+        raise NotFound("Bid not found")
+    return tender, found
