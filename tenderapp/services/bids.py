@@ -15,6 +15,7 @@ from tenderapp.domain import bids as rules
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.suppliers import word_count
+from tenderapp.exports import pricing_template, pricing_upload
 from tenderapp.formatting import uk_datetime
 from tenderapp.models import Bid, BidSubmission, LateAttempt, PricingLine, QualityCriterion, Tender
 from tenderapp.sealing import Sealer
@@ -126,6 +127,38 @@ def save_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int, 
         raise PriceErrors(errors)
     draft.prices = prices
     _save(session, actor, sealer, tender, bid, draft, "prices", now)
+    return draft
+
+
+class UploadProblems(RuleViolation):
+    """Every problem found in an uploaded pricing workbook (nothing was saved)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"The workbook has {len(problems)} problem{'s' if len(problems) > 1 else ''}: "
+                         "see the list below", "workbook")
+        self.problems = problems
+
+
+def template(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tuple[Tender, bytes]:
+    """The pricing template for the tender's current schedule, prefilled with the draft's prices."""
+    tender, _, draft = load(session, actor, sealer, tender_id)
+    lines, _ = schedule(session, tender)
+    return tender, pricing_template.workbook_bytes(tender.reference, tender.title, tender.schedule_version, lines,
+                                                   draft.prices)
+
+
+def upload_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int, data: bytes,
+                  now: datetime) -> Draft:
+    """Reads a filled template and saves its prices. Raises UploadProblems (nothing saved) for
+    any problem, DeadlinePassed after the deadline."""
+    tender, bid, draft = load(session, actor, sealer, tender_id)
+    lines, _ = schedule(session, tender)
+    result = pricing_upload.read(data, pricing_upload.Expected(tender.reference, tender.schedule_version,
+                                                              [line.code for line in lines]))
+    if result.problems:
+        raise UploadProblems(result.problems)
+    draft.prices = result.prices
+    _save(session, actor, sealer, tender, bid, draft, "prices (Excel)", now)
     return draft
 
 

@@ -1,6 +1,7 @@
 """A supplier's bid through the web: prices online, answers, declarations, submission with
 a receipt, the deadline, withdrawal and resubmission; and the sealed box."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -188,3 +189,50 @@ def test_the_database_holds_no_price_or_answer_in_plain_text(world, tender, bidd
             except FileNotFoundError:
                 continue
             assert marker_answer.encode() not in raw and marker_price.encode() not in raw
+
+
+def upload_workbook(browser, tender_id, data, name="prices.xlsx"):
+    url = f"/tenders/{tender_id}/bid/upload"
+    token = csrf_from(browser.get(url).get_data(as_text=True))
+    return browser.client.post(url, data={"csrf_token": token, "workbook": (io.BytesIO(data), name)},
+                               content_type="multipart/form-data")
+
+
+def test_prices_round_trip_through_the_excel_template(world, tender, bidder):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    price(bidder, tender.id, "7480", "")
+    response = bidder.get(f"/tenders/{tender.id}/bid/template.xlsx")
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = load_workbook(BytesIO(response.data))
+    sheet = book["Pricing"]
+    assert sheet["A5"].value == "CORE" and sheet["E5"].value == 7480  # the draft's price, prefilled
+    sheet["E6"] = 1000
+    buffer = BytesIO()
+    book.save(buffer)
+    response = upload_workbook(bidder, tender.id, buffer.getvalue())
+    assert response.status_code == 302
+    assert "£231,680.00" in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+
+
+def test_a_bad_workbook_lists_every_problem_and_saves_nothing(world, tender, bidder):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    price(bidder, tender.id, "7480", "1000")
+    book = load_workbook(BytesIO(bidder.get(f"/tenders/{tender.id}/bid/template.xlsx").data))
+    book["Pricing"]["E5"], book["Pricing"]["E6"] = "=1+1", "lots"
+    buffer = BytesIO()
+    book.save(buffer)
+    response = upload_workbook(bidder, tender.id, buffer.getvalue())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Pricing, E5: enter a number, not a formula" in page
+    assert "Pricing, E6: enter a number, like 1250.00" in page
+    assert "£231,680.00" in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    response = upload_workbook(bidder, tender.id, b"MZ this is an exe", "prices.xlsx")
+    assert response.status_code == 400
+    assert "must be an Excel workbook" in response.get_data(as_text=True)

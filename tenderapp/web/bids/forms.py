@@ -1,7 +1,8 @@
 """Bid forms. The pricing and answer forms have one field per line or criterion of the
 tender, so their classes are built for the tender at hand."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput, GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, StringField, SubmitField, TextAreaField
 
 from tenderapp.domain.bids import REQUIRED_DECLARATIONS
@@ -33,6 +34,12 @@ def answers_form(criteria, data=None):
 class DeclarationsForm(BaseForm):
     declarations = RolesField("Declarations", choices=[SelectChoice(d, d) for d in REQUIRED_DECLARATIONS])
     submit = SubmitField("Save declarations", widget=GovSubmitInput())
+
+
+class UploadForm(BaseForm):
+    workbook = FileField("Filled-in pricing template", widget=GovFileInput(),
+                         description="The .xlsx file you downloaded and filled in, smaller than 5MB")
+    submit = SubmitField("Upload prices", widget=GovSubmitInput())
 
 
 class ButtonForm(BaseForm):

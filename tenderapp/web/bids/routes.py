@@ -12,8 +12,9 @@ from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
 from tenderapp.services import bids
-from tenderapp.services.bids import PriceErrors
-from tenderapp.web.bids.forms import ButtonForm, DeclarationsForm, answers_form, prices_form
+from tenderapp.services.bids import PriceErrors, UploadProblems
+from tenderapp.web.bids.forms import ButtonForm, DeclarationsForm, UploadForm, answers_form, prices_form
+from tenderapp.web.forms import uploaded
 from tenderapp.web.guards import tenant_owned
 
 bp = Blueprint("bids", __name__, url_prefix="/tenders/<int:tender_id>/bid")
@@ -62,6 +63,42 @@ def prices(tender_id: int):
             flash("Prices saved", "success")
             return _overview(tender.id)
     return render_template("bids/prices.html", form=form, tender=tender, lines=lines), 400 if form.errors else 200
+
+
+@bp.route("/template.xlsx")
+@tenant_owned(BIDDER, tender_id="open_tender")
+def template(tender_id: int):
+    tender, content = bids.template(get_session(), current_user, sealer(), tender_id)
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="pricing-{tender.reference}-'
+                                                    f'v{tender.schedule_version}.xlsx"'})
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def upload(tender_id: int):
+    db_session = get_session()
+    tender, _, _ = bids.load(db_session, current_user, sealer(), tender_id)
+    form = UploadForm()
+    problems = []
+    if form.validate_on_submit():
+        content, _ = uploaded(form.workbook)
+        try:
+            if content is None:
+                raise RuleViolation("Select the filled-in pricing template", "workbook")
+            bids.upload_prices(db_session, current_user, sealer(), tender.id, content, clock.now())
+        except UploadProblems as error:
+            problems = error.problems
+            form.add_domain_error(error, "workbook")
+        except DeadlinePassed as error:
+            return _late(error, tender.id)
+        except RuleViolation as error:
+            form.add_domain_error(error, "workbook")
+        else:
+            flash("Prices read from your workbook and saved. Check them below.", "success")
+            return _overview(tender.id)
+    return render_template("bids/upload.html", form=form, tender=tender, problems=problems), \
+        400 if form.errors else 200
 
 
 @bp.route("/answers", methods=["GET", "POST"])

@@ -1,0 +1,125 @@
+"""Reading a filled pricing template, safely: size and zip checks before opening, XML parsed
+with defusedxml (openpyxl uses it when installed), a row cap, and every problem reported by
+sheet and cell. Formulas and the workbook's own totals are ignored; prices are read as they
+were typed and the server computes everything else."""
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from openpyxl import load_workbook
+
+from tenderapp.domain.money import MoneyError, from_number, parse_amount
+from tenderapp.exports.pricing_template import HEADER_ROW, META_SHEET, PRICE_COLUMN, PRICING_SHEET
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ENTRIES = 500
+MAX_ROWS = 1000
+NOT_A_WORKBOOK = "The selected file must be an Excel workbook (.xlsx), like the template you downloaded"
+
+
+@dataclass(frozen=True)
+class Expected:
+    reference: str
+    schedule_version: int
+    codes: list[str]
+
+
+@dataclass(frozen=True)
+class Upload:
+    prices: dict[str, str]
+    problems: list[str]
+
+
+def _check_archive(data: bytes) -> str | None:
+    """A reason to refuse the file before any XML is parsed, or None."""
+    if not data:
+        return "The selected file is empty"
+    if len(data) > MAX_FILE_BYTES:
+        return "The selected file must be smaller than 5MB"
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return NOT_A_WORKBOOK
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            names = {e.filename for e in entries}
+    except zipfile.BadZipFile:
+        return NOT_A_WORKBOOK
+    if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
+        return "The workbook is too large once unpacked. Use the template and enter only the prices."
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        return NOT_A_WORKBOOK
+    return None
+
+
+def _cell_price(value, cell: str) -> tuple[str | None, str | None]:
+    """(price, problem) for one price cell; (None, None) when left blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, str) and value.strip().startswith("="):
+        return None, f"{PRICING_SHEET}, {cell}: enter a number, not a formula"
+    try:
+        amount = parse_amount(value) if isinstance(value, str) else from_number(value)
+    except MoneyError as error:
+        return None, f"{PRICING_SHEET}, {cell}: {error.hint}"
+    except (TypeError, ValueError):
+        return None, f"{PRICING_SHEET}, {cell}: enter a number, like 1250.00"
+    return f"{amount:.2f}", None
+
+
+def read(data: bytes, expected: Expected) -> Upload:
+    """The prices in an uploaded template, and every problem found (nothing is saved when
+    there is one). Never raises for a bad file: every refusal is a problem."""
+    refusal = _check_archive(data)
+    if refusal:
+        return Upload({}, [refusal])
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception:  # noqa: BLE001 - whatever the parser refuses (entities, corrupt parts) is a bad file
+        return Upload({}, ["The selected file could not be read as an Excel workbook. Download the template "
+                           "again, enter your prices and save it as .xlsx"])
+    try:
+        return _read_book(book, expected)
+    except Exception:  # noqa: BLE001
+        return Upload({}, ["The selected file could not be read as an Excel workbook"])
+    finally:
+        book.close()
+
+
+def _read_book(book, expected: Expected) -> Upload:
+    if META_SHEET not in book.sheetnames or PRICING_SHEET not in book.sheetnames:
+        return Upload({}, ["This is not a Tenderapp pricing template. Download the template for this tender and "
+                           "use that"])
+    meta = {row[0]: row[1:] for row in book[META_SHEET].iter_rows(max_row=10, values_only=True) if row and row[0]}
+    reference = (meta.get("tender_reference") or [None])[0]
+    version = (meta.get("schedule_version") or [None])[0]
+    if reference != expected.reference:
+        return Upload({}, [f"This template is for tender {reference}, not {expected.reference}. Download the "
+                           "template for this tender"])
+    if version != expected.schedule_version:
+        return Upload({}, [f"This template is for version {version} of the pricing schedule; the tender has been "
+                           f"amended and is now at version {expected.schedule_version}. Download the template again"])
+    prices, problems, seen = {}, [], set()
+    price_index = ord(PRICE_COLUMN) - ord("A")
+    for number, row in enumerate(book[PRICING_SHEET].iter_rows(min_row=HEADER_ROW + 1, values_only=True),
+                                 start=HEADER_ROW + 1):
+        if number > MAX_ROWS:
+            return Upload({}, [f"{PRICING_SHEET}: the sheet has more than {MAX_ROWS:,} rows. Use the template"])
+        code = row[0] if row else None
+        if code is None or (isinstance(code, str) and not code.strip()):
+            continue
+        code = str(code).strip().lstrip("'")
+        if code not in expected.codes:
+            problems.append(f"{PRICING_SHEET}, A{number}: “{code}” is not a line of this pricing schedule")
+            continue
+        seen.add(code)
+        value = row[price_index] if len(row) > price_index else None
+        price, problem = _cell_price(value, f"{PRICE_COLUMN}{number}")
+        if problem:
+            problems.append(problem)
+        elif price is not None:
+            prices[code] = price
+    problems += [f"{PRICING_SHEET}: line {code} is missing. Download the template again"
+                 for code in expected.codes if code not in seen]
+    return Upload(prices if not problems else {}, problems)
