@@ -27,8 +27,11 @@ def register(app: Flask) -> None:
         from tenderapp.services import demo
 
         data = load_scenario(scenario)
+        from tenderapp.sealing import sealer
+        from tenderapp.storage import document_store
+
         with write_intent(), Session(engine(), expire_on_commit=False) as session:
-            accounts = demo.load(session, data, clock.now(), password)
+            accounts = demo.load(session, data, clock.now(), password, sealer(), document_store())
         shown = password or f"{data['default_password']} (unless changed with --password)"
         click.echo(f"Demo data is loaded ({len(accounts)} accounts; anything already there was kept). "
                    f"Password: {shown}")

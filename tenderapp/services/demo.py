@@ -15,7 +15,7 @@ from tenderapp.models import (
     RoleAssignment,
     User,
 )
-from tenderapp.services import audit, demo_agreements
+from tenderapp.services import audit, demo_agreements, demo_tenders
 from tenderapp.services.auth import set_password
 
 
@@ -78,7 +78,8 @@ def _accounts(session, scenario, orgs, password, reset_passwords, now) -> list[D
     return accounts
 
 
-def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisation], now: datetime) -> None:
+def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisation], sealer, store,
+                    now: datetime) -> None:
     for spec in scenario.get("collaborations", []):
         lead = orgs[spec["lead"]]
         for name in spec.get("managed", []):
@@ -110,17 +111,20 @@ def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisati
                 )
         session.flush()
         demo_agreements.load(session, collaboration, spec.get("agreements", []), orgs, now)
+        if spec.get("tenders"):
+            demo_tenders.load(session, collaboration, spec["tenders"], orgs, sealer, store, now)
 
 
 def load(
-    session: Session, scenario: dict, now: datetime, password: str | None = None
+    session: Session, scenario: dict, now: datetime, password: str | None = None, sealer=None, store=None,
 ) -> list[DemoAccount]:
     """Loads ``scenario`` and returns every demo account. New accounts get ``password`` (or the
-    scenario's default); when ``password`` is given, existing demo accounts get it too."""
+    scenario's default); when ``password`` is given, existing demo accounts get it too.
+    Tenders (with sealed bids and documents) need the ``sealer`` and document ``store``."""
     orgs = _organisations(session, scenario, now)
     accounts = _accounts(session, scenario, orgs, password or scenario["default_password"],
                          password is not None, now)
-    _collaborations(session, scenario, orgs, now)
+    _collaborations(session, scenario, orgs, sealer, store, now)
     audit.record(session, None, "demo.loaded", "scenario", scenario.get("name", "demo"), now,
                  {"accounts": len(accounts), "passwords_reset": password is not None})
     session.commit()

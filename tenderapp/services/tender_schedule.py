@@ -14,7 +14,6 @@ from tenderapp.domain.documents import MAX_DOCUMENT_BYTES, safe_filename
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.text import check_single_line
 from tenderapp.models import PricingLine, QualityCriterion, Tender, TenderDocument
-from tenderapp.services import audit
 from tenderapp.services.tenders import record_change
 from tenderapp.storage import DocumentStore
 

@@ -2,29 +2,45 @@
 
 import re
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from tenderapp.demo import load_scenario
 from tenderapp.models import (
+    Bid,
+    BidSubmission,
     Collaboration,
     CollaborationMember,
     Organisation,
     Representation,
     RoleAssignment,
+    Tender,
     User,
 )
 from tenderapp.security import verify_password
 from tenderapp.services import demo
+from tenderapp.storage import DocumentStore
+
+
+@pytest.fixture
+def load_demo(app, db, clock, tmp_path):
+    """load_demo(password=None) loads the SEG scenario as seed-demo does."""
+    def run(password=None):
+        return demo.load(db, load_scenario("seg"), clock.moment, password, app.extensions["tenderapp.sealer"],
+                         DocumentStore(tmp_path / "documents"))
+
+    return run
 
 
 def counts(db):
     return tuple(db.exec(select(func.count()).select_from(model)).one()
-                 for model in (Organisation, User, RoleAssignment, Collaboration, CollaborationMember, Representation))
+                 for model in (Organisation, User, RoleAssignment, Collaboration, CollaborationMember, Representation,
+                               Tender, Bid, BidSubmission))
 
 
-def test_seed_scenario_has_sixteen_councils_led_by_kent(app, db, clock):
-    accounts = demo.load(db, load_scenario("seg"), clock.moment)
+def test_seed_scenario_has_sixteen_councils_led_by_kent(app, db, clock, load_demo):
+    accounts = load_demo()
     seg = db.exec(select(Collaboration).where(Collaboration.name == "South East Group SEND Mediation")).one()
     lead = db.get(Organisation, seg.lead_organisation_id)
     assert lead.name == "Kent County Council"
@@ -45,20 +61,18 @@ def test_seed_scenario_has_sixteen_councils_led_by_kent(app, db, clock):
     assert len({a.organisation for a in accounts if "bidder" in a.roles}) >= 3
 
 
-def test_loading_twice_changes_nothing(app, db, clock):
-    scenario = load_scenario("seg")
-    demo.load(db, scenario, clock.moment)
+def test_loading_twice_changes_nothing(app, db, clock, load_demo):
+    load_demo()
     first = counts(db)
-    demo.load(db, scenario, clock.moment)
+    load_demo()
     assert counts(db) == first
 
 
-def test_password_option_resets_every_demo_account(app, db, clock):
-    scenario = load_scenario("seg")
-    demo.load(db, scenario, clock.moment)
+def test_password_option_resets_every_demo_account(app, db, clock, load_demo):
+    load_demo()
     kent = db.exec(select(User).where(User.email == "admin@kent.example")).one()
-    assert verify_password(kent.password_hash, scenario["default_password"])
-    demo.load(db, scenario, clock.moment, password="another demo password")
+    assert verify_password(kent.password_hash, load_scenario("seg")["default_password"])
+    load_demo(password="another demo password")
     for user in db.exec(select(User)).all():
         assert verify_password(user.password_hash, "another demo password"), user.email
 
@@ -70,15 +84,15 @@ def test_seed_demo_command_prints_the_accounts(app):
     assert "Password: demo-password" in result.output and "was kept" in result.output
 
 
-def test_demo_accounts_can_sign_in(app, db, clock, sign_in_as):
-    demo.load(db, load_scenario("seg"), clock.moment)
+def test_demo_accounts_can_sign_in(app, db, clock, load_demo, sign_in_as):
+    load_demo()
     page = sign_in_as("admin@kent.example", "demo-password").get("/dashboard").get_data(as_text=True)
     assert "Kent County Council" in page
     assert "South East Group SEND Mediation" in page
 
 
-def test_seed_agreement_is_signed_by_every_council_and_agreed_in_principle_for_the_ccgs(app, db, clock, sign_in_as):
-    demo.load(db, load_scenario("seg"), clock.moment)
+def test_seed_agreement_is_signed_by_every_council_and_agreed_in_principle_for_the_ccgs(app, db, clock, load_demo, sign_in_as):
+    load_demo()
     admin = sign_in_as("admin@kent.example", "demo-password")
     agreements = admin.get("/agreements").get_data(as_text=True)
     assert "SEND Mediation and Disagreement Resolution Service" in agreements
@@ -93,8 +107,8 @@ def test_seed_agreement_is_signed_by_every_council_and_agreed_in_principle_for_t
     assert "Not issued yet" in admin.get(f"/agreements/{advocacy_id}/tracker").get_data(as_text=True)
 
 
-def test_the_support_unit_acts_for_the_ccgs_without_being_a_member(app, db, clock, sign_in_as):
-    demo.load(db, load_scenario("seg"), clock.moment)
+def test_the_support_unit_acts_for_the_ccgs_without_being_a_member(app, db, clock, load_demo, sign_in_as):
+    load_demo()
     csu = sign_in_as("signatory@secsu.example", "demo-password")
     listing = csu.get("/agreements").get_data(as_text=True)
     assert "SEND Mediation and Disagreement Resolution Service" in listing
@@ -103,3 +117,22 @@ def test_the_support_unit_acts_for_the_ccgs_without_being_a_member(app, db, cloc
     assert form.count('name="organisation_ids"') == 7
     assert "NHS Thanet Clinical Commissioning Group" in form
     assert csu.get("/agreements").get_data(as_text=True).count("Independent Advocacy") == 0
+
+
+def test_seed_tender_is_opened_with_three_bids_and_a_live_one_is_open_now(app, db, clock, load_demo, sign_in_as):
+    load_demo()
+    seed = db.exec(select(Tender).where(Tender.reference == "SC14027")).one()
+    live = db.exec(select(Tender).where(Tender.reference == "SC26041")).one()
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    bids_page = admin.get(f"/tenders/{seed.id}/bids").get_data(as_text=True)
+    for supplier in ("Mediation Partners Ltd", "Common Ground Resolution CIC", "Family Voice Mediation Ltd"):
+        assert supplier in bids_page
+    # Mediation Partners: 16 × (12,480 + 7,480 + 7,480 + 7,480 + 7,480) + 250 × 1,000 + 60 × 950
+    assert "£985,400.00" in bids_page
+    assert live.published_at < clock.moment < live.clarification_deadline < live.submission_deadline
+    assert "1 bid submitted" in admin.get(f"/tenders/{live.id}").get_data(as_text=True)
+    assert admin.get(f"/tenders/{live.id}/bids").status_code == 403  # sealed
+    draft = sign_in_as("bidder@common-ground.example", "demo-password").get(f"/tenders/{live.id}/bid")
+    assert "2 of 7 lines priced" in draft.get_data(as_text=True)
+    submitted = sign_in_as("bidder@family-voice.example", "demo-password").get(f"/tenders/{live.id}/bid")
+    assert "submission id" in submitted.get_data(as_text=True)

@@ -5,7 +5,6 @@ import pytest
 from flask import url_for
 
 from tests import factories
-from tests.conftest import csrf_from
 from tests.web.test_bids import _post, answer, declare, price
 from tests.web.test_tenant_isolation import OWN, PUBLIC_BY_NATURE, SAMPLE_VALUES, access_rule
 
