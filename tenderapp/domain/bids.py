@@ -54,13 +54,16 @@ def missing_for_submission(lines: list[Line], questions: list[Question], prices:
 
 
 def canonical_content(tender_reference: str, schedule_version: int, supplier_id: int, receipt: str,
-                      prices: dict[str, Decimal], answers: dict[str, str], declarations: set[str]) -> str:
-    """The exact text a receipt's SHA-256 covers. The random receipt id inside makes the
-    hash impossible to guess from likely prices."""
+                      prices: dict[str, Decimal], answers: dict[str, str], declarations: set[str],
+                      attachments: dict[str, list[dict]] | None = None) -> str:
+    """The exact text a receipt's SHA-256 covers: prices, answers, declarations and the
+    attached files' names and SHA-256. The random receipt id inside makes the hash impossible
+    to guess from likely prices."""
     return canonical_json({
         "tender": tender_reference, "schedule_version": schedule_version, "supplier": supplier_id,
         "receipt": receipt, "prices": {code: f"{price:.2f}" for code, price in sorted(prices.items())},
         "answers": dict(sorted(answers.items())), "declarations": sorted(declarations),
+        "attachments": dict(sorted((attachments or {}).items())),
     })
 
 

@@ -3,7 +3,7 @@
 from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  (sets naming first)
 from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
-from tenderapp.models.bid import Bid, BidSubmission, LateAttempt, TenderOpening
+from tenderapp.models.bid import Bid, BidAttachment, BidSubmission, LateAttempt, TenderOpening
 from tenderapp.models.invitation import Invitation
 from tenderapp.models.organisation import (
     Collaboration,
@@ -37,6 +37,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Bid",
+    "BidAttachment",
     "BidSubmission",
     "Clarification",
     "Collaboration",

@@ -64,3 +64,21 @@ class TenderOpening(SQLModel, table=True):
     first_key_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     second_key_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     second_key_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class BidAttachment(SQLModel, table=True):
+    """A file supporting a quality answer, sealed like the rest of the bid. Never changed:
+    removing one only marks it, so a submitted version's files stay readable."""
+
+    __tablename__ = "bid_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(foreign_key="bid.id", index=True)
+    criterion_id: int = Field(foreign_key="quality_criterion.id")
+    filename: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64)  # of the file itself; the submitted content lists it
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    uploaded_by_user_id: int = Field(foreign_key="user_account.id")
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

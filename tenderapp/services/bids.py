@@ -17,7 +17,7 @@ from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.suppliers import word_count
 from tenderapp.exports import pricing_template, pricing_upload
 from tenderapp.formatting import uk_datetime
-from tenderapp.models import Bid, BidSubmission, LateAttempt, PricingLine, QualityCriterion, Tender
+from tenderapp.models import Bid, BidAttachment, BidSubmission, LateAttempt, PricingLine, QualityCriterion, Tender
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
 
@@ -70,7 +70,7 @@ def load(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tupl
     return tender, bid, read_draft(sealer, tender, bid)
 
 
-def _refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str, now: datetime) -> None:
+def refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str, now: datetime) -> None:
     """Raises DeadlinePassed at or after the deadline, after logging the attempt (committed,
     so the refusal is on record even though nothing else is saved)."""
     try:
@@ -84,9 +84,9 @@ def _refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str,
         raise
 
 
-def _save(session: Session, actor: Actor, sealer: Sealer, tender: Tender, bid: Bid | None, draft: Draft,
+def save_draft(session: Session, actor: Actor, sealer: Sealer, tender: Tender, bid: Bid | None, draft: Draft,
           what: str, now: datetime) -> Bid:
-    _refuse_if_late(session, actor, tender, f"save {what}", now)
+    refuse_if_late(session, actor, tender, f"save {what}", now)
     sealed = sealer.seal(tender.id, json.dumps(draft.__dict__, sort_keys=True).encode(),
                          _binding(tender, actor.organisation_id))
     if bid is None:
@@ -126,7 +126,7 @@ def save_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int, 
     if errors:
         raise PriceErrors(errors)
     draft.prices = prices
-    _save(session, actor, sealer, tender, bid, draft, "prices", now)
+    save_draft(session, actor, sealer, tender, bid, draft, "prices", now)
     return draft
 
 
@@ -158,7 +158,7 @@ def upload_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int
     if result.problems:
         raise UploadProblems(result.problems)
     draft.prices = result.prices
-    _save(session, actor, sealer, tender, bid, draft, "prices (Excel)", now)
+    save_draft(session, actor, sealer, tender, bid, draft, "prices (Excel)", now)
     return draft
 
 
@@ -168,7 +168,7 @@ def save_answers(session: Session, actor: Actor, sealer: Sealer, tender_id: int,
     tender, bid, draft = load(session, actor, sealer, tender_id)
     _, criteria = schedule(session, tender)
     draft.answers = {str(c.id): (answers.get(str(c.id)) or "").replace("\r\n", "\n").strip() for c in criteria}
-    _save(session, actor, sealer, tender, bid, draft, "answers", now)
+    save_draft(session, actor, sealer, tender, bid, draft, "answers", now)
     return draft
 
 
@@ -176,7 +176,7 @@ def save_declarations(session: Session, actor: Actor, sealer: Sealer, tender_id:
                       now: datetime) -> Draft:
     tender, bid, draft = load(session, actor, sealer, tender_id)
     draft.declarations = [d for d in rules.REQUIRED_DECLARATIONS if d in ticked]
-    _save(session, actor, sealer, tender, bid, draft, "declarations", now)
+    save_draft(session, actor, sealer, tender, bid, draft, "declarations", now)
     return draft
 
 
@@ -215,6 +215,22 @@ def current_submission(session: Session, bid: Bid | None) -> BidSubmission | Non
     return latest if latest is not None and latest.withdrawn_at is None else None
 
 
+def current_attachments(session: Session, bid: Bid | None) -> list[BidAttachment]:
+    if bid is None:
+        return []
+    return list(session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.id,
+                                                         BidAttachment.removed_at.is_(None))
+                             .order_by(BidAttachment.uploaded_at, BidAttachment.id)).all())
+
+
+def attachment_listing(attachments: list[BidAttachment]) -> dict[str, list[dict]]:
+    """What a submission's content records of its files: by criterion, each name and SHA-256."""
+    listed: dict[str, list[dict]] = {}
+    for a in attachments:
+        listed.setdefault(str(a.criterion_id), []).append({"file": a.filename, "sha256": a.sha256})
+    return listed
+
+
 def new_receipt() -> str:
     """A submission id people can read out: TA-XXXX-XXXX-XXXX-XXXX (80 random bits)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -226,13 +242,14 @@ def submit(session: Session, actor: Actor, sealer: Sealer, tender_id: int, now: 
     """Submits the draft as a new version with a receipt. Raises DeadlinePassed at or after
     the deadline (logged; the draft is kept) and RuleViolation when the bid is incomplete."""
     tender, bid, draft = load(session, actor, sealer, tender_id)
-    _refuse_if_late(session, actor, tender, "submit", now)
+    refuse_if_late(session, actor, tender, "submit", now)
     problems = review(session, tender, draft).problems if bid else ["Enter your prices"]
     if problems:
         raise RuleViolation("Your bid is not complete: " + "; ".join(problems))
     receipt = new_receipt()
     content = rules.canonical_content(tender.reference, tender.schedule_version, actor.organisation_id, receipt,
-                                      draft.price_amounts(), draft.answers, set(draft.declarations))
+                                      draft.price_amounts(), draft.answers, set(draft.declarations),
+                                      attachment_listing(current_attachments(session, bid)))
     number = len(submissions(session, bid)) + 1
     submission = BidSubmission(
         bid_id=bid.id, number=number, receipt=receipt, content_sha256=rules.content_hash(content),
@@ -252,7 +269,7 @@ def withdraw(session: Session, actor: Actor, sealer: Sealer, tender_id: int, now
     """Withdraws the current submission (the draft stays, to change and resubmit). Raises
     DeadlinePassed after the deadline, RuleViolation when nothing is submitted."""
     tender, bid, _ = load(session, actor, sealer, tender_id)
-    _refuse_if_late(session, actor, tender, "withdraw", now)
+    refuse_if_late(session, actor, tender, "withdraw", now)
     current = current_submission(session, bid)
     if current is None:
         raise RuleViolation("You have no submitted bid to withdraw")

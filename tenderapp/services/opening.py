@@ -11,9 +11,19 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor, get_lead_tender, readable_submissions
 from tenderapp.domain import bids as rules
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
-from tenderapp.models import Bid, BidSubmission, LateAttempt, Organisation, Tender, TenderOpening, User
+from tenderapp.models import (
+    Bid,
+    BidAttachment,
+    BidSubmission,
+    LateAttempt,
+    Organisation,
+    Tender,
+    TenderOpening,
+    User,
+)
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit
+from tenderapp.services.bid_attachments import unseal
 from tenderapp.services.bids import schedule
 
 
@@ -107,6 +117,7 @@ class OpenedBid:
     answers: dict[str, str]
     declarations: list[str]
     evaluated_price: Decimal
+    attachments: dict[str, list[dict]]  # criterion id -> [{"file", "sha256"}] as submitted
 
 
 def _unseal(sealer: Sealer, tender: Tender, submission: BidSubmission, organisation_id: int) -> dict:
@@ -129,7 +140,8 @@ def opened_bids(session: Session, actor: Actor, sealer: Sealer, tender_id: int) 
         prices = {code: Decimal(value) for code, value in content["prices"].items()}
         priced_lines = [rules.Line(line.code, line.evaluation_quantity) for line in lines if line.code in prices]
         opened.append(OpenedBid(submission, suppliers[submission.bid_id], prices, content["answers"],
-                                content["declarations"], rules.evaluated_price(priced_lines, prices)))
+                                content["declarations"], rules.evaluated_price(priced_lines, prices),
+                                content.get("attachments", {})))
     return tender, opened
 
 
@@ -140,3 +152,17 @@ def opened_bid(session: Session, actor: Actor, sealer: Sealer, tender_id: int, s
     if found is None:
         raise NotFound("Bid not found")
     return tender, found
+
+
+def opened_attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
+                      sha256: str) -> tuple[BidAttachment, bytes]:
+    """A file the submission listed, unsealed (lead's admins, after the opening only)."""
+    tender, bid = opened_bid(session, actor, sealer, tender_id, submission_id)
+    if not any(f["sha256"] == sha256 for files in bid.attachments.values() for f in files):
+        raise NotFound("File not found")
+    row = session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.submission.bid_id,
+                                                   BidAttachment.sha256 == sha256)).first()
+    if row is None:
+        raise NotFound("File not found")
+    owner = session.get(Bid, bid.submission.bid_id)
+    return row, unseal(sealer, tender, owner, row)

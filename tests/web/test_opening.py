@@ -1,10 +1,13 @@
 """The dual-key opening: after the deadline, two different procurement admins; the opening
 record; the bids readable only afterwards."""
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import text
+from sqlmodel import SQLModel, select
 
 from tenderapp.models import AuditEvent, Tender
 from tests import factories
@@ -58,3 +61,36 @@ def test_partners_and_other_tenants_cannot_open_or_read(world, closing, clock, s
         person = sign_in_as(email)
         assert person.get(f"/tenders/{closing.id}/opening").status_code in (403, 404), email
         assert person.get(f"/tenders/{closing.id}/bids").status_code in (403, 404), email
+
+
+def attach(browser, tender_id, content, name="method.pdf"):
+    page = browser.get(f"/tenders/{tender_id}/bid/answers").get_data(as_text=True)
+    url = re.search(r'href="(/tenders/\d+/bid/answers/\d+/files)"', page).group(1)
+    token = csrf_from(browser.get(url).get_data(as_text=True))
+    return browser.client.post(url, data={"csrf_token": token, "attachment": (io.BytesIO(content), name)},
+                               content_type="multipart/form-data")
+
+
+def test_attachments_are_sealed_listed_in_the_receipt_and_readable_after_opening(world, closing, db, clock, sign_in_as):
+    pdf = b"%PDF-1.4\nCANARY-ATTACHMENT-5521\n%%EOF\n"
+    bidder = sign_in_as("bidder@supplier.example")
+    assert attach(bidder, closing.id, b"MZ not a document", "virus.pdf").status_code == 400
+    assert attach(bidder, closing.id, pdf).status_code == 302
+    complete_bid(bidder, closing.id)
+    _post(bidder, closing.id, "submit")
+    for table in SQLModel.metadata.sorted_tables:
+        for row in db.exec(text(f'SELECT * FROM "{table.name}"')).all():
+            assert b"CANARY-ATTACHMENT-5521" not in b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row)
+    rival_org = factories.organisation(db, "Rival Two Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
+    factories.user(db, rival_org, "bidder@rival2.example", ["bidder"], clock.moment)
+    assert sign_in_as("bidder@rival2.example").get(f"/tenders/{closing.id}/bid/files/1").status_code == 404
+    admin, admin2 = sign_in_as("admin@lead.example"), sign_in_as("admin2@lead.example")
+    clock.set(closing.submission_deadline)
+    turn(admin, closing.id)
+    turn(admin2, closing.id)
+    listing = admin.get(f"/tenders/{closing.id}/bids").get_data(as_text=True)
+    bid_url = re.search(rf'href="(/tenders/{closing.id}/bids/\d+)"', listing).group(1)
+    page = admin.get(bid_url).get_data(as_text=True)
+    file_url = re.search(r'href="(/tenders/\d+/bids/\d+/files/[0-9a-f]{64})">method.pdf', page).group(1)
+    assert admin.get(file_url).data == pdf
+    assert sign_in_as("admin@partner.example").get(file_url).status_code in (403, 404)

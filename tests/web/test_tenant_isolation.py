@@ -22,7 +22,7 @@ PUBLIC_BY_NATURE = {"static"}
 # Sample values for URL parameters that do not name a tenant-owned object.
 SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1, "representation_id": 1,
                  "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
-                 "submission_id": 1}
+                 "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -69,7 +69,8 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    # receipts exist once a bid is submitted
                    "bids.receipt", "bids.receipt_download",
                    # bids are readable only after the opening
-                   "opening.opened_list", "opening.opened_bid"}
+                   "opening.opened_list", "opening.opened_bid", "opening.opened_file",
+                   "bids.attachments", "bids.attachment_file"}
 
 
 def rules(app):

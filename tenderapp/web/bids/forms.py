@@ -42,5 +42,10 @@ class UploadForm(BaseForm):
     submit = SubmitField("Upload prices", widget=GovSubmitInput())
 
 
+class AttachmentForm(BaseForm):
+    attachment = FileField("File", widget=GovFileInput(), description="A PDF, Word or Excel file, smaller than 10MB")
+    submit = SubmitField("Attach file", widget=GovSubmitInput())
+
+
 class ButtonForm(BaseForm):
     submit = SubmitField("Submit your bid", widget=GovSubmitInput())

@@ -1,7 +1,7 @@
 """The lead's side of the bid box: the dual-key opening, the opening record, and the bids
 once opened."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tenderapp import clock
@@ -50,3 +50,12 @@ def opened_bid(tender_id: int, submission_id: int):
     tender, bid = opening.opened_bid(db_session, current_user, sealer(), tender_id, submission_id)
     lines, criteria = bid_service.schedule(db_session, tender)
     return render_template("bids/opened_bid.html", tender=tender, bid=bid, lines=lines, criteria=criteria)
+
+
+@bp.route("/bids/<int:submission_id>/files/<sha256>")
+@tenant_owned(ADMIN, tender_id="tender")
+def opened_file(tender_id: int, submission_id: int, sha256: str):
+    attachment, content = opening.opened_attachment(get_session(), current_user, sealer(), tender_id, submission_id,
+                                                    sha256)
+    return Response(content, mimetype="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'})

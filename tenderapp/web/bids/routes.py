@@ -1,7 +1,7 @@
 """A supplier's bid: prices (online or by Excel), quality answers, declarations, review and
 submission with a receipt, withdrawal."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -11,9 +11,16 @@ from tenderapp.domain.bids import REQUIRED_DECLARATIONS, DeadlinePassed
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
-from tenderapp.services import bids
+from tenderapp.services import bid_attachments, bids
 from tenderapp.services.bids import PriceErrors, UploadProblems
-from tenderapp.web.bids.forms import ButtonForm, DeclarationsForm, UploadForm, answers_form, prices_form
+from tenderapp.web.bids.forms import (
+    AttachmentForm,
+    ButtonForm,
+    DeclarationsForm,
+    UploadForm,
+    answers_form,
+    prices_form,
+)
 from tenderapp.web.forms import uploaded
 from tenderapp.web.guards import tenant_owned
 
@@ -105,7 +112,7 @@ def upload(tender_id: int):
 @tenant_owned(BIDDER, tender_id="open_tender")
 def answers(tender_id: int):
     db_session = get_session()
-    tender, _, draft = bids.load(db_session, current_user, sealer(), tender_id)
+    tender, bid, draft = bids.load(db_session, current_user, sealer(), tender_id)
     _, criteria = bids.schedule(db_session, tender)
     form = answers_form(criteria, data=None if request.method == "POST" else
                         {f"criterion_{c.id}": draft.answers.get(str(c.id), "") for c in criteria})
@@ -117,7 +124,56 @@ def answers(tender_id: int):
             return _late(error, tender.id)
         flash("Answers saved", "success")
         return _overview(tender.id)
-    return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria)
+    files = bids.current_attachments(db_session, bid)
+    return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria, files=files)
+
+
+@bp.route("/answers/<int:criterion_id>/files", methods=["GET", "POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def attachments(tender_id: int, criterion_id: int):
+    db_session = get_session()
+    tender, bid, _ = bids.load(db_session, current_user, sealer(), tender_id)
+    _, criteria = bids.schedule(db_session, tender)
+    criterion = next((c for c in criteria if c.id == criterion_id), None)
+    if criterion is None:
+        abort(404)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        content, name = uploaded(form.attachment)
+        try:
+            bid_attachments.add(db_session, current_user, sealer(), tender.id, criterion.id, content, name, clock.now())
+        except DeadlinePassed as error:
+            return _late(error, tender.id)
+        except RuleViolation as error:
+            form.add_domain_error(error, "attachment")
+        else:
+            flash(f"{name} attached", "success")
+            return redirect(url_for("bids.attachments", tender_id=tender.id, criterion_id=criterion.id))
+    files = [a for a in bids.current_attachments(db_session, bid) if a.criterion_id == criterion.id]
+    return render_template("bids/attachments.html", form=form, tender=tender, criterion=criterion, files=files,
+                           button=ButtonForm()), 400 if form.errors else 200
+
+
+@bp.route("/files/<int:attachment_id>")
+@tenant_owned(BIDDER, tender_id="open_tender")
+def attachment_file(tender_id: int, attachment_id: int):
+    attachment, content = bid_attachments.read_own(get_session(), current_user, sealer(), tender_id, attachment_id)
+    return Response(content, mimetype="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'})
+
+
+@bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
+@tenant_owned(BIDDER, tender_id="open_tender")
+def remove_attachment(tender_id: int, attachment_id: int):
+    db_session = get_session()
+    if ButtonForm().validate_on_submit():
+        try:
+            bid_attachments.remove(db_session, current_user, sealer(), tender_id, attachment_id, clock.now())
+        except DeadlinePassed as error:
+            return _late(error, tender_id)
+        flash("File removed", "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("bids.answers", tender_id=tender_id))
 
 
 @bp.route("/declarations", methods=["GET", "POST"])

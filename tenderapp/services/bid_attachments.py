@@ -1,0 +1,87 @@
+"""Files supporting a bid's quality answers: sealed at rest like prices and answers,
+accepted until the deadline, listed (by name and SHA-256) in each submission's content."""
+
+import hashlib
+from datetime import datetime
+
+from sqlmodel import Session
+
+from tenderapp.access import Actor
+from tenderapp.domain.documents import safe_filename
+from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.models import Bid, BidAttachment, QualityCriterion, Tender
+from tenderapp.sealing import Sealer
+from tenderapp.services import audit, bids
+from tenderapp.services.tender_schedule import document_type
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PER_CRITERION = 5
+
+
+def _binding(tender: Tender, bid: Bid, attachment_sha: str) -> str:
+    return f"attachment:{tender.id}:{bid.organisation_id}:{attachment_sha}"
+
+
+def add(session: Session, actor: Actor, sealer: Sealer, tender_id: int, criterion_id: int, content: bytes | None,
+        filename: str | None, now: datetime) -> BidAttachment:
+    """Raises RuleViolation for a missing, empty, too large or unrecognised file, or too many;
+    DeadlinePassed after the deadline."""
+    tender, bid, draft = bids.load(session, actor, sealer, tender_id)
+    criterion = session.get(QualityCriterion, criterion_id)
+    if criterion is None or criterion.tender_id != tender.id:
+        raise NotFound("Criterion not found")
+    if not content:
+        raise RuleViolation("Select a file", "attachment")
+    if len(content) > MAX_BYTES:
+        raise RuleViolation("The selected file must be smaller than 10MB", "attachment")
+    if document_type(content) is None:
+        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "attachment")
+    bids.refuse_if_late(session, actor, tender, "attach a file", now)
+    if bid is None:
+        bid = bids.save_draft(session, actor, sealer, tender, None, draft, "answers", now)
+        session.refresh(bid, with_for_update=True)
+    if sum(a.criterion_id == criterion.id for a in bids.current_attachments(session, bid)) >= MAX_PER_CRITERION:
+        raise RuleViolation(f"You can attach up to {MAX_PER_CRITERION} files to each answer", "attachment")
+    sha = hashlib.sha256(content).hexdigest()
+    attachment = BidAttachment(bid_id=bid.id, criterion_id=criterion.id, filename=safe_filename(filename),
+                               size=len(content), sha256=sha, content=sealer.seal(tender.id, content,
+                                                                                  _binding(tender, bid, sha)),
+                               uploaded_at=now, uploaded_by_user_id=actor.user_id)
+    session.add(attachment)
+    session.flush()
+    audit.record(session, actor, "bid.attachment_added", "bid", bid.id, now, {"attachment": attachment.id})
+    session.commit()
+    return attachment
+
+
+def _own(session: Session, actor: Actor, sealer: Sealer, tender_id: int, attachment_id: int):
+    tender, bid, _ = bids.load(session, actor, sealer, tender_id)
+    attachment = session.get(BidAttachment, attachment_id)
+    if bid is None or attachment is None or attachment.bid_id != bid.id:
+        raise NotFound("File not found")
+    return tender, bid, attachment
+
+
+def remove(session: Session, actor: Actor, sealer: Sealer, tender_id: int, attachment_id: int,
+           now: datetime) -> None:
+    tender, bid, attachment = _own(session, actor, sealer, tender_id, attachment_id)
+    bids.refuse_if_late(session, actor, tender, "remove a file", now)
+    attachment.removed_at = now
+    session.add(attachment)
+    audit.record(session, actor, "bid.attachment_removed", "bid", bid.id, now, {"attachment": attachment.id})
+    session.commit()
+
+
+def read_own(session: Session, actor: Actor, sealer: Sealer, tender_id: int, attachment_id: int
+             ) -> tuple[BidAttachment, bytes]:
+    tender, bid, attachment = _own(session, actor, sealer, tender_id, attachment_id)
+    return attachment, unseal(sealer, tender, bid, attachment)
+
+
+def unseal(sealer: Sealer, tender: Tender, bid: Bid, attachment: BidAttachment) -> bytes:
+    content = sealer.open(tender.id, attachment.content, _binding(tender, bid, attachment.sha256))
+    if hashlib.sha256(content).hexdigest() != attachment.sha256:
+        raise ValueError("attachment does not match its hash")
+    return content
+
+
