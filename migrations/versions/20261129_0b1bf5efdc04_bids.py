@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['first_key_user_id'], ['user_account.id'], name=op.f('fk_tender_opening_first_key_user_id_user_account')),
     sa.ForeignKeyConstraint(['second_key_user_id'], ['user_account.id'], name=op.f('fk_tender_opening_second_key_user_id_user_account')),
     sa.ForeignKeyConstraint(['tender_id'], ['tender.id'], name=op.f('fk_tender_opening_tender_id_tender')),
+    sa.CheckConstraint('second_key_user_id IS NULL OR second_key_user_id <> first_key_user_id', name=op.f('ck_tender_opening_two_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tender_opening')),
     sa.UniqueConstraint('tender_id', name=op.f('uq_tender_opening_tender_id'))
     )

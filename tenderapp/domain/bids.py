@@ -28,10 +28,12 @@ class Question:
     word_limit: int
 
 
-def check_before_deadline(now: datetime, deadline: datetime) -> None:
-    """Raises DeadlinePassed at or after the deadline (a second before is still in time)."""
-    if now >= deadline:
-        raise DeadlinePassed("The submission deadline has passed. Your bid was not submitted; your draft is kept.")
+def check_before_deadline(now: datetime, deadline: datetime, opened: bool = False) -> None:
+    """Raises DeadlinePassed at or after the deadline, or once the bids are open (a second
+    before the deadline is still in time)."""
+    if opened or now >= deadline:
+        raise DeadlinePassed("The submission deadline has passed: nothing more can be sent or changed. "
+                             "Your draft is kept as it was.")
 
 
 def evaluated_price(lines: list[Line], prices: dict[str, Decimal]) -> Decimal:

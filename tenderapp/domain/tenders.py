@@ -38,6 +38,27 @@ class TenderStatus(StrEnum):
                 TenderStatus.CLOSED: "Closed, not yet opened", TenderStatus.OPENED: "Bids opened"}[self]
 
 
+def check_changeable(published_at: datetime | None, submission_deadline: datetime | None,
+                     opened_at: datetime | None, now: datetime) -> None:
+    """Raises RuleViolation once the submission deadline has passed (or the bids are open):
+    from then on nothing a bid answers may change, so prices cannot meet new rules."""
+    if opened_at is not None or (published_at is not None and submission_deadline is not None
+                                 and now >= submission_deadline):
+        raise RuleViolation("The submission deadline has passed: the tender can no longer change")
+
+
+def check_new_deadline(published_at: datetime | None, old: datetime | None, new: datetime, now: datetime) -> None:
+    """After publication the submission deadline may move later, never earlier, and never
+    into the past (suppliers plan their bids around it)."""
+    if published_at is None:
+        return
+    if new <= now:
+        raise RuleViolation("Submission deadline must be in the future", "submission_deadline")
+    if old is not None and new < old:
+        raise RuleViolation("After publication the submission deadline can be extended, not brought forward",
+                            "submission_deadline")
+
+
 def tender_status(published_at: datetime | None, submission_deadline: datetime | None,
                   opened_at: datetime | None, now: datetime) -> TenderStatus:
     """Derived, never stored: published once published; closed from the deadline on;

@@ -13,7 +13,10 @@ from tenderapp.domain.money import MoneyError, from_number, parse_amount
 from tenderapp.exports.pricing_template import HEADER_ROW, META_SHEET, PRICE_COLUMN, PRICING_SHEET
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+# A filled template unpacks to a few hundred KB; these caps leave room for what Excel and
+# LibreOffice add while keeping the reading of any file short.
+MAX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024
+MAX_PART_BYTES = 2 * 1024 * 1024
 MAX_ENTRIES = 500
 MAX_ROWS = 1000
 NOT_A_WORKBOOK = "The selected file must be an Excel workbook (.xlsx), like the template you downloaded"
@@ -46,7 +49,8 @@ def _check_archive(data: bytes) -> str | None:
             names = {e.filename for e in entries}
     except zipfile.BadZipFile:
         return NOT_A_WORKBOOK
-    if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
+    if (len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES
+            or any(e.file_size > MAX_PART_BYTES for e in entries)):
         return "The workbook is too large once unpacked. Use the template and enter only the prices."
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         return NOT_A_WORKBOOK

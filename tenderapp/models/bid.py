@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.models.base import UTCDateTime
@@ -57,6 +57,10 @@ class TenderOpening(SQLModel, table=True):
     """The dual-key opening: two different procurement admins, after the deadline."""
 
     __tablename__ = "tender_opening"
+    __table_args__ = (
+        CheckConstraint("second_key_user_id IS NULL OR second_key_user_id <> first_key_user_id",
+                        name="two_people"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tender_id: int = Field(foreign_key="tender.id", unique=True)
@@ -75,7 +79,7 @@ class BidAttachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     bid_id: int = Field(foreign_key="bid.id", index=True)
     criterion_id: int = Field(foreign_key="quality_criterion.id")
-    filename: str = Field(max_length=200)
+    sealed_name: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # file names can tell prices
     size: int
     sha256: str = Field(max_length=64)  # of the file itself; the submitted content lists it
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -27,6 +27,7 @@ def add(session: Session, actor: Actor, sealer: Sealer, tender_id: int, criterio
     """Raises RuleViolation for a missing, empty, too large or unrecognised file, or too many;
     DeadlinePassed after the deadline."""
     tender, bid, draft = bids.load(session, actor, sealer, tender_id)
+    bids.refuse_if_late(session, actor, tender, "attach a file", now)
     criterion = session.get(QualityCriterion, criterion_id)
     if criterion is None or criterion.tender_id != tender.id:
         raise NotFound("Criterion not found")
@@ -36,17 +37,18 @@ def add(session: Session, actor: Actor, sealer: Sealer, tender_id: int, criterio
         raise RuleViolation("The selected file must be smaller than 10MB", "attachment")
     if document_type(content) is None:
         raise RuleViolation("The selected file must be a PDF, Word or Excel document", "attachment")
-    bids.refuse_if_late(session, actor, tender, "attach a file", now)
     if bid is None:
         bid = bids.save_draft(session, actor, sealer, tender, None, draft, "answers", now)
         session.refresh(bid, with_for_update=True)
-    if sum(a.criterion_id == criterion.id for a in bids.current_attachments(session, bid)) >= MAX_PER_CRITERION:
+    if sum(f.criterion_id == criterion.id for f in bids.attached_files(session, sealer, tender, bid)) >= MAX_PER_CRITERION:
         raise RuleViolation(f"You can attach up to {MAX_PER_CRITERION} files to each answer", "attachment")
     sha = hashlib.sha256(content).hexdigest()
-    attachment = BidAttachment(bid_id=bid.id, criterion_id=criterion.id, filename=safe_filename(filename),
-                               size=len(content), sha256=sha, content=sealer.seal(tender.id, content,
-                                                                                  _binding(tender, bid, sha)),
-                               uploaded_at=now, uploaded_by_user_id=actor.user_id)
+    attachment = BidAttachment(
+        bid_id=bid.id, criterion_id=criterion.id, size=len(content), sha256=sha,
+        sealed_name=sealer.seal(tender.id, safe_filename(filename).encode(),
+                                bids.name_binding(tender, bid.organisation_id, sha)),
+        content=sealer.seal(tender.id, content, _binding(tender, bid, sha)),
+        uploaded_at=now, uploaded_by_user_id=actor.user_id)
     session.add(attachment)
     session.flush()
     audit.record(session, actor, "bid.attachment_added", "bid", bid.id, now, {"attachment": attachment.id})
@@ -73,9 +75,12 @@ def remove(session: Session, actor: Actor, sealer: Sealer, tender_id: int, attac
 
 
 def read_own(session: Session, actor: Actor, sealer: Sealer, tender_id: int, attachment_id: int
-             ) -> tuple[BidAttachment, bytes]:
+             ) -> tuple[str, bytes]:
+    """The supplier's own file: its name and content."""
     tender, bid, attachment = _own(session, actor, sealer, tender_id, attachment_id)
-    return attachment, unseal(sealer, tender, bid, attachment)
+    name = sealer.open(tender.id, attachment.sealed_name, bids.name_binding(tender, bid.organisation_id,
+                                                                           attachment.sha256)).decode()
+    return name, unseal(sealer, tender, bid, attachment)
 
 
 def unseal(sealer: Sealer, tender: Tender, bid: Bid, attachment: BidAttachment) -> bytes:

@@ -17,7 +17,16 @@ from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.suppliers import word_count
 from tenderapp.exports import pricing_template, pricing_upload
 from tenderapp.formatting import uk_datetime
-from tenderapp.models import Bid, BidAttachment, BidSubmission, LateAttempt, PricingLine, QualityCriterion, Tender
+from tenderapp.models import (
+    Bid,
+    BidAttachment,
+    BidSubmission,
+    LateAttempt,
+    PricingLine,
+    QualityCriterion,
+    Tender,
+    TenderInterest,
+)
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
 
@@ -64,6 +73,8 @@ def load(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tupl
     """The tender and the actor's own bid and draft (never another supplier's). The bid's row
     is locked for the rest of the transaction, so two colleagues saving at once queue."""
     tender = get_open_tender_for_bidder(session, actor, tender_id)
+    # Shares the lock the opening takes on the tender, so nothing is saved while it opens.
+    session.refresh(tender, with_for_update={"read": True})
     bid = own_bid(session, actor, tender)
     if bid is not None:
         session.refresh(bid, with_for_update=True)
@@ -74,7 +85,7 @@ def refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str, 
     """Raises DeadlinePassed at or after the deadline, after logging the attempt (committed,
     so the refusal is on record even though nothing else is saved)."""
     try:
-        rules.check_before_deadline(now, tender.submission_deadline)
+        rules.check_before_deadline(now, tender.submission_deadline, tender.opened_at is not None)
     except rules.DeadlinePassed:
         session.rollback()
         session.add(LateAttempt(tender_id=tender.id, organisation_id=actor.organisation_id, user_id=actor.user_id,
@@ -92,6 +103,7 @@ def save_draft(session: Session, actor: Actor, sealer: Sealer, tender: Tender, b
     if bid is None:
         bid = Bid(tender_id=tender.id, organisation_id=actor.organisation_id, draft=sealed, created_at=now,
                   updated_at=now, updated_by_user_id=actor.user_id)
+        _ensure_interest(session, actor, tender, now)
     else:
         bid.draft, bid.updated_at, bid.updated_by_user_id = sealed, now, actor.user_id
     session.add(bid)
@@ -99,6 +111,16 @@ def save_draft(session: Session, actor: Actor, sealer: Sealer, tender: Tender, b
     audit.record(session, actor, "bid.draft_saved", "bid", bid.id, now, {"part": what})
     session.commit()
     return bid
+
+
+def _ensure_interest(session: Session, actor: Actor, tender: Tender, now: datetime) -> None:
+    """A supplier that starts a bid is told of amendments and answers like one that
+    registered interest."""
+    if session.exec(select(TenderInterest.id).where(TenderInterest.tender_id == tender.id,
+                                                    TenderInterest.organisation_id == actor.organisation_id)).first():
+        return
+    session.add(TenderInterest(tender_id=tender.id, organisation_id=actor.organisation_id, user_id=actor.user_id,
+                               registered_at=now))
 
 
 def parse_prices(lines: list[PricingLine], typed: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -121,6 +143,7 @@ def save_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int, 
     """Saves the prices typed online. Raises PriceErrors (nothing saved) when any line is not
     a price, DeadlinePassed after the deadline."""
     tender, bid, draft = load(session, actor, sealer, tender_id)
+    refuse_if_late(session, actor, tender, "save prices", now)
     lines, _ = schedule(session, tender)
     prices, errors = parse_prices(lines, typed)
     if errors:
@@ -152,6 +175,7 @@ def upload_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int
     """Reads a filled template and saves its prices. Raises UploadProblems (nothing saved) for
     any problem, DeadlinePassed after the deadline."""
     tender, bid, draft = load(session, actor, sealer, tender_id)
+    refuse_if_late(session, actor, tender, "upload prices", now)
     lines, _ = schedule(session, tender)
     result = pricing_upload.read(data, pricing_upload.Expected(tender.reference, tender.schedule_version,
                                                               [line.code for line in lines]))
@@ -215,19 +239,35 @@ def current_submission(session: Session, bid: Bid | None) -> BidSubmission | Non
     return latest if latest is not None and latest.withdrawn_at is None else None
 
 
-def current_attachments(session: Session, bid: Bid | None) -> list[BidAttachment]:
+@dataclass(frozen=True)
+class AttachedFile:
+    id: int
+    criterion_id: int
+    name: str
+    size: int
+    sha256: str
+
+
+def name_binding(tender: Tender, organisation_id: int, sha256: str) -> str:
+    return f"attachment-name:{tender.id}:{organisation_id}:{sha256}"
+
+
+def attached_files(session: Session, sealer: Sealer, tender: Tender, bid: Bid | None) -> list[AttachedFile]:
+    """The bid's current files, with their names unsealed (for its own supplier)."""
     if bid is None:
         return []
-    return list(session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.id,
-                                                         BidAttachment.removed_at.is_(None))
-                             .order_by(BidAttachment.uploaded_at, BidAttachment.id)).all())
+    rows = session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.id, BidAttachment.removed_at.is_(None))
+                        .order_by(BidAttachment.uploaded_at, BidAttachment.id)).all()
+    return [AttachedFile(a.id, a.criterion_id,
+                         sealer.open(tender.id, a.sealed_name, name_binding(tender, bid.organisation_id, a.sha256)).decode(),
+                         a.size, a.sha256) for a in rows]
 
 
-def attachment_listing(attachments: list[BidAttachment]) -> dict[str, list[dict]]:
+def attachment_listing(files: list[AttachedFile]) -> dict[str, list[dict]]:
     """What a submission's content records of its files: by criterion, each name and SHA-256."""
     listed: dict[str, list[dict]] = {}
-    for a in attachments:
-        listed.setdefault(str(a.criterion_id), []).append({"file": a.filename, "sha256": a.sha256})
+    for f in files:
+        listed.setdefault(str(f.criterion_id), []).append({"file": f.name, "sha256": f.sha256})
     return listed
 
 
@@ -249,7 +289,7 @@ def submit(session: Session, actor: Actor, sealer: Sealer, tender_id: int, now: 
     receipt = new_receipt()
     content = rules.canonical_content(tender.reference, tender.schedule_version, actor.organisation_id, receipt,
                                       draft.price_amounts(), draft.answers, set(draft.declarations),
-                                      attachment_listing(current_attachments(session, bid)))
+                                      attachment_listing(attached_files(session, sealer, tender, bid)))
     number = len(submissions(session, bid)) + 1
     submission = BidSubmission(
         bid_id=bid.id, number=number, receipt=receipt, content_sha256=rules.content_hash(content),

@@ -57,6 +57,8 @@ def answer(session: Session, actor: Actor, tender_id: int, clarification_id: int
     people when private. Raises RuleViolation without an answer, or without a reason to keep
     it private."""
     tender, asked = get_for_lead(session, actor, tender_id, clarification_id)
+    if asked.answered_at is not None:
+        raise RuleViolation("This question has already been answered. To correct an answer, amend the tender.")
     if not text.strip():
         raise RuleViolation("Enter the answer", "answer")
     if not publish and not (private_reason or "").strip():

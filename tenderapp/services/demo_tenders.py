@@ -97,6 +97,9 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
                                       second_key_at=at + timedelta(minutes=5)))
             tender.opened_at = at + timedelta(minutes=5)
             session.add(tender)
+            audit.record(session, None, "tender.opened", "tender", tender.id, now,
+                         {"recorded_as_of": tender.opened_at.isoformat(), "source": "demo scenario"},
+                         organisation_id=collaboration.lead_organisation_id)
         audit.record(session, None, "tender.created", "tender", tender.id, now,
                      {"reference": tender.reference, "source": "demo scenario"},
                      organisation_id=collaboration.lead_organisation_id)
@@ -117,13 +120,19 @@ def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:
                                 f"draft:{tender.id}:{organisation.id}"))
     session.add(bid)
     session.flush()
+    audit.record(session, None, "bid.draft_saved", "bid", bid.id, now, {"source": "demo scenario"},
+                 organisation_id=organisation.id)
     if not spec.get("submitted", True):
         return
     receipt = new_receipt()
     content = rules.canonical_content(tender.reference, tender.schedule_version, organisation.id, receipt,
                                       {k: Decimal(v) for k, v in prices.items()}, answers,
                                       set(rules.REQUIRED_DECLARATIONS))
-    session.add(BidSubmission(
+    submission = BidSubmission(
         bid_id=bid.id, number=1, receipt=receipt, content_sha256=rules.content_hash(content),
         content=sealer.seal(tender.id, content.encode(), f"submission:{tender.id}:{organisation.id}:{receipt}"),
-        schedule_version=tender.schedule_version, submitted_at=at, submitted_by_user_id=bidder.id))
+        schedule_version=tender.schedule_version, submitted_at=at, submitted_by_user_id=bidder.id)
+    session.add(submission)
+    audit.record(session, None, "bid.submitted", "bid", bid.id, now,
+                 {"receipt": receipt, "sha256": submission.content_sha256, "recorded_as_of": at.isoformat(),
+                  "source": "demo scenario"}, organisation_id=organisation.id)

@@ -43,6 +43,7 @@ def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime) -> T
     opening = opening_of(session, tender)
     rules.check_opening_key(now, tender.submission_deadline, opening.first_key_user_id if opening else None,
                             actor.user_id)
+    details = {}
     if opening is None:
         opening = TenderOpening(tender_id=tender.id, first_key_user_id=actor.user_id, first_key_at=now)
         action = "tender.opening_first_key"
@@ -51,15 +52,29 @@ def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime) -> T
         tender.opened_at = now
         session.add(tender)
         action = "tender.opened"
+        details = _box_contents(session, tender)
     session.add(opening)
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
         raise Conflict("Another admin turned the first key at the same moment. Reload the page.") from None
-    audit.record(session, actor, action, "tender", tender.id, now)
+    audit.record(session, actor, action, "tender", tender.id, now, details)
     session.commit()
     return opening
+
+
+def _box_contents(session: Session, tender: Tender) -> dict:
+    """What was in the box at the moment of opening, fixed in the hash-chained audit log."""
+    latest = {}
+    for submission in session.exec(select(BidSubmission).join(Bid, Bid.id == BidSubmission.bid_id)
+                                   .where(Bid.tender_id == tender.id).order_by(BidSubmission.number)).all():
+        latest[submission.bid_id] = submission
+    bids_in_box = [{"receipt": s.receipt, "sha256": s.content_sha256, "submitted_at": s.submitted_at.isoformat(),
+                    "schedule_version": s.schedule_version}
+                   for s in sorted(latest.values(), key=lambda s: s.submitted_at) if s.withdrawn_at is None]
+    late = session.exec(select(LateAttempt).where(LateAttempt.tender_id == tender.id)).all()
+    return {"bids": bids_in_box, "late_attempts": len(late), "schedule_version": tender.schedule_version}
 
 
 @dataclass(frozen=True)
@@ -116,8 +131,10 @@ class OpenedBid:
     prices: dict[str, Decimal]
     answers: dict[str, str]
     declarations: list[str]
-    evaluated_price: Decimal
+    evaluated_price: Decimal | None  # None when a line of the current schedule is not priced
     attachments: dict[str, list[dict]]  # criterion id -> [{"file", "sha256"}] as submitted
+    missing_lines: list[str]
+    schedule_current: bool  # False: submitted against an earlier version of the schedule
 
 
 def _unseal(sealer: Sealer, tender: Tender, submission: BidSubmission, organisation_id: int) -> dict:
@@ -138,10 +155,12 @@ def opened_bids(session: Session, actor: Actor, sealer: Sealer, tender_id: int) 
     for submission in current:
         content = _unseal(sealer, tender, submission, owners[submission.bid_id])
         prices = {code: Decimal(value) for code, value in content["prices"].items()}
-        priced_lines = [rules.Line(line.code, line.evaluation_quantity) for line in lines if line.code in prices]
+        missing = [line.code for line in lines if line.code not in prices]
+        evaluated = None if missing else rules.evaluated_price(
+            [rules.Line(line.code, line.evaluation_quantity) for line in lines], prices)
         opened.append(OpenedBid(submission, suppliers[submission.bid_id], prices, content["answers"],
-                                content["declarations"], rules.evaluated_price(priced_lines, prices),
-                                content.get("attachments", {})))
+                                content["declarations"], evaluated, content.get("attachments", {}), missing,
+                                submission.schedule_version == tender.schedule_version))
     return tender, opened
 
 
@@ -155,14 +174,15 @@ def opened_bid(session: Session, actor: Actor, sealer: Sealer, tender_id: int, s
 
 
 def opened_attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
-                      sha256: str) -> tuple[BidAttachment, bytes]:
-    """A file the submission listed, unsealed (lead's admins, after the opening only)."""
+                      sha256: str) -> tuple[str, bytes]:
+    """A file the submission listed: its name and content (lead's admins, after the opening only)."""
     tender, bid = opened_bid(session, actor, sealer, tender_id, submission_id)
-    if not any(f["sha256"] == sha256 for files in bid.attachments.values() for f in files):
+    name = next((f["file"] for files in bid.attachments.values() for f in files if f["sha256"] == sha256), None)
+    if name is None:
         raise NotFound("File not found")
     row = session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.submission.bid_id,
                                                    BidAttachment.sha256 == sha256)).first()
     if row is None:
         raise NotFound("File not found")
     owner = session.get(Bid, bid.submission.bid_id)
-    return row, unseal(sealer, tender, owner, row)
+    return name, unseal(sealer, tender, owner, row)

@@ -71,11 +71,15 @@ def _check_line(session: Session, tender: Tender, data: LineInput, line_id: int 
 
 
 def _schedule_changed(session, actor, tender, action, details, summary, now) -> None:
+    note = ""
     if tender.published_at is not None:
         tender.schedule_version += 1
         session.add(tender)
         details = {**details, "schedule_version": tender.schedule_version}
-    record_change(session, actor, tender, action, details, summary, now)
+        note = (f"The pricing schedule is now version {tender.schedule_version}. If you have already submitted "
+                "a bid, it was for the earlier version: check your prices and submit again before the deadline. "
+                "Excel templates of earlier versions are no longer accepted.\n\n")
+    record_change(session, actor, tender, action, details, summary, now, note)
 
 
 def save_line(session: Session, actor: Actor, tender_id: int, line_id: int | None, data: LineInput,

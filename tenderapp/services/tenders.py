@@ -17,6 +17,8 @@ from tenderapp.domain.tenders import (
     Readiness,
     Regime,
     Timetable,
+    check_changeable,
+    check_new_deadline,
     check_timetable,
     check_weights,
     publication_problems,
@@ -102,9 +104,11 @@ def _plain(value):
 
 
 def record_change(session: Session, actor: Actor, tender: Tender, action: str, changes: dict,
-                  summary: str | None, now: datetime) -> None:
+                  summary: str | None, now: datetime, note_for_bidders: str = "") -> None:
     """Audits a change; once the tender is published, also records it as an amendment (a
-    summary for suppliers is then required) and tells every interested supplier."""
+    summary for suppliers is then required) and tells every interested supplier. Raises
+    RuleViolation once the submission deadline has passed: the tender is then frozen."""
+    check_changeable(tender.published_at, tender.submission_deadline, tender.opened_at, now)
     if tender.published_at is not None:
         if not (summary or "").strip():
             raise RuleViolation("Enter a summary of the change for suppliers", "amendment_summary")
@@ -114,7 +118,7 @@ def record_change(session: Session, actor: Actor, tender: Tender, action: str, c
         for email, organisation_id in interested_bidders(session, tender):
             outbox.queue(session, email, f"Tender {tender.reference} has been amended",
                          f"The buyer has amended tender {tender.reference}, “{tender.title}”:\n\n"
-                         f"{summary.strip()}\n\nRead the tender again before you submit your bid.\n",
+                         f"{summary.strip()}\n\n{note_for_bidders}Read the tender again before you submit your bid.\n",
                          now, organisation_id)
     audit.record(session, actor, action, "tender", tender.id, now,
                  {"changes": changes, "amendment": (summary or "").strip() or None})
@@ -154,9 +158,9 @@ def set_timetable(session: Session, actor: Actor, tender_id: int, timetable: Tim
     """Sets the dates; returns warnings. Raises RuleViolation when out of order, or when a
     published tender's deadline would move into the past."""
     tender = get_lead_tender(session, actor, tender_id)
+    check_changeable(tender.published_at, tender.submission_deadline, tender.opened_at, now)
     warnings = check_timetable(timetable, Regime(tender.regime), tender.light_touch, uk_date_of)
-    if tender.published_at is not None and timetable.submission_deadline <= now:
-        raise RuleViolation("Submission deadline must be in the future", "submission_deadline")
+    check_new_deadline(tender.published_at, tender.submission_deadline, timetable.submission_deadline, now)
     values = {k: v for k, v in asdict(timetable).items()}
     changes = _changes(tender, values)
     if changes:

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextInput
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
+from wtforms.utils import unset_value
 
 from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.uk_time import parse_clock_time
@@ -62,6 +63,13 @@ class UKDateField(DateField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        # The GOV.UK widget redisplays exactly three boxes: a request that sent none (or some
+        # other number) must not break the page.
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3] if self.raw_data else None
 
     def process_formdata(self, valuelist):
         if valuelist and not any(v.strip() for v in valuelist):

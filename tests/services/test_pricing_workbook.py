@@ -152,3 +152,12 @@ def test_unknown_and_missing_lines_are_reported():
     problems = read(buffer.getvalue(), EXPECTED).problems
     assert "Pricing, A6: “BOGUS” is not a line of this pricing schedule" in problems
     assert "Pricing: line PAYG is missing. Download the template again" in problems
+
+
+def test_an_oversized_shared_strings_part_is_refused_quickly():
+    strings = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               + b"<si><t>" + b"x" * (3 * 1024 * 1024) + b"</t></si></sst>")
+    data = _replace_part(filled({"CORE": 1}), "xl/worksheets/sheet1.xml", strings)
+    started = time.monotonic()
+    assert "too large once unpacked" in read(data, EXPECTED).problems[0]
+    assert time.monotonic() - started < 2

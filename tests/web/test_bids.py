@@ -116,7 +116,7 @@ def test_a_second_before_the_deadline_is_in_time_and_at_the_deadline_is_refused(
     clock.set(tender.submission_deadline)
     response = _post(bidder, tender.id, "submit")
     page = bidder.get(response.headers["Location"]).get_data(as_text=True)
-    assert "The submission deadline has passed. Your bid was not submitted; your draft is kept." in page
+    assert "The submission deadline has passed: nothing more can be sent or changed. Your draft is kept as it was." in page
     assert len(db.exec(select(BidSubmission)).all()) == 1
     assert db.exec(select(LateAttempt)).one().action == "submit"
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "bid.late_attempt_refused")).one()

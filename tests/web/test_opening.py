@@ -94,3 +94,119 @@ def test_attachments_are_sealed_listed_in_the_receipt_and_readable_after_opening
     file_url = re.search(r'href="(/tenders/\d+/bids/\d+/files/[0-9a-f]{64})">method.pdf', page).group(1)
     assert admin.get(file_url).data == pdf
     assert sign_in_as("admin@partner.example").get(file_url).status_code in (403, 404)
+
+
+def test_nothing_about_the_tender_can_change_after_the_deadline(world, closing, db, clock, sign_in_as):
+    from tests.web.test_tender_builder import timetable
+
+    admin = sign_in_as("admin@lead.example")
+    clock.set(closing.submission_deadline)
+    later = closing.submission_deadline + timedelta(days=5)
+    response = admin.submit(f"/tenders/{closing.id}/timetable", timetable(
+        publication_date=["29", "11", "2026"], clarification_date=["30", "11", "2026"],
+        submission_date=[str(later.day), str(later.month), str(later.year)], evaluation_date=None, award_date=None,
+        amendment_summary="Reopened"))
+    assert response.status_code == 400
+    assert "The submission deadline has passed: the tender can no longer change" in response.get_data(as_text=True)
+    assert db.get(Tender, closing.id).submission_deadline == closing.submission_deadline
+    response = admin.submit(f"/tenders/{closing.id}/weighting", {"price_weight": "40", "price_method": "deviation",
+                                                                 "amendment_summary": "After the fact"})
+    assert response.status_code == 400
+    response = admin.submit(f"/tenders/{closing.id}/pricing/new", {"code": "NEW", "description": "x", "unit": "y",
+                                                                   "evaluation_quantity": "1", "amendment_summary": "z"})
+    assert response.status_code == 400
+
+
+def test_a_published_deadline_can_be_extended_but_not_brought_forward(world, closing, db, sign_in_as):
+    from tests.web.test_tender_builder import timetable
+
+    admin = sign_in_as("admin@lead.example")
+    earlier = timetable(publication_date=["29", "11", "2026"], publication_time="9am",
+                        clarification_date=["30", "11", "2026"], clarification_time="9:30am",
+                        submission_date=["30", "11", "2026"], submission_time="10am",
+                        evaluation_date=None, award_date=None, amendment_summary="Sooner")
+    response = admin.submit(f"/tenders/{closing.id}/timetable", {k: v for k, v in earlier.items() if v is not None})
+    assert response.status_code == 400
+    assert "can be extended, not brought forward" in response.get_data(as_text=True)
+
+
+def test_a_late_withdrawal_is_refused_and_the_bid_stays_in_the_box(world, closing, db, clock, sign_in_as):
+    bidder = sign_in_as("bidder@supplier.example")
+    complete_bid(bidder, closing.id)
+    _post(bidder, closing.id, "submit")
+    clock.set(closing.submission_deadline)
+    _post(bidder, closing.id, "withdraw")
+    from tenderapp.models import BidSubmission, LateAttempt
+
+    assert db.exec(select(BidSubmission)).one().withdrawn_at is None
+    assert db.exec(select(LateAttempt)).one().action == "withdraw"
+
+
+def test_late_files_are_refused_and_logged(world, closing, db, clock, sign_in_as):
+    from tenderapp.models import BidAttachment, LateAttempt
+
+    bidder = sign_in_as("bidder@supplier.example")
+    assert attach(bidder, closing.id, b"%PDF-1.4 early").status_code == 302
+    clock.set(closing.submission_deadline)
+    attach(bidder, closing.id, b"%PDF-1.4 late")
+    assert len(db.exec(select(BidAttachment)).all()) == 1
+    attachment = db.exec(select(BidAttachment)).one()
+    token = csrf_from(bidder.get(f"/tenders/{closing.id}/bid").get_data(as_text=True))
+    bidder.client.post(f"/tenders/{closing.id}/bid/files/{attachment.id}/remove", data={"csrf_token": token})
+    assert db.exec(select(BidAttachment)).one().removed_at is None
+    assert sorted(db.exec(select(LateAttempt.action)).all()) == ["attach a file", "remove a file"]
+
+
+def test_a_supplier_cannot_fetch_another_suppliers_file_by_id(world, closing, db, clock, sign_in_as):
+    from tenderapp.models import BidAttachment
+
+    owner = sign_in_as("bidder@supplier.example")
+    attach(owner, closing.id, b"%PDF-1.4 owner's file")
+    theirs = db.exec(select(BidAttachment)).one()
+    rival_org = factories.organisation(db, "Rival Three Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
+    factories.user(db, rival_org, "bidder@rival3.example", ["bidder"], clock.moment)
+    rival = sign_in_as("bidder@rival3.example")
+    attach(rival, closing.id, b"%PDF-1.4 rival's own file")
+    assert rival.get(f"/tenders/{closing.id}/bid/files/{theirs.id}").status_code == 404
+    own = db.exec(select(BidAttachment).where(BidAttachment.id != theirs.id)).one()
+    assert rival.get(f"/tenders/{closing.id}/bid/files/{own.id}").data == b"%PDF-1.4 rival's own file"
+
+
+def test_the_audit_log_fixes_what_was_in_the_box_at_the_opening(world, closing, db, clock, sign_in_as):
+    import json
+
+    bidder = sign_in_as("bidder@supplier.example")
+    complete_bid(bidder, closing.id)
+    _post(bidder, closing.id, "submit")
+    clock.set(closing.submission_deadline)
+    turn(sign_in_as("admin@lead.example"), closing.id)
+    turn(sign_in_as("admin2@lead.example"), closing.id)
+    from tenderapp.models import BidSubmission
+
+    submission = db.exec(select(BidSubmission)).one()
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "tender.opened")).one()
+    details = json.loads(event.details)
+    assert details["bids"] == [{"receipt": submission.receipt, "sha256": submission.content_sha256,
+                                "submitted_at": submission.submitted_at.isoformat(), "schedule_version": 1}]
+
+
+def test_a_bid_altered_in_the_database_is_refused_on_reading(world, closing, db, clock, sign_in_as, app):
+    from tenderapp.models import BidSubmission
+    from tenderapp.services import opening
+
+    bidder = sign_in_as("bidder@supplier.example")
+    complete_bid(bidder, closing.id)
+    _post(bidder, closing.id, "submit")
+    clock.set(closing.submission_deadline)
+    turn(sign_in_as("admin@lead.example"), closing.id)
+    turn(sign_in_as("admin2@lead.example"), closing.id)
+    submission = db.exec(select(BidSubmission)).one()
+    submission.content_sha256 = "0" * 64
+    db.add(submission)
+    db.commit()
+    from tenderapp.access import actor_for
+    from tenderapp.models import User
+
+    admin = actor_for(db, db.get(User, world.lead_admin.id), "token")
+    with pytest.raises(ValueError, match="does not match its receipt"):
+        opening.opened_bids(db, admin, app.extensions["tenderapp.sealer"], closing.id)

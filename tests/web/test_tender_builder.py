@@ -30,7 +30,7 @@ def timetable(**overrides):
             "submission_date": ["18", "1", "2027"], "submission_time": "midday",
             "evaluation_date": ["25", "1", "2027"], "award_date": ["15", "2", "2027"]}
     data.update(overrides)
-    return data
+    return {k: v for k, v in data.items() if v is not None}
 
 
 @pytest.fixture

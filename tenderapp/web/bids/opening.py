@@ -55,7 +55,6 @@ def opened_bid(tender_id: int, submission_id: int):
 @bp.route("/bids/<int:submission_id>/files/<sha256>")
 @tenant_owned(ADMIN, tender_id="tender")
 def opened_file(tender_id: int, submission_id: int, sha256: str):
-    attachment, content = opening.opened_attachment(get_session(), current_user, sealer(), tender_id, submission_id,
-                                                    sha256)
+    name, content = opening.opened_attachment(get_session(), current_user, sealer(), tender_id, submission_id, sha256)
     return Response(content, mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

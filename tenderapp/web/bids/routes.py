@@ -124,7 +124,7 @@ def answers(tender_id: int):
             return _late(error, tender.id)
         flash("Answers saved", "success")
         return _overview(tender.id)
-    files = bids.current_attachments(db_session, bid)
+    files = bids.attached_files(db_session, sealer(), tender, bid)
     return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria, files=files)
 
 
@@ -147,9 +147,9 @@ def attachments(tender_id: int, criterion_id: int):
         except RuleViolation as error:
             form.add_domain_error(error, "attachment")
         else:
-            flash(f"{name} attached", "success")
+            flash("File attached", "success")
             return redirect(url_for("bids.attachments", tender_id=tender.id, criterion_id=criterion.id))
-    files = [a for a in bids.current_attachments(db_session, bid) if a.criterion_id == criterion.id]
+    files = [f for f in bids.attached_files(db_session, sealer(), tender, bid) if f.criterion_id == criterion.id]
     return render_template("bids/attachments.html", form=form, tender=tender, criterion=criterion, files=files,
                            button=ButtonForm()), 400 if form.errors else 200
 
@@ -157,9 +157,9 @@ def attachments(tender_id: int, criterion_id: int):
 @bp.route("/files/<int:attachment_id>")
 @tenant_owned(BIDDER, tender_id="open_tender")
 def attachment_file(tender_id: int, attachment_id: int):
-    attachment, content = bid_attachments.read_own(get_session(), current_user, sealer(), tender_id, attachment_id)
+    name, content = bid_attachments.read_own(get_session(), current_user, sealer(), tender_id, attachment_id)
     return Response(content, mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
@@ -232,8 +232,11 @@ def withdraw(tender_id: int):
 @bp.route("/receipts/<int:number>")
 @tenant_owned(BIDDER, tender_id="open_tender")
 def receipt(tender_id: int, number: int):
-    tender, submission = bids.get_receipt(get_session(), current_user, sealer(), tender_id, number)
-    return render_template("bids/receipt.html", tender=tender, submission=submission)
+    db_session = get_session()
+    tender, submission = bids.get_receipt(db_session, current_user, sealer(), tender_id, number)
+    current = bids.current_submission(db_session, bids.load(db_session, current_user, sealer(), tender_id)[1])
+    return render_template("bids/receipt.html", tender=tender, submission=submission,
+                           is_current=current is not None and current.id == submission.id)
 
 
 @bp.route("/receipts/<int:number>.txt")

@@ -39,7 +39,7 @@ def back_to(tender_id: int, message: str):
 
 @bp.app_template_global()
 def tender_status_of(tender):
-    return tender_status(tender.published_at, tender.submission_deadline, None, clock.now())
+    return tender_status(tender.published_at, tender.submission_deadline, tender.opened_at, clock.now())
 
 
 @bp.app_template_global()
