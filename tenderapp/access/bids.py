@@ -51,6 +51,6 @@ def readable_submissions(session: Session, actor: Actor, tender_id: int) -> tupl
     tender has been opened with both keys. Raises Forbidden before the opening."""
     tender = get_lead_tender(session, actor, tender_id)
     if tender.opened_at is None:
-        raise Forbidden("The bids are sealed until two procurement admins have opened them")
+        raise Forbidden("The bids are sealed until two procurement admins have opened them after the deadline.")
     rows = session.exec(_current_submissions(tender).order_by(BidSubmission.submitted_at)).all()
     return tender, list(rows)

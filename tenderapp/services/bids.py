@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_open_tender_for_bidder, own_bid
+from tenderapp.access import Actor, get_open_tender_for_bidder, own_bid, published_tenders
 from tenderapp.domain import bids as rules
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.money import MoneyError, parse_amount
@@ -211,6 +211,10 @@ class Review:
     answers: list[tuple[QualityCriterion, str, int]]  # criterion, answer, words
     problems: list[str]
 
+    @property
+    def too_long(self) -> bool:
+        return any(words > criterion.word_limit for criterion, _, words in self.answers)
+
 
 def review(session: Session, tender: Tender, draft: Draft) -> Review:
     lines, criteria = schedule(session, tender)
@@ -269,6 +273,21 @@ def attachment_listing(files: list[AttachedFile]) -> dict[str, list[dict]]:
     for f in files:
         listed.setdefault(str(f.criterion_id), []).append({"file": f.name, "sha256": f.sha256})
     return listed
+
+
+def supplier_overview(session: Session, actor: Actor, now: datetime) -> list[tuple[Tender, str]]:
+    """Published tenders still open, and those the supplier has bid for, each with the state
+    of the supplier's own bid: what a supplier's dashboard shows."""
+    tenders = published_tenders(session, actor)
+    own = {b.tender_id: b for b in session.exec(select(Bid).where(Bid.organisation_id == actor.organisation_id))}
+    rows = []
+    for tender in tenders:
+        bid = own.get(tender.id)
+        if bid is None and now >= tender.submission_deadline:
+            continue
+        state = "Not started" if bid is None else ("Submitted" if current_submission(session, bid) else "Draft")
+        rows.append((tender, state))
+    return rows
 
 
 def new_receipt() -> str:

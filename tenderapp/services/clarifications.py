@@ -11,7 +11,7 @@ from tenderapp.access import Actor, get_lead_tender, get_visible_tender, require
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.formatting import uk_datetime
-from tenderapp.models import Clarification, Organisation, Tender, User
+from tenderapp.models import Clarification, Collaboration, Organisation, RoleAssignment, Tender, User
 from tenderapp.services import audit, outbox, suppliers
 from tenderapp.services.tenders import interested_bidders
 
@@ -38,9 +38,23 @@ def ask(session: Session, actor: Actor, tender_id: int, question: str, now: date
                           question=question, asked_at=now)
     session.add(asked)
     session.flush()
+    for email, organisation_id in lead_admins(session, tender):
+        outbox.queue(session, email, f"New clarification question: tender {tender.reference}",
+                     f"A supplier asked a question about tender {tender.reference}, “{tender.title}”. "
+                     "Answer it on Tenderapp, under the tender's questions.\n", now, organisation_id)
     audit.record(session, actor, "clarification.asked", "clarification", asked.id, now, {"tender_id": tender.id})
     session.commit()
     return asked
+
+
+def lead_admins(session: Session, tender: Tender) -> list[tuple[str, int]]:
+    """The procurement admins of the tender's lead authority."""
+    return list(session.exec(
+        select(User.email, User.organisation_id)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .join(Collaboration, Collaboration.lead_organisation_id == User.organisation_id)
+        .where(Collaboration.id == tender.collaboration_id, RoleAssignment.role == Role.PROCUREMENT_ADMIN.value,
+               User.active.is_(True)).order_by(User.email)).all())
 
 
 def get_for_lead(session: Session, actor: Actor, tender_id: int, clarification_id: int) -> tuple[Tender, Clarification]:

@@ -61,7 +61,7 @@ def _check_details(details: TenderDetails) -> dict:
         raise RuleViolation("Enter a description of what is being bought", "description")
     cpv = details.cpv_code.strip()
     if not (len(cpv) in (8, 10) and cpv[:8].isdigit()):
-        raise RuleViolation("Enter a CPV code, like 79995000 or 79995000-5", "cpv_code")
+        raise RuleViolation("Enter the CPV code in the correct format: 8 digits, like 85320000", "cpv_code")
     if details.extensions_allowed and not details.extension_max_months:
         raise RuleViolation("Enter how long each extension may be", "extension_max_months")
     return {
@@ -222,6 +222,18 @@ def readiness(session: Session, tender: Tender, now: datetime) -> list[str]:
         submission_deadline_passed=tender.submission_deadline is not None and tender.submission_deadline <= now,
         pricing_lines=lines, criteria_weights=criteria_weights(session, tender), price_weight=tender.price_weight,
         conflicts_recorded=tender.conflicts_assessed_at is not None, documents=documents))
+
+
+def timetable_warnings(tender: Tender) -> list[str]:
+    """The timetable's warnings (a short tendering period), shown again before publishing."""
+    if tender.submission_deadline is None or tender.contract_start is None:
+        return []
+    try:
+        return check_timetable(Timetable(tender.publication_at, tender.clarification_deadline,
+                                         tender.submission_deadline, tender.evaluation_date, tender.award_date,
+                                         tender.contract_start), Regime(tender.regime), tender.light_touch, uk_date_of)
+    except RuleViolation as error:
+        return [error.message]
 
 
 def publish(session: Session, actor: Actor, tender_id: int, now: datetime) -> Tender:

@@ -103,6 +103,10 @@ class MoneyField(StringField):
 
     widget = GovTextInput()
 
+    def __init__(self, label=None, validators=None, noun="a price", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.noun = noun
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.amount = None
@@ -110,4 +114,5 @@ class MoneyField(StringField):
             try:
                 self.amount = parse_amount(self.data)
             except MoneyError as error:
-                raise ValueError(f"{self.label.text}: {error.hint}") from None
+                label = self.label.text.replace(" (optional)", "")
+                raise ValueError(f"{label}: {error.hint.replace('a price', self.noun)}") from None

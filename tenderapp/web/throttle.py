@@ -17,6 +17,12 @@ def attempt(setting: str, *identity: str) -> bool:
     return limiter.limiter.hit(item, setting, *identity)
 
 
+def forgive(account: str) -> None:
+    """After a successful sign-in the account's count starts again: only failures add up."""
+    item = parse(current_app.config["PASSWORD_ATTEMPTS_PER_ACCOUNT"])
+    limiter.limiter.clear(item, "PASSWORD_ATTEMPTS_PER_ACCOUNT", account)
+
+
 def guard_password_attempt(account: str) -> None:
     """Aborts with 429 when this address, or this account, has tried too often."""
     by_address = attempt("PASSWORD_ATTEMPTS_PER_ADDRESS", request.remote_addr or "-")

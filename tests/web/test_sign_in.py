@@ -76,6 +76,15 @@ def test_guesses_across_accounts_from_one_address_are_refused(world, limits, bro
     assert browser.submit("/sign-in", {"email": "viewer@lead.example", "password": PASSWORD}).status_code == 429
 
 
+def test_successful_sign_ins_start_the_count_again(world, limits, sign_in_as, browser):
+    limits(per_account="3 per 15 minutes")
+    for _ in range(2):
+        browser.submit("/sign-in", {"email": "admin@lead.example", "password": "bad password"})
+    for _ in range(5):
+        sign_in_as("admin@lead.example")
+    assert browser.submit("/sign-in", {"email": "admin@lead.example", "password": "bad password"}).status_code == 400
+
+
 def test_an_empty_form_is_not_an_attempt(world, limits, browser):
     limits(per_account="1 per 15 minutes")
     for _ in range(3):

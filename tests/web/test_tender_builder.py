@@ -105,12 +105,14 @@ def test_publication_needs_the_conflicts_assessment(world, admin, db):
 
 def test_details_errors_appear_beside_fields_and_keep_the_input(world, admin):
     response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new",
-                            details(reference="", cpv_code="abc", estimated_value="lots", contract_start=["31", "2", "2027"]))
+                            details(reference="", cpv_code="abc", estimated_value="lots", contract_start=["31", "2", "2027"],
+                                    initial_term_months="three years"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Enter a reference" in page
-    assert "Estimated total value (optional): enter a number, like 1250.00" in page
+    assert "Estimated total value: enter a number, like 1250.00" in page
     assert "Contract start date must be a real date" in page
+    assert "Initial term (months) must be a whole number, like 12" in page
     assert 'value="lots"' in page and 'value="31"' in page
 
 

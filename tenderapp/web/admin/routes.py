@@ -63,6 +63,8 @@ def collaboration(collaboration_id: int):
     return render_template("admin/collaboration.html", collaboration=found,
                            members=organisations.members(db_session, found),
                            representations=agreements.representations(db_session, found),
+                           tenders=[t for t in access.lead_tenders(db_session, current_user)
+                                    if t.collaboration_id == found.id],
                            agreements=agreements.of_collaboration(db_session, found))
 
 

@@ -62,6 +62,7 @@ def sign_in():
         except RuleViolation as error:
             form.add_domain_error(error)
         else:
+            throttle.forgive(auth.normalise_email(form.email.data))
             _start(actor)
             target = request.args.get("next")
             return redirect(target if _is_safe_next(target) else url_for("main.dashboard"))

@@ -9,6 +9,7 @@ from tenderapp import clock
 from tenderapp.db import get_session
 from tenderapp.domain.bids import REQUIRED_DECLARATIONS, DeadlinePassed
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.suppliers import word_count
 from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
 from tenderapp.services import bid_attachments, bids
@@ -122,7 +123,12 @@ def answers(tender_id: int):
                               {str(c.id): form[f"criterion_{c.id}"].data for c in criteria}, clock.now())
         except DeadlinePassed as error:
             return _late(error, tender.id)
-        flash("Answers saved", "success")
+        too_long = [c.title for c in criteria if word_count(form[f"criterion_{c.id}"].data) > c.word_limit]
+        if too_long:
+            flash("Answers saved, but too long for: " + ", ".join(too_long) + ". Shorten them before you submit.",
+                  "info")
+        else:
+            flash("Answers saved", "success")
         return _overview(tender.id)
     files = bids.attached_files(db_session, sealer(), tender, bid)
     return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria, files=files)
@@ -213,10 +219,16 @@ def submit(tender_id: int):
     return _overview(tender_id)
 
 
-@bp.route("/withdraw", methods=["POST"])
+@bp.route("/withdraw", methods=["GET", "POST"])
 @tenant_owned(BIDDER, tender_id="open_tender")
 def withdraw(tender_id: int):
-    if ButtonForm().validate_on_submit():
+    form = ButtonForm()
+    if request.method == "GET":
+        db_session = get_session()
+        tender, bid, _ = bids.load(db_session, current_user, sealer(), tender_id)
+        return render_template("bids/withdraw.html", tender=tender, form=form,
+                               current=bids.current_submission(db_session, bid))
+    if form.validate_on_submit():
         try:
             withdrawn = bids.withdraw(get_session(), current_user, sealer(), tender_id, clock.now())
         except DeadlinePassed as error:

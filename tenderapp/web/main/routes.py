@@ -7,7 +7,8 @@ from sqlalchemy.exc import OperationalError
 
 from tenderapp import access
 from tenderapp.db import get_session
-from tenderapp.services import organisations, signing
+from tenderapp import clock
+from tenderapp.services import bids, organisations, signing
 from tenderapp.web.guards import public, signed_in
 
 bp = Blueprint("main", __name__)
@@ -30,6 +31,8 @@ def dashboard():
         memberships=access.member_collaborations(db_session, current_user),
         led=access.led_collaborations(db_session, current_user),
         agreements=signing.overview(db_session, current_user),
+        supplier_tenders=bids.supplier_overview(db_session, current_user, clock.now())
+        if not current_user.organisation_kind.is_authority else [],
     )
 
 

@@ -22,6 +22,18 @@ class AmendmentMixin:
     )
 
 
+class WholeNumberField(IntegerField):
+    """A whole number with a GOV.UK message naming the field."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text.replace(' (optional)', '')} must be a whole number, like 12") from None
+
+
 def _whole(label, minimum=0, maximum=1000, required=True):
     validators = [InputRequired(message=f"Enter the {label.lower()}")] if required else [Optional()]
     return validators + [NumberRange(min=minimum, max=maximum,
@@ -43,13 +55,14 @@ class DetailsForm(AmendmentMixin, BaseForm):
                                "such as SEND mediation)", widget=GovCheckboxInput())
     cpv_code = StringField("CPV code", widget=GovTextInput(), description="For example, 79995000",
                            validators=[InputRequired(message="Enter a CPV code, like 79995000")])
-    estimated_value = MoneyField("Estimated total value (optional)", description="In pounds, for example £1,200,000")
+    estimated_value = MoneyField("Estimated total value (optional)", description="In pounds, for example £1,200,000",
+                                 noun="an amount")
     contract_start = UKDateField("Contract start date", description="For example, 1 4 2015", validators=[Optional()])
-    initial_term_months = IntegerField("Initial term, in months", widget=GovTextInput(),
+    initial_term_months = WholeNumberField("Initial term (months)",
                                        validators=_whole("Initial term", 1, 240, required=False))
-    extensions_allowed = IntegerField("Number of optional extensions", widget=GovTextInput(), default=0,
+    extensions_allowed = WholeNumberField("Number of optional extensions", widget=GovTextInput(), default=0,
                                       validators=_whole("Number of extensions", 0, 10))
-    extension_max_months = IntegerField("Longest each extension may be, in months", widget=GovTextInput(),
+    extension_max_months = WholeNumberField("Longest each extension may be (months)", widget=GovTextInput(),
                                         default=0, validators=_whole("Extension length", 0, 120, required=False))
     submit = SubmitField("Save", widget=GovSubmitInput())
 
@@ -79,7 +92,7 @@ class LineForm(AmendmentMixin, BaseForm):
     unit = StringField("Unit", widget=GovTextInput(), description="For example, per authority per year",
                        validators=[InputRequired(message="Enter the unit, like per authority per year"),
                                    Length(max=60)])
-    evaluation_quantity = IntegerField("Evaluation quantity", widget=GovTextInput(),
+    evaluation_quantity = WholeNumberField("Evaluation quantity", widget=GovTextInput(),
                                        description="How many of this unit the evaluation prices, for example 16",
                                        validators=_whole("Evaluation quantity", 0, 1_000_000))
     per_authority = BooleanField("The price is per authority", widget=GovCheckboxInput())
@@ -99,20 +112,20 @@ class CriterionForm(AmendmentMixin, BaseForm):
                         validators=[InputRequired(message="Enter the criterion's title"), Length(max=200)])
     guidance = TextAreaField("Guidance for bidders", widget=GovTextArea(),
                              validators=[InputRequired(message="Enter guidance for bidders: what a good answer covers")])
-    weight = IntegerField("Weighting", widget=GovTextInput(), description="Its share of the 100 marks",
+    weight = WholeNumberField("Weighting", widget=GovTextInput(), description="Its share of the 100 marks",
                           validators=_whole("Weighting", 1, 100))
-    max_score = IntegerField("Maximum score", widget=GovTextInput(), default=5, validators=_whole("Maximum score", 1, 10))
-    min_score = IntegerField("Minimum score to pass (optional)", widget=GovTextInput(),
+    max_score = WholeNumberField("Maximum score", widget=GovTextInput(), default=5, validators=_whole("Maximum score", 1, 10))
+    min_score = WholeNumberField("Minimum score to pass (optional)", widget=GovTextInput(),
                              validators=_whole("Minimum score", 0, 10, required=False))
     descriptors = TextAreaField("Score descriptors", widget=GovTextArea(), default=DEFAULT_DESCRIPTORS,
                                 validators=[InputRequired(message="Enter the score descriptors, one line for each score")])
-    word_limit = IntegerField("Word limit for answers", widget=GovTextInput(), default=1000,
+    word_limit = WholeNumberField("Word limit for answers", widget=GovTextInput(), default=1000,
                               validators=_whole("Word limit", 50, 10000))
     submit = SubmitField("Save criterion", widget=GovSubmitInput())
 
 
 class WeightingForm(AmendmentMixin, BaseForm):
-    price_weight = IntegerField("Price weighting", widget=GovTextInput(),
+    price_weight = WholeNumberField("Price weighting", widget=GovTextInput(),
                                 description="Out of 100; the quality criteria share the rest",
                                 validators=_whole("Price weighting", 0, 100))
     price_method = RadioField("How price is scored", widget=GovRadioInput(),

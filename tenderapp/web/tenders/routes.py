@@ -232,7 +232,8 @@ def publish(tender_id: int):
             flash(error.message, "info")
         else:
             return back_to(found.id, f"Tender {found.reference} published. Suppliers can now register interest and bid.")
-    return render_template("tenders/publish.html", form=form, tender=found, problems=problems)
+    return render_template("tenders/publish.html", form=form, tender=found, problems=problems,
+                           warnings=tenders.timetable_warnings(found))
 
 
 from tenderapp.web.tenders import schedule  # noqa: E402,F401  (registers the schedule routes on bp)
