@@ -210,3 +210,12 @@ def test_a_bid_altered_in_the_database_is_refused_on_reading(world, closing, db,
     admin = actor_for(db, db.get(User, world.lead_admin.id), "token")
     with pytest.raises(ValueError, match="does not match its receipt"):
         opening.opened_bids(db, admin, app.extensions["tenderapp.sealer"], closing.id)
+
+
+def test_the_tender_page_offers_no_changes_after_the_deadline(world, closing, clock, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    assert "Add a pricing line" in admin.get(f"/tenders/{closing.id}").get_data(as_text=True)
+    clock.set(closing.submission_deadline)
+    page = admin.get(f"/tenders/{closing.id}").get_data(as_text=True)
+    assert "Add a pricing line" not in page and ">Change<" not in page
+    assert "Closed, not yet opened" in page
