@@ -347,6 +347,14 @@ def receipt_text(tender: Tender, supplier: str, submission: BidSubmission) -> st
             "Keep this receipt. Your bid stays sealed until the buyer opens all bids after the deadline.\n")
 
 
+def submitted_content(session: Session, actor: Actor, sealer: Sealer, tender_id: int, number: int) -> str:
+    """The exact canonical content of one of the supplier's own submissions: its SHA-256 is the
+    receipt's, so the supplier can check the receipt against what was sealed."""
+    tender, submission = get_receipt(session, actor, sealer, tender_id, number)
+    return sealer.open(tender.id, submission.content,
+                       f"submission:{tender.id}:{actor.organisation_id}:{submission.receipt}").decode()
+
+
 def get_receipt(session: Session, actor: Actor, sealer: Sealer, tender_id: int, number: int
                 ) -> tuple[Tender, BidSubmission]:
     tender, bid, _ = load(session, actor, sealer, tender_id)

@@ -95,6 +95,8 @@ def test_a_complete_bid_is_submitted_with_a_receipt_matching_the_stored_content(
     assert '"CORE":"7480.00"' in sealed.decode()
     receipt = db.exec(select(OutboxMessage).where(OutboxMessage.subject.startswith("Receipt"))).one()
     assert submission.receipt in receipt.body and submission.content_sha256 in receipt.body
+    sealed_copy = bidder.get(f"/tenders/{tender.id}/bid/receipts/1.json").data
+    assert content_hash(sealed_copy.decode()) == submission.content_sha256
     download = bidder.get(f"/tenders/{tender.id}/bid/receipts/1.txt")
     assert download.mimetype == "text/plain" and submission.content_sha256 in download.get_data(as_text=True)
 

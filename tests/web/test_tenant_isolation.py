@@ -67,7 +67,7 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    # the world's tender is a draft: a supplier reaches these once it is published
                    "tenders.ask", "tenders.register_interest",
                    # receipts exist once a bid is submitted
-                   "bids.receipt", "bids.receipt_download",
+                   "bids.receipt", "bids.receipt_download", "bids.receipt_content",
                    # bids are readable only after the opening
                    "opening.opened_list", "opening.opened_bid", "opening.opened_file",
                    "bids.attachments", "bids.attachment_file"}

@@ -251,6 +251,14 @@ def receipt(tender_id: int, number: int):
                            is_current=current is not None and current.id == submission.id)
 
 
+@bp.route("/receipts/<int:number>.json")
+@tenant_owned(BIDDER, tender_id="open_tender")
+def receipt_content(tender_id: int, number: int):
+    content = bids.submitted_content(get_session(), current_user, sealer(), tender_id, number)
+    return Response(content, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="bid-{tender_id}-v{number}.json"'})
+
+
 @bp.route("/receipts/<int:number>.txt")
 @tenant_owned(BIDDER, tender_id="open_tender")
 def receipt_download(tender_id: int, number: int):
