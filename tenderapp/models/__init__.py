@@ -4,6 +4,14 @@ from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  
 from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
 from tenderapp.models.bid import Bid, BidAttachment, BidSubmission, LateAttempt, TenderOpening
+from tenderapp.models.evaluation import (
+    ComplianceCheck,
+    ConflictDeclaration,
+    EvaluatorAssignment,
+    IndividualScore,
+    ModeratedScore,
+    Recommendation,
+)
 from tenderapp.models.invitation import Invitation
 from tenderapp.models.organisation import (
     Collaboration,
@@ -41,6 +49,12 @@ __all__ = [
     "BidSubmission",
     "Clarification",
     "Collaboration",
+    "ComplianceCheck",
+    "ConflictDeclaration",
+    "EvaluatorAssignment",
+    "IndividualScore",
+    "ModeratedScore",
+    "Recommendation",
     "CollaborationMember",
     "Invitation",
     "LateAttempt",

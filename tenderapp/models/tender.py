@@ -48,6 +48,9 @@ class Tender(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     published_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Evaluation settings (issue 5): wide disagreement between evaluators, abnormally low prices
+    spread_threshold: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
+    abnormally_low_percent: int = Field(default=80, sa_column_kwargs={"server_default": "80"})
 
 
 class PricingLine(SQLModel, table=True):
