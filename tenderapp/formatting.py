@@ -48,11 +48,19 @@ def money(value: Decimal | int | None, pence: bool = False) -> str:
     return f"{sign}£{abs(amount):,.2f}"
 
 
+def score(value: Decimal | None) -> str:
+    """A score for display: 2 decimal places, half up (ranking uses the exact value)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+
+
 def register(app) -> None:
     app.add_template_filter(uk_date)
     app.add_template_filter(uk_time)
     app.add_template_filter(uk_datetime)
     app.add_template_filter(money)
+    app.add_template_filter(score)
     app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
 
 

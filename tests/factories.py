@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tenderapp import security
 from tenderapp.domain.roles import OrganisationKind, Role
@@ -13,6 +13,7 @@ from tenderapp.models import (
     AgreementVersion,
     Collaboration,
     CollaborationMember,
+    EvaluatorAssignment,
     Organisation,
     PricingLine,
     QualityCriterion,
@@ -83,6 +84,14 @@ def draft_tender(session: Session, collab: Collaboration, author: User, now: dat
     return tender
 
 
+def assign_evaluator(session: Session, tender: Tender, evaluator: User, now: datetime) -> None:
+    """Puts ``evaluator`` on the tender's panel for every criterion."""
+    for criterion in session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)).all():
+        session.add(EvaluatorAssignment(tender_id=tender.id, user_id=evaluator.id, criterion_id=criterion.id,
+                                        assigned_by_user_id=evaluator.id, assigned_at=now))
+    session.commit()
+
+
 @dataclass
 class World:
     lead: Organisation
@@ -119,6 +128,8 @@ def build_world(session: Session, now: datetime) -> World:
     lead_admin = user(session, lead, "admin@lead.example", [Role.PROCUREMENT_ADMIN, Role.EVALUATOR], now,
                       full_name="Alex Admin")
     other_admin = user(session, other_lead, "admin@other.example", [Role.PROCUREMENT_ADMIN], now)
+    open_tender = published_tender(session, collab, lead_admin, now, "OPEN-001")
+    assign_evaluator(session, open_tender, lead_admin, now)
     return World(
         lead=lead, partner=partner, other_lead=other_lead, supplier=supplier,
         collab=collab, other_collab=other_collab,
@@ -134,7 +145,7 @@ def build_world(session: Session, now: datetime) -> World:
         other_agreement=agreement(session, other_collab, other_admin, now, title="Other Group agreement"),
         tender=draft_tender(session, collab, lead_admin, now, "LEAD-001"),
         other_tender=draft_tender(session, other_collab, other_admin, now, "OTHER-001"),
-        open_tender=published_tender(session, collab, lead_admin, now, "OPEN-001"),
+        open_tender=open_tender,
     )
 
 

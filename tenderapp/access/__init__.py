@@ -11,8 +11,15 @@ from tenderapp.access.agreements import (
     get_party_agreement,
     party_agreements,
 )
-from tenderapp.access.bids import get_open_tender_for_bidder, own_bid, readable_submissions, submitted_count
+from tenderapp.access.bids import (
+    get_open_tender_for_bidder,
+    opened_submissions_for_panel,
+    own_bid,
+    readable_submissions,
+    submitted_count,
+)
 from tenderapp.access.core import Actor, actor_for, require_role
+from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
 from tenderapp.access.organisations import (
     get_led_collaboration,
@@ -38,6 +45,8 @@ __all__ = [
     "get_managed_organisation",
     "get_managed_user",
     "get_open_tender_for_bidder",
+    "get_panel_tender",
+    "opened_submissions_for_panel",
     "own_bid",
     "readable_submissions",
     "submitted_count",
@@ -45,6 +54,7 @@ __all__ = [
     "led_collaborations",
     "managed_organisation_ids",
     "member_collaborations",
+    "panel_tenders",
     "party_agreements",
     "require_role",
     "visible_outbox",

@@ -54,3 +54,12 @@ def readable_submissions(session: Session, actor: Actor, tender_id: int) -> tupl
         raise Forbidden("The bids are sealed until two procurement admins have opened them after the deadline.")
     rows = session.exec(_current_submissions(tender).order_by(BidSubmission.submitted_at)).all()
     return tender, list(rows)
+
+
+def opened_submissions_for_panel(session: Session, tender: Tender) -> list[BidSubmission]:
+    """Each bid's current submission once the tender is opened, for a caller that has already
+    checked the actor is a cleared member of the panel (``tenderapp.services.evaluating``).
+    Raises Forbidden before the opening."""
+    if tender.opened_at is None:
+        raise Forbidden("The bids are sealed until two procurement admins have opened them after the deadline.")
+    return list(session.exec(_current_submissions(tender).order_by(BidSubmission.submitted_at)).all())

@@ -137,7 +137,7 @@ class OpenedBid:
     schedule_current: bool  # False: submitted against an earlier version of the schedule
 
 
-def _unseal(sealer: Sealer, tender: Tender, submission: BidSubmission, organisation_id: int) -> dict:
+def unseal_submission(sealer: Sealer, tender: Tender, submission: BidSubmission, organisation_id: int) -> dict:
     binding = f"submission:{tender.id}:{organisation_id}:{submission.receipt}"
     content = sealer.open(tender.id, submission.content, binding).decode()
     if rules.content_hash(content) != submission.content_sha256:
@@ -153,7 +153,7 @@ def opened_bids(session: Session, actor: Actor, sealer: Sealer, tender_id: int) 
     suppliers = _supplier_names(session, [s.bid_id for s in current])
     opened = []
     for submission in current:
-        content = _unseal(sealer, tender, submission, owners[submission.bid_id])
+        content = unseal_submission(sealer, tender, submission, owners[submission.bid_id])
         prices = {code: Decimal(value) for code, value in content["prices"].items()}
         missing = [line.code for line in lines if line.code not in prices]
         evaluated = None if missing else rules.evaluated_price(

@@ -13,6 +13,10 @@ def _authorities(user) -> bool:
     return user.organisation_kind.is_authority
 
 
+def _evaluators(user) -> bool:
+    return user.has_role(Role.EVALUATOR)
+
+
 def _admins(user) -> bool:
     return user.has_role(Role.PROCUREMENT_ADMIN)
 
@@ -22,6 +26,8 @@ _LINKS = [
     ("Dashboard", "main.dashboard", ("main.dashboard",), _everyone),
     ("Tenders", "tenders.index", ("tenders.",), _everyone),
     ("Agreements", "agreements.index", ("agreements.",), _authorities),
+    ("Evaluations", "evaluation.mine", ("evaluation.mine", "evaluation.work", "evaluation.score",
+                                        "evaluation.declaration"), _evaluators),
     ("Your organisation", "main.organisation", ("main.organisation",), _everyone),
     ("Collaborations", "admin.collaborations", ("admin.",), _admins),
     ("Account", "auth.account", ("auth.account", "auth.change_password"), _everyone),

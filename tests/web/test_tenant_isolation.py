@@ -22,7 +22,7 @@ PUBLIC_BY_NATURE = {"static"}
 # Sample values for URL parameters that do not name a tenant-owned object.
 SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1, "representation_id": 1,
                  "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
-                 "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64}
+                 "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -33,6 +33,7 @@ OTHER_TENANT = {
     "agreement": lambda w: w.other_agreement.id,
     "tender": lambda w: w.other_tender.id,
     "open_tender": lambda w: w.other_tender.id,
+    "panel_tender": lambda w: w.other_tender.id,
 }
 # ...and these name the actor's own (or managed) objects.
 OWN = {
@@ -42,11 +43,13 @@ OWN = {
     "agreement": lambda w: w.agreement.id,
     "tender": lambda w: w.tender.id,
     "open_tender": lambda w: w.open_tender.id,
+    "panel_tender": lambda w: w.open_tender.id,
 }
 
 # Someone holding none of the roles a role-restricted route asks for, by role.
 WITHOUT_ROLE = {
     Role.PROCUREMENT_ADMIN: "viewer@lead.example",
+    Role.EVALUATOR: "viewer@lead.example",
     Role.SIGNATORY: "viewer@lead.example",
     Role.BIDDER: "admin@lead.example",
 }
@@ -57,6 +60,7 @@ WITH_ROLE = {
     Role.PROCUREMENT_ADMIN: "admin@lead.example",
     Role.SIGNATORY: "signatory@lead.example",
     Role.BIDDER: "bidder@supplier.example",
+    Role.EVALUATOR: "admin@lead.example",
 }
 
 # Routes whose object the world does not have (its agreement is text, not a PDF); they are
@@ -70,7 +74,10 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "bids.receipt", "bids.receipt_download", "bids.receipt_content",
                    # bids are readable only after the opening
                    "opening.opened_list", "opening.opened_bid", "opening.opened_file",
-                   "bids.attachments", "bids.attachment_file"}
+                   "bids.attachments", "bids.attachment_file",
+                   # evaluation pages need opened bids, scores or a declared conflict
+                   "evaluation.moderate", "evaluation.compliance", "evaluation.score",
+                   "evaluation.moderation_grid", "evaluation.results_page", "evaluation.resolve"}
 
 
 def rules(app):

@@ -1,0 +1,126 @@
+"""An evaluator's work: declare conflicts first, then score each bid's answer on their
+criteria independently, with reasons. Others' scores stay hidden until one's own is in."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, get_panel_tender, opened_submissions_for_panel
+from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.evaluation import check_may_evaluate, check_reasons, check_score
+from tenderapp.models import (
+    Bid,
+    BidSubmission,
+    ConflictDeclaration,
+    IndividualScore,
+    Organisation,
+    QualityCriterion,
+    Tender,
+    User,
+)
+from tenderapp.sealing import Sealer
+from tenderapp.services import audit, outbox
+from tenderapp.services.clarifications import lead_admins
+from tenderapp.services.opening import unseal_submission
+from tenderapp.services.panel import cleared_status
+
+
+def declare(session: Session, actor: Actor, tender_id: int, has_conflict: bool, details: str,
+            now: datetime) -> ConflictDeclaration:
+    """Records the evaluator's declaration for the tender (once). A declared conflict waits
+    for the procurement admin's decision, and the admins are told."""
+    tender, _ = get_panel_tender(session, actor, tender_id)
+    if session.exec(select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id,
+                                                      ConflictDeclaration.user_id == actor.user_id)).first():
+        raise Conflict("You have already made your declaration for this tender")
+    details = check_reasons(details, "details", "details of the conflict") if has_conflict else None
+    declaration = ConflictDeclaration(tender_id=tender.id, user_id=actor.user_id, has_conflict=has_conflict,
+                                      details=details, declared_at=now)
+    session.add(declaration)
+    if has_conflict:
+        for email, organisation_id in lead_admins(session, tender):
+            outbox.queue(session, email, f"Conflict of interest declared: tender {tender.reference}",
+                         f"{actor.full_name} ({actor.organisation_name}) declared a conflict of interest. Decide "
+                         "whether they continue, with a mitigation, or leave the panel.\n", now, organisation_id)
+    audit.record(session, actor, "evaluation.conflicts_declared", "tender", tender.id, now,
+                 {"has_conflict": has_conflict, "details": details})
+    session.commit()
+    return declaration
+
+
+def _cleared(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[int]]:
+    tender, criteria = get_panel_tender(session, actor, tender_id)
+    check_may_evaluate(cleared_status(session, tender, actor.user_id))
+    return tender, criteria
+
+
+@dataclass(frozen=True)
+class Task:
+    submission: BidSubmission
+    supplier: str
+    criterion: QualityCriterion
+    my_score: IndividualScore | None
+
+
+def tasks(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[Task]]:
+    """Every (bid, criterion) the evaluator must score. Raises Forbidden before the
+    declaration is cleared or before the opening."""
+    tender, criterion_ids = _cleared(session, actor, tender_id)
+    submissions = opened_submissions_for_panel(session, tender)
+    criteria = list(session.exec(select(QualityCriterion).where(QualityCriterion.id.in_(criterion_ids))
+                                 .order_by(QualityCriterion.position)).all())
+    names = dict(session.exec(select(Bid.id, Organisation.name).join(Organisation, Organisation.id == Bid.organisation_id)
+                              .where(Bid.tender_id == tender.id)).all())
+    mine = {(s.submission_id, s.criterion_id): s for s in session.exec(select(IndividualScore).where(
+        IndividualScore.tender_id == tender.id, IndividualScore.evaluator_user_id == actor.user_id))}
+    return tender, [Task(s, names[s.bid_id], c, mine.get((s.id, c.id))) for s in submissions for c in criteria]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    tender: Tender
+    task: Task
+    answer: str
+    files: list[str]
+    others: list[tuple[str, IndividualScore]]  # shown only once the evaluator has scored
+
+
+def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
+              criterion_id: int) -> Workspace:
+    tender, all_tasks = tasks(session, actor, tender_id)
+    task = next((t for t in all_tasks if t.submission.id == submission_id and t.criterion.id == criterion_id), None)
+    if task is None:
+        raise NotFound("Not one of your evaluations")
+    owner = session.get(Bid, task.submission.bid_id)
+    content = unseal_submission(sealer, tender, task.submission, owner.organisation_id)
+    others = []
+    if task.my_score is not None:
+        others = list(session.exec(
+            select(User.full_name, IndividualScore).join(User, User.id == IndividualScore.evaluator_user_id)
+            .where(IndividualScore.submission_id == submission_id, IndividualScore.criterion_id == criterion_id,
+                   IndividualScore.evaluator_user_id != actor.user_id)).all())
+    files = [f["file"] for f in content.get("attachments", {}).get(str(criterion_id), [])]
+    return Workspace(tender, task, content["answers"].get(str(criterion_id), ""), files, others)
+
+
+def submit_score(session: Session, actor: Actor, tender_id: int, submission_id: int, criterion_id: int,
+                 score: int | None, justification: str, now: datetime) -> IndividualScore:
+    """Records the evaluator's score and reasons; locked once in. Raises RuleViolation for a
+    missing or out-of-range score or thin reasons, Conflict when already scored."""
+    tender, all_tasks = tasks(session, actor, tender_id)
+    task = next((t for t in all_tasks if t.submission.id == submission_id and t.criterion.id == criterion_id), None)
+    if task is None:
+        raise NotFound("Not one of your evaluations")
+    if task.my_score is not None:
+        raise Conflict("You have already scored this answer: a submitted score is locked")
+    check_score(score, task.criterion.max_score)
+    reasons = check_reasons(justification, "justification", "justification")
+    row = IndividualScore(tender_id=tender.id, submission_id=submission_id, criterion_id=criterion_id,
+                          evaluator_user_id=actor.user_id, score=score, justification=reasons, submitted_at=now)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "evaluation.score_submitted", "tender", tender.id, now,
+                 {"submission_id": submission_id, "criterion_id": criterion_id, "score": score})
+    session.commit()
+    return row

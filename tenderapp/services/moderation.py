@@ -1,0 +1,111 @@
+"""Moderation and compliance (the lead's procurement admins): the consensus score that
+counts for each bid and criterion, with a rationale; individual scores are kept as they were."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, readable_submissions
+from tenderapp.domain.errors import NotFound
+from tenderapp.domain.evaluation import check_reasons, check_score, wide_spread
+from tenderapp.models import (
+    Bid,
+    BidSubmission,
+    ComplianceCheck,
+    IndividualScore,
+    ModeratedScore,
+    Organisation,
+    QualityCriterion,
+    Tender,
+    User,
+)
+from tenderapp.services import audit
+
+
+@dataclass(frozen=True)
+class Cell:
+    submission: BidSubmission
+    supplier: str
+    criterion: QualityCriterion
+    individual: list[tuple[str, IndividualScore]]
+    moderated: ModeratedScore | None
+    wide_spread: bool
+
+
+@dataclass(frozen=True)
+class Grid:
+    tender: Tender
+    criteria: list[QualityCriterion]
+    cells: list[Cell]
+    compliance: dict[int, ComplianceCheck]
+    suppliers: dict[int, str]  # submission id -> supplier
+
+
+def grid(session: Session, actor: Actor, tender_id: int) -> Grid:
+    """Every bid × criterion with its individual scores and the moderated one: a fixed number
+    of queries whatever the number of bids."""
+    tender, submissions = readable_submissions(session, actor, tender_id)
+    criteria = list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
+                                 .order_by(QualityCriterion.position)).all())
+    ids = [s.id for s in submissions]
+    names = dict(session.exec(select(Bid.id, Organisation.name).join(Organisation, Organisation.id == Bid.organisation_id)
+                              .where(Bid.tender_id == tender.id)).all())
+    individual: dict[tuple[int, int], list] = {}
+    for name, score in session.exec(select(User.full_name, IndividualScore)
+                                    .join(User, User.id == IndividualScore.evaluator_user_id)
+                                    .where(IndividualScore.submission_id.in_(ids))
+                                    .order_by(IndividualScore.submitted_at)).all():
+        individual.setdefault((score.submission_id, score.criterion_id), []).append((name, score))
+    moderated = {(m.submission_id, m.criterion_id): m for m in session.exec(
+        select(ModeratedScore).where(ModeratedScore.submission_id.in_(ids)))}
+    compliance = {c.submission_id: c for c in session.exec(
+        select(ComplianceCheck).where(ComplianceCheck.submission_id.in_(ids)))}
+    cells = [Cell(s, names[s.bid_id], c, individual.get((s.id, c.id), []), moderated.get((s.id, c.id)),
+                  wide_spread([i.score for _, i in individual.get((s.id, c.id), [])], tender.spread_threshold))
+             for s in submissions for c in criteria]
+    return Grid(tender, criteria, cells, compliance, {s.id: names[s.bid_id] for s in submissions})
+
+
+def moderate(session: Session, actor: Actor, tender_id: int, submission_id: int, criterion_id: int,
+             score: int | None, rationale: str, now: datetime) -> ModeratedScore:
+    """Records (or changes, audited with the value before) the consensus score and its
+    rationale. Raises RuleViolation for a missing score or rationale."""
+    tender, submissions = readable_submissions(session, actor, tender_id)
+    criterion = session.get(QualityCriterion, criterion_id)
+    if submission_id not in {s.id for s in submissions} or criterion is None or criterion.tender_id != tender.id:
+        raise NotFound("Not a bid and criterion of this tender")
+    check_score(score, criterion.max_score)
+    rationale = check_reasons(rationale, "rationale", "rationale for the consensus score")
+    row = session.exec(select(ModeratedScore).where(ModeratedScore.submission_id == submission_id,
+                                                    ModeratedScore.criterion_id == criterion_id)).first()
+    before = {"score": row.score, "rationale": row.rationale} if row else None
+    if row is None:
+        row = ModeratedScore(tender_id=tender.id, submission_id=submission_id, criterion_id=criterion_id, score=score,
+                             rationale=rationale, moderator_user_id=actor.user_id, moderated_at=now)
+    else:
+        row.score, row.rationale, row.moderator_user_id, row.moderated_at = score, rationale, actor.user_id, now
+    session.add(row)
+    audit.record(session, actor, "evaluation.moderated", "tender", tender.id, now,
+                 {"submission_id": submission_id, "criterion_id": criterion_id, "before": before,
+                  "after": {"score": score, "rationale": rationale}})
+    session.commit()
+    return row
+
+
+def record_compliance(session: Session, actor: Actor, tender_id: int, submission_id: int, passed: bool,
+                      reason: str, now: datetime) -> ComplianceCheck:
+    """Pass or fail, with the reason (a failed bid is shown but not ranked)."""
+    tender, submissions = readable_submissions(session, actor, tender_id)
+    if submission_id not in {s.id for s in submissions}:
+        raise NotFound("Not a bid of this tender")
+    reason = check_reasons(reason, "reason", "reason")
+    row = session.exec(select(ComplianceCheck).where(ComplianceCheck.submission_id == submission_id)).first()
+    row = row or ComplianceCheck(tender_id=tender.id, submission_id=submission_id, passed=passed, reason=reason,
+                                 checked_by_user_id=actor.user_id, checked_at=now)
+    row.passed, row.reason, row.checked_by_user_id, row.checked_at = passed, reason, actor.user_id, now
+    session.add(row)
+    audit.record(session, actor, "evaluation.compliance_recorded", "tender", tender.id, now,
+                 {"submission_id": submission_id, "passed": passed, "reason": reason})
+    session.commit()
+    return row

@@ -1,0 +1,109 @@
+"""The evaluation panel, managed by the lead's procurement admins: who evaluates which
+criteria, and what happens to a declared conflict of interest."""
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, get_lead_tender
+from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.domain.evaluation import PanelStatus, panel_status
+from tenderapp.domain.roles import Role
+from tenderapp.models import (
+    CollaborationMember,
+    ConflictDeclaration,
+    EvaluatorAssignment,
+    Organisation,
+    QualityCriterion,
+    RoleAssignment,
+    Tender,
+    User,
+)
+from tenderapp.services import audit, outbox
+
+
+def eligible_evaluators(session: Session, tender: Tender) -> list[tuple[User, str]]:
+    """Evaluators of the collaboration's member authorities, with their organisation's name."""
+    members = select(CollaborationMember.organisation_id).where(
+        CollaborationMember.collaboration_id == tender.collaboration_id)
+    return list(session.exec(
+        select(User, Organisation.name).join(Organisation, Organisation.id == User.organisation_id)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == Role.EVALUATOR.value, User.active.is_(True), User.organisation_id.in_(members))
+        .order_by(Organisation.name, User.full_name)).all())
+
+
+def assign(session: Session, actor: Actor, tender_id: int, user_id: int, criterion_ids: list[int], now: datetime,
+           link: str) -> list[EvaluatorAssignment]:
+    """Puts an evaluator of a member authority on the panel for the given criteria (adding to
+    any they have). Raises RuleViolation for anyone else or for unknown criteria."""
+    tender = get_lead_tender(session, actor, tender_id)
+    person = next((u for u, _ in eligible_evaluators(session, tender) if u.id == user_id), None)
+    if person is None:
+        raise RuleViolation("Select an evaluator from a member authority", "user_id")
+    criteria = {c.id for c in session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id))}
+    if not criterion_ids or not set(criterion_ids) <= criteria:
+        raise RuleViolation("Select the criteria they will evaluate", "criterion_ids")
+    held = set(session.exec(select(EvaluatorAssignment.criterion_id).where(
+        EvaluatorAssignment.tender_id == tender.id, EvaluatorAssignment.user_id == person.id)).all())
+    added = [EvaluatorAssignment(tender_id=tender.id, user_id=person.id, criterion_id=c, assigned_by_user_id=actor.user_id,
+                                 assigned_at=now) for c in sorted(set(criterion_ids) - held)]
+    session.add_all(added)
+    if not held:
+        outbox.queue(session, person.email, f"You are on the evaluation panel for tender {tender.reference}",
+                     f"{actor.full_name} has asked you to evaluate bids for “{tender.title}”.\n\n"
+                     f"First declare any conflict of interest here:\n{link}\n", now, person.organisation_id)
+    audit.record(session, actor, "evaluation.panel_assigned", "tender", tender.id, now,
+                 {"user_id": person.id, "criteria": sorted(set(criterion_ids) - held)})
+    session.commit()
+    return added
+
+
+def resolve_conflict(session: Session, actor: Actor, tender_id: int, user_id: int, decision: str,
+                     mitigation: str, now: datetime) -> ConflictDeclaration:
+    """The admin decides on a declared conflict: continue (with the mitigation) or remove."""
+    tender = get_lead_tender(session, actor, tender_id)
+    declaration = session.exec(select(ConflictDeclaration).where(
+        ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.user_id == user_id)).first()
+    if declaration is None or not declaration.has_conflict:
+        raise NotFound("No conflict declared")
+    if decision not in ("continue", "removed"):
+        raise RuleViolation("Select a decision", "decision")
+    if decision == "continue" and len(mitigation.strip().split()) < 5:
+        raise RuleViolation("Describe how the conflict is managed, in a full sentence", "mitigation")
+    declaration.resolution, declaration.mitigation = decision, mitigation.strip() or None
+    declaration.resolved_by_user_id, declaration.resolved_at = actor.user_id, now
+    session.add(declaration)
+    audit.record(session, actor, "evaluation.conflict_resolved", "tender", tender.id, now,
+                 {"user_id": user_id, "decision": decision, "mitigation": declaration.mitigation})
+    session.commit()
+    return declaration
+
+
+def overview(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[dict]]:
+    """Each panel member: their organisation, criteria and conflicts status (with the details
+    for the admin to decide)."""
+    tender = get_lead_tender(session, actor, tender_id)
+    rows = session.exec(select(EvaluatorAssignment, User, Organisation.name, QualityCriterion.title)
+                        .join(User, User.id == EvaluatorAssignment.user_id)
+                        .join(Organisation, Organisation.id == User.organisation_id)
+                        .join(QualityCriterion, QualityCriterion.id == EvaluatorAssignment.criterion_id)
+                        .where(EvaluatorAssignment.tender_id == tender.id)
+                        .order_by(User.full_name, QualityCriterion.position)).all()
+    declarations = {d.user_id: d for d in session.exec(
+        select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id))}
+    panel: dict[int, dict] = {}
+    for _, user, organisation, criterion in rows:
+        entry = panel.setdefault(user.id, {"user": user, "organisation": organisation, "criteria": [],
+                                           "declaration": declarations.get(user.id)})
+        entry["criteria"].append(criterion)
+    for entry in panel.values():
+        d = entry["declaration"]
+        entry["status"] = panel_status(d is not None, bool(d and d.has_conflict), d.resolution if d else None)
+    return tender, list(panel.values())
+
+
+def cleared_status(session: Session, tender: Tender, user_id: int) -> PanelStatus:
+    d = session.exec(select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id,
+                                                       ConflictDeclaration.user_id == user_id)).first()
+    return panel_status(d is not None, bool(d and d.has_conflict), d.resolution if d else None)

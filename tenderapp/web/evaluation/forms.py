@@ -1,0 +1,68 @@
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from tenderapp.web.forms import BaseForm, OrganisationsField
+
+
+class AssignForm(BaseForm):
+    user_id = SelectField("Evaluator", widget=GovSelect(), coerce=int,
+                          validators=[InputRequired(message="Select an evaluator")])
+    criterion_ids = OrganisationsField("Criteria they will evaluate",
+                                       validators=[InputRequired(message="Select the criteria they will evaluate")])
+    submit = SubmitField("Add to the panel", widget=GovSubmitInput())
+
+
+class DeclarationForm(BaseForm):
+    has_conflict = RadioField(
+        "Do you have a conflict of interest with any supplier that may bid, or in this procurement?",
+        widget=GovRadioInput(), choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
+        validators=[InputRequired(message="Select yes if you have a conflict of interest")])
+    details = TextAreaField("If yes, describe it", widget=GovTextArea(),
+                            description="The supplier, your relationship with it, and when it began",
+                            validators=[Optional()])
+    submit = SubmitField("Make the declaration", widget=GovSubmitInput())
+
+
+class ResolveForm(BaseForm):
+    decision = RadioField("Decision", widget=GovRadioInput(),
+                          choices=[SelectChoice("continue", "They continue, with the mitigation below"),
+                                   SelectChoice("removed", "They leave the panel")],
+                          validators=[InputRequired(message="Select a decision")])
+    mitigation = TextAreaField("Mitigation", widget=GovTextArea(), validators=[Optional()])
+    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+
+def score_choices(maximum: int, descriptors: str) -> list[SelectChoice]:
+    """Scores 0..maximum, each labelled with its published descriptor where one is given."""
+    lines = [line.strip() for line in descriptors.splitlines() if line.strip()]
+    by_score = {}
+    for line in lines:
+        head = line.split(" ", 1)[0]
+        if head.isdigit():
+            by_score[int(head)] = line
+    return [SelectChoice(str(n), by_score.get(n, str(n))) for n in range(maximum, -1, -1)]
+
+
+class ScoreForm(BaseForm):
+    score = RadioField("Score", widget=GovRadioInput(), validators=[InputRequired(message="Select a score")])
+    justification = TextAreaField("Justification", widget=GovTextArea(),
+                                  description="What in the answer led to this score, against the descriptors",
+                                  validators=[InputRequired(message="Enter the justification")])
+    submit = SubmitField("Submit score", widget=GovSubmitInput())
+
+
+class ModerateForm(BaseForm):
+    score = RadioField("Consensus score", widget=GovRadioInput(), validators=[InputRequired(message="Select a score")])
+    rationale = TextAreaField("Rationale", widget=GovTextArea(),
+                              description="Why the panel agreed this score, especially where evaluators differed",
+                              validators=[InputRequired(message="Enter the rationale for the consensus score")])
+    submit = SubmitField("Record the consensus score", widget=GovSubmitInput())
+
+
+class ComplianceForm(BaseForm):
+    passed = RadioField("Is the bid compliant?", widget=GovRadioInput(),
+                        choices=[SelectChoice("yes", "Yes, it passes"), SelectChoice("no", "No, it fails")],
+                        validators=[InputRequired(message="Select whether the bid is compliant")])
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(message="Enter the reason")])
+    submit = SubmitField("Record", widget=GovSubmitInput())
