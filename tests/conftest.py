@@ -105,6 +105,13 @@ class FreshReadSession(Session):
         self._end_idle_transaction()
         return super().get(*args, **kwargs)
 
+    def add(self, *args, **kwargs):
+        # a read transaction left open would fail to turn into a write once requests have
+        # written since (SQLite keeps the older snapshot)
+        if self.in_transaction() and not (self.new or self.dirty or self.deleted):
+            self.commit()
+        return super().add(*args, **kwargs)
+
 
 @pytest.fixture
 def db(app):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from tenderapp.access import Actor, get_panel_tender, opened_submissions_for_panel
-from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.evaluation import check_may_evaluate, check_reasons, check_score
 from tenderapp.models import (
     Bid,

@@ -1,0 +1,212 @@
+"""Evaluation through the web: panel and conflicts, independent scoring, moderation,
+compliance and results."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from tenderapp.models import AuditEvent, IndividualScore, ModeratedScore, QualityCriterion
+from tests import factories
+from tests.conftest import csrf_from
+from tests.web.test_bids import _post, answer, declare, price
+
+
+@pytest.fixture
+def opened(world, db, clock, sign_in_as):
+    """A tender with two bids (A: £7,480/£1,000; B: £9,000/£800), opened; the lead admin and a
+    partner evaluator on the panel for its one criterion (60 marks, minimum 2)."""
+    tender = factories.published_tender(db, world.collab, world.lead_admin, clock.moment, "EVAL-001",
+                                        clarification_in=timedelta(hours=1), submission_in=timedelta(hours=3))
+    rival = factories.organisation(db, "Rival Mediation Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
+    factories.user(db, rival, "bidder@rival.example", ["bidder"], clock.moment)
+    factories.user(db, world.partner, "evaluator@partner.example", ["evaluator"], clock.moment, full_name="Pat Evans")
+    for email, core, payg, text in (("bidder@supplier.example", "7480", "1000", "Hubs in three towns, open daily."),
+                                    ("bidder@rival.example", "9000", "800", "One office, open on weekdays only.")):
+        bidder = sign_in_as(email)
+        price(bidder, tender.id, core, payg)
+        answer(bidder, tender.id, text)
+        declare(bidder, tender.id)
+        _post(bidder, tender.id, "submit")
+    admin = sign_in_as("admin@lead.example")
+    criterion = db.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)).one()
+    partner = db.exec(select(factories.User).where(factories.User.email == "evaluator@partner.example")).one()
+    for user in (world.lead_admin, partner):
+        assert admin.submit(f"/tenders/{tender.id}/evaluation/panel",
+                            {"user_id": user.id, "criterion_ids": [criterion.id]}).status_code == 302
+    clock.set(tender.submission_deadline)
+    for email in ("admin@lead.example", "admin2@lead.example"):
+        person = sign_in_as(email)
+        token = csrf_from(person.get(f"/tenders/{tender.id}/opening").get_data(as_text=True))
+        person.client.post(f"/tenders/{tender.id}/opening", data={"csrf_token": token})
+    return tender, criterion
+
+
+def declare_none(browser, tender_id):
+    return browser.submit(f"/tenders/{tender_id}/evaluate/declaration", {"has_conflict": "no"})
+
+
+def task_urls(browser, tender_id):
+    page = browser.get(f"/tenders/{tender_id}/evaluate").get_data(as_text=True)
+    return re.findall(rf'href="(/tenders/{tender_id}/evaluate/\d+/\d+)"', page)
+
+
+def score(browser, url, value, reasons="The answer covers the requirement with clear local detail."):
+    return browser.submit(url, {"score": str(value), "justification": reasons})
+
+
+def test_no_bid_is_visible_before_the_conflicts_declaration(world, opened, sign_in_as):
+    tender, _ = opened
+    evaluator = sign_in_as("evaluator@partner.example")
+    assert "Declare conflicts of interest" in evaluator.get(f"/tenders/{tender.id}/evaluate").get_data(as_text=True)
+    assert task_urls(evaluator, tender.id) == []
+    declare_none(evaluator, tender.id)
+    assert len(task_urls(evaluator, tender.id)) == 2
+
+
+def test_a_declared_conflict_waits_for_the_admins_decision(world, opened, sign_in_as, db):
+    tender, _ = opened
+    evaluator = sign_in_as("evaluator@partner.example")
+    response = evaluator.submit(f"/tenders/{tender.id}/evaluate/declaration", {"has_conflict": "yes", "details": "x"})
+    assert response.status_code == 400  # details need a sentence
+    evaluator.submit(f"/tenders/{tender.id}/evaluate/declaration",
+                     {"has_conflict": "yes", "details": "My brother works for Rival Mediation Ltd as a mediator."})
+    assert task_urls(evaluator, tender.id) == []
+    admin = sign_in_as("admin@lead.example")
+    partner_id = db.exec(select(factories.User.id).where(factories.User.email == "evaluator@partner.example")).one()
+    response = admin.submit(f"/tenders/{tender.id}/evaluation/conflicts/{partner_id}", {"decision": "continue",
+                                                                                        "mitigation": ""})
+    assert response.status_code == 400
+    admin.submit(f"/tenders/{tender.id}/evaluation/conflicts/{partner_id}",
+                 {"decision": "continue", "mitigation": "They score only after the others, and the chair reviews it."})
+    assert len(task_urls(evaluator, tender.id)) == 2
+
+
+def test_evaluators_score_independently_and_scores_are_locked(world, opened, sign_in_as, db):
+    tender, _ = opened
+    lead, partner = sign_in_as("admin@lead.example"), sign_in_as("evaluator@partner.example")
+    for person in (lead, partner):
+        declare_none(person, tender.id)
+    url = task_urls(lead, tender.id)[0]
+    assert score(lead, url, 4).status_code == 302
+    page = partner.get(url).get_data(as_text=True)
+    assert "Other evaluators" not in page and "clear local detail" not in page  # not before their own
+    response = score(partner, url, 5, "short")
+    assert response.status_code == 400
+    assert "in at least a full sentence" in response.get_data(as_text=True)
+    score(partner, url, 1, "Very little detail about how meetings will be arranged in time.")
+    page = partner.get(url).get_data(as_text=True)
+    assert "Alex Admin: 4" in page and "clear local detail" in page
+    assert score(partner, url, 3).status_code == 200  # locked: the form is gone, nothing changes
+    assert sorted(s.score for s in db.exec(select(IndividualScore))) == [1, 4]
+
+
+def test_moderation_needs_a_rationale_flags_wide_spreads_and_keeps_the_originals(world, opened, sign_in_as, db):
+    tender, criterion = opened
+    lead, partner = sign_in_as("admin@lead.example"), sign_in_as("evaluator@partner.example")
+    for person in (lead, partner):
+        declare_none(person, tender.id)
+    url = task_urls(lead, tender.id)[0]
+    score(lead, url, 4)
+    score(partner, url, 1, "Very little detail about how meetings will be arranged in time.")
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    assert "Wide spread" in grid
+    submission_id = url.split("/")[-2]
+    moderate_url = f"/tenders/{tender.id}/evaluation/moderation/{submission_id}/{criterion.id}"
+    response = lead.submit(moderate_url, {"score": "3", "rationale": ""})
+    assert response.status_code == 400
+    assert "Enter the rationale for the consensus score" in response.get_data(as_text=True)
+    lead.submit(moderate_url, {"score": "3", "rationale": "The panel agreed the hubs answer is solid but thin on timescales."})
+    lead.submit(moderate_url, {"score": "2", "rationale": "On review the timescale gaps are material, so two is right."})
+    assert db.exec(select(ModeratedScore)).one().score == 2
+    assert sorted(s.score for s in db.exec(select(IndividualScore))) == [1, 4]
+    events = db.exec(select(AuditEvent).where(AuditEvent.action == "evaluation.moderated").order_by(AuditEvent.seq)).all()
+    assert '"before":{"rationale":"The panel agreed' in events[1].details
+
+
+def _moderate_all(lead, tender, criterion, scores):
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    urls = re.findall(rf'href="(/tenders/{tender.id}/evaluation/moderation/\d+/{criterion.id})"', grid)
+    suppliers = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', grid)
+    for supplier, url in zip(suppliers, urls):
+        lead.submit(url, {"score": str(scores[supplier]), "rationale": f"Consensus reached for {supplier} after discussion."})
+
+
+def test_results_follow_the_rules(world, opened, sign_in_as):
+    tender, criterion = opened
+    lead = sign_in_as("admin@lead.example")
+    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    # evaluated prices: A 16×7,480 + 112×1,000 = 231,680; B 16×9,000 + 112×800 = 233,600
+    # price (40, lowest): A 40; B 40 × 231,680 / 233,600 = 39.67
+    # quality (60): A 60 × 4/5 = 48; B 60 × 5/5 = 60. Totals: A 88.00; B 99.67 → B first
+    assert "£231,680.00" in page and "£233,600.00" in page
+    assert "39.67" in page and "99.67" in page and "88.00" in page
+    assert page.index("Rival Mediation Ltd") < page.index("Supplier Ltd")
+    assert "provisional" not in page
+
+
+def test_a_failed_compliance_check_excludes_the_bid_from_ranking(world, opened, sign_in_as):
+    tender, criterion = opened
+    lead = sign_in_as("admin@lead.example")
+    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    compliance_url = re.findall(rf'href="(/tenders/{tender.id}/evaluation/compliance/\d+)"', grid)[1]
+    lead.submit(compliance_url, {"passed": "no", "reason": "The bid omitted the mandatory insurance certificate."})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    assert "Not compliant: The bid omitted the mandatory insurance certificate." in page
+    # the remaining bid is the lowest alone: full price marks
+    assert "40.00" in page
+
+
+def test_below_the_minimum_score_fails_quality(world, opened, sign_in_as):
+    tender, criterion = opened
+    lead = sign_in_as("admin@lead.example")
+    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 1, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    assert "Below the minimum score for: Service delivery" in page
+
+
+def test_evaluators_reach_only_their_own_tenders(world, opened, sign_in_as, db, clock):
+    tender, _ = opened
+    other_tender = factories.published_tender(db, world.collab, world.lead_admin, clock.moment, "EVAL-002")
+    partner = sign_in_as("evaluator@partner.example")
+    assert partner.get(f"/tenders/{other_tender.id}/evaluate").status_code == 404
+    assert partner.get(f"/tenders/{tender.id}/evaluation/results").status_code == 403
+    outsider_org = factories.organisation(db, "Far Council", clock.moment)
+    factories.user(db, outsider_org, "evaluator@far.example", ["evaluator"], clock.moment)
+    assert sign_in_as("evaluator@far.example").get(f"/tenders/{tender.id}/evaluate").status_code == 404
+
+
+def test_the_results_page_runs_the_same_queries_for_more_bids(world, opened, sign_in_as, db, clock, count_queries):
+    tender, criterion = opened
+    lead = sign_in_as("admin@lead.example")
+    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    url = f"/tenders/{tender.id}/evaluation/results"
+    small = count_queries(lambda: lead.get(url))
+    # three more bids, submitted before the deadline (the opening reads whatever is in the box)
+    from tenderapp.models import Tender
+
+    t = db.get(Tender, tender.id)
+    t.opened_at = None
+    db.add(t)
+    db.commit()
+    clock.set(tender.submission_deadline - timedelta(minutes=30))
+    for n in range(3):
+        org = factories.organisation(db, f"Extra {n} Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
+        factories.user(db, org, f"bidder{n}@extra.example", ["bidder"], clock.moment)
+        bidder = sign_in_as(f"bidder{n}@extra.example")
+        price(bidder, tender.id, "8000", "900")
+        answer(bidder, tender.id, "An answer of reasonable length for testing.")
+        declare(bidder, tender.id)
+        _post(bidder, tender.id, "submit")
+    t = db.get(Tender, tender.id)
+    t.opened_at = tender.submission_deadline
+    db.add(t)
+    db.commit()
+    clock.set(tender.submission_deadline)
+    lead = sign_in_as("admin@lead.example")
+    assert "Extra 2 Ltd" in lead.get(url).get_data(as_text=True)
+    assert count_queries(lambda: lead.get(url)) == small
