@@ -132,3 +132,37 @@ def abnormally_low(prices: Mapping[Hashable, Decimal], threshold: Decimal = Deci
 def display(value: Decimal) -> Decimal:
     """Rounded for display only: 2 decimal places, half up."""
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    label: str
+    price_weight: Decimal
+    method: str
+    winners: tuple  # the bid or bids ranked first
+
+
+def sensitivity(prices: Mapping[Hashable, Decimal], quality_shares: Mapping[Hashable, Decimal],
+                price_weight, method: str, steps=(5, 10, 20)) -> tuple[tuple, list[Scenario]]:
+    """Would the winner change if price weighed more or less, or under the other method?
+    ``quality_shares`` are each bid's quality score as a share of the quality marks (0..1),
+    which scale with the quality weight. Returns the winners as tendered and each scenario."""
+
+    def winners(weight: Decimal, how: str) -> tuple:
+        price_points = price_scores(prices, weight, how)
+        scored = [Scored(k, prices[k], price_points[k], (100 - weight) * quality_shares[k]) for k in prices]
+        ranked = rank(scored)
+        return tuple(sorted((r.scored.key for r in ranked if r.rank == 1), key=str))
+
+    base_weight = _decimal(price_weight, "price_weight")
+    base = winners(base_weight, method)
+    scenarios = []
+    for step in steps:
+        for sign in (-1, 1):
+            weight = base_weight + sign * step
+            if 0 <= weight <= 100:
+                scenarios.append(Scenario(f"Price weight {weight} ({'+' if sign > 0 else '−'}{step})", weight, method,
+                                          winners(weight, method)))
+    other = next(m for m in METHODS if m != method)
+    scenarios.append(Scenario(f"Price scored by the {other} method", base_weight, other, winners(base_weight, other)))
+    return base, scenarios

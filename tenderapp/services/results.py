@@ -33,6 +33,11 @@ class Results:
     criteria: list[QualityCriterion]
     rows: list[Row]
     complete: bool  # every compliant bid fully moderated
+    winners: tuple = ()  # submission ids ranked first as tendered
+    scenarios: list = ()  # scoring.Scenario: would the winner change?
+
+    def supplier(self, submission_id: int) -> str:
+        return next(r.supplier for r in self.rows if r.submission_id == submission_id)
 
 
 def compute(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> Results:
@@ -85,4 +90,11 @@ def compute(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> R
                         ranked.rank if ranked else None, flags[sid]))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.supplier))
     complete = all(sid in quality for sid in eligible)
-    return Results(tender, grid.criteria, rows, complete)
+    quality_marks = sum((Decimal(c.weight) for c in grid.criteria), Decimal(0))
+    ranked_prices = {r.scored.key: eligible[r.scored.key] for r in ranks.values()}
+    winners, scenarios = (), []
+    if ranked_prices and quality_marks:
+        winners, scenarios = scoring.sensitivity(
+            ranked_prices, {sid: quality[sid] / quality_marks for sid in ranked_prices}, tender.price_weight,
+            tender.price_method)
+    return Results(tender, grid.criteria, rows, complete, winners, scenarios)

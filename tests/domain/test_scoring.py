@@ -157,3 +157,19 @@ def test_ranking_does_not_depend_on_input_order(rows, rnd):
     shuffled = bids[:]
     rnd.shuffle(shuffled)
     assert [(r.scored.key, r.rank) for r in rank(bids)] == [(r.scored.key, r.rank) for r in rank(shuffled)]
+
+
+def test_sensitivity_finds_where_the_winner_changes():
+    # A: cheaper, weaker quality; B: dearer, stronger. Price 40 as tendered.
+    prices = {"A": D(100), "B": D(130)}
+    shares = {"A": D("0.6"), "B": D("0.9")}   # of the quality marks
+    from tenderapp.domain.scoring import sensitivity
+
+    base, scenarios = sensitivity(prices, shares, 40, "lowest")
+    # as tendered: A 40 + 60×0.6 = 76; B 40×100/130 = 30.77 + 54 = 84.77 → B
+    assert base == ("B",)
+    by_label = {s.label: s.winners for s in scenarios}
+    # price 60: A 60 + 40×0.6 = 84; B 46.15 + 36 = 82.15 → A
+    assert by_label["Price weight 60 (+20)"] == ("A",)
+    assert by_label["Price weight 35 (−5)"] == ("B",)
+    assert by_label["Price scored by the deviation method"] == ("B",)

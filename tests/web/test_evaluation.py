@@ -210,3 +210,44 @@ def test_the_results_page_runs_the_same_queries_for_more_bids(world, opened, sig
     lead = sign_in_as("admin@lead.example")
     assert "Extra 2 Ltd" in lead.get(url).get_data(as_text=True)
     assert count_queries(lambda: lead.get(url)) == small
+
+
+def test_sensitivity_export_report_and_recommendation(world, opened, sign_in_as, db):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tenderapp.models import Recommendation
+
+    tender, criterion = opened
+    lead, partner = sign_in_as("admin@lead.example"), sign_in_as("evaluator@partner.example")
+    declare_none(partner, tender.id)
+    url = task_urls(partner, tender.id)[0]
+    score(partner, url, 3, "=HYPERLINK(\"http://evil.example\") is what the answer says, oddly.")
+    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    assert "How robust is the result?" in page
+    # Rival wins as tendered (99.67 v 88.00); with price weighted 60 (+20): Supplier 60 + 40×0.8 = 92,
+    # Rival 60×231,680/233,600 = 59.51 + 40 = 99.51: still Rival. Robust.
+    assert "Robust: the winner is the same in every scenario below." in page
+    assert '<svg role="img"' in page and "Rival Mediation Ltd: price 39.67, quality 60.00, total 99.67" in page
+    workbook = load_workbook(BytesIO(lead.get(f"/tenders/{tender.id}/evaluation/matrix.xlsx").data))
+    assert workbook.sheetnames == ["Summary", "Service delivery"]
+    values = [c.value for row in workbook["Service delivery"].iter_rows() for c in row if c.value is not None]
+    assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+    assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in values)
+    assert [r[1] for r in workbook["Summary"].iter_rows(min_row=4, values_only=True)] == [
+        "Rival Mediation Ltd", "Supplier Ltd"]
+    report = lead.get(f"/tenders/{tender.id}/evaluation/report").get_data(as_text=True)
+    for heading in ("1. Method", "2. Panel and declarations", "3. Scores and moderation", "4. Results",
+                    "5. Sensitivity", "6. Recommendation"):
+        assert heading in report
+    rival_id = re.search(r'<option value="(\d+)">1\. Rival Mediation Ltd', page).group(1)
+    supplier_id = re.search(r'<option value="(\d+)">2\. Supplier Ltd', page).group(1)
+    response = lead.submit(f"/tenders/{tender.id}/evaluation/results", {
+        "submission_id": supplier_id, "rationale": "We prefer them for their local presence and history."})
+    assert response.status_code == 400
+    assert "not ranked first" in response.get_data(as_text=True)
+    lead.submit(f"/tenders/{tender.id}/evaluation/results", {
+        "submission_id": rival_id, "rationale": "Ranked first on price and quality, robust in every scenario."})
+    assert db.exec(select(Recommendation)).one().submission_id == int(rival_id)

@@ -60,6 +60,16 @@ class ModerateForm(BaseForm):
     submit = SubmitField("Record the consensus score", widget=GovSubmitInput())
 
 
+class RecommendForm(BaseForm):
+    submission_id = SelectField("Recommended bid", widget=GovSelect(), coerce=int,
+                                validators=[InputRequired(message="Select a ranked bid")])
+    rationale = TextAreaField("Rationale", widget=GovTextArea(),
+                              description="Why this bid; if it is not ranked first, why it is recommended over the bid "
+                                          "ranked first",
+                              validators=[InputRequired(message="Enter the rationale for the recommendation")])
+    submit = SubmitField("Record the recommendation", widget=GovSubmitInput())
+
+
 class ComplianceForm(BaseForm):
     passed = RadioField("Is the bid compliant?", widget=GovRadioInput(),
                         choices=[SelectChoice("yes", "Yes, it passes"), SelectChoice("no", "No, it fails")],

@@ -1,7 +1,7 @@
 """Evaluation: the lead's panel, conflicts, compliance, moderation and results; the
 evaluators' declarations and scoring."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -10,12 +10,14 @@ from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
-from tenderapp.services import evaluating, moderation, panel, results, tender_schedule
+from tenderapp.exports import evaluation_matrix
+from tenderapp.services import evaluating, moderation, panel, recommendation, results, tender_schedule
 from tenderapp.web.evaluation.forms import (
     AssignForm,
     ComplianceForm,
     DeclarationForm,
     ModerateForm,
+    RecommendForm,
     ResolveForm,
     ScoreForm,
     score_choices,
@@ -24,6 +26,11 @@ from tenderapp.web.guards import role_required, tenant_owned
 
 bp = Blueprint("evaluation", __name__)
 ADMIN, EVALUATOR = Role.PROCUREMENT_ADMIN, Role.EVALUATOR
+
+
+@bp.app_template_filter("supplier_of")
+def supplier_of(submission_id: int, outcome) -> str:
+    return outcome.supplier(submission_id)
 
 
 def _status(form) -> int:
@@ -139,11 +146,45 @@ def compliance(tender_id: int, submission_id: int):
                            supplier=grid.suppliers[submission_id]), _status(form)
 
 
-@bp.route("/tenders/<int:tender_id>/evaluation/results")
+@bp.route("/tenders/<int:tender_id>/evaluation/results", methods=["GET", "POST"])
 @tenant_owned(ADMIN, tender_id="tender")
 def results_page(tender_id: int):
-    return render_template("evaluation/results.html",
-                           results=results.compute(get_session(), current_user, sealer(), tender_id))
+    db_session = get_session()
+    outcome = results.compute(db_session, current_user, sealer(), tender_id)
+    recorded = recommendation.current(db_session, outcome.tender)
+    form = RecommendForm()
+    form.submission_id.choices = [SelectChoice(0, "Select a bid")] + [
+        SelectChoice(r.submission_id, f"{r.rank}. {r.supplier}") for r in outcome.rows if r.rank]
+    if recorded is None and form.validate_on_submit():
+        try:
+            recommendation.recommend(db_session, current_user, sealer(), tender_id, form.submission_id.data,
+                                     form.rationale.data, clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error, "rationale")
+        else:
+            return _to("evaluation.results_page", "Recommendation recorded", tender_id=tender_id)
+    return render_template("evaluation/results.html", results=outcome, form=form, recorded=recorded), _status(form)
+
+
+@bp.route("/tenders/<int:tender_id>/evaluation/matrix.xlsx")
+@tenant_owned(ADMIN, tender_id="tender")
+def matrix(tender_id: int):
+    db_session = get_session()
+    outcome = results.compute(db_session, current_user, sealer(), tender_id)
+    content = evaluation_matrix.workbook_bytes(outcome, moderation.grid(db_session, current_user, tender_id))
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="evaluation-{outcome.tender.reference}.xlsx"'})
+
+
+@bp.route("/tenders/<int:tender_id>/evaluation/report")
+@tenant_owned(ADMIN, tender_id="tender")
+def report(tender_id: int):
+    db_session = get_session()
+    outcome = results.compute(db_session, current_user, sealer(), tender_id)
+    _, members = panel.overview(db_session, current_user, tender_id)
+    return render_template("evaluation/report.html", results=outcome, members=members,
+                           grid=moderation.grid(db_session, current_user, tender_id),
+                           recorded=recommendation.current(db_session, outcome.tender))
 
 
 # --- evaluators ----------------------------------------------------------------------------
