@@ -77,7 +77,8 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "bids.attachments", "bids.attachment_file",
                    # evaluation pages need opened bids, scores or a declared conflict
                    "evaluation.moderate", "evaluation.compliance", "evaluation.score",
-                   "evaluation.moderation_grid", "evaluation.results_page", "evaluation.resolve"}
+                   "evaluation.moderation_grid", "evaluation.results_page", "evaluation.resolve",
+                   "evaluation.matrix", "evaluation.report"}
 
 
 def rules(app):
