@@ -25,7 +25,7 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.sealing import Sealer
-from tenderapp.services import audit
+from tenderapp.services import audit, demo_evaluation
 from tenderapp.services.bids import new_receipt
 from tenderapp.storage import DocumentStore
 
@@ -103,6 +103,9 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
         audit.record(session, None, "tender.created", "tender", tender.id, now,
                      {"reference": tender.reference, "source": "demo scenario"},
                      organisation_id=collaboration.lead_organisation_id)
+        if spec.get("evaluation"):
+            session.flush()
+            demo_evaluation.load(session, tender, spec["evaluation"], now)
 
 
 def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:

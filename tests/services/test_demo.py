@@ -136,3 +136,19 @@ def test_seed_tender_is_opened_with_three_bids_and_a_live_one_is_open_now(app, d
     assert "2 of 7 lines priced" in draft.get_data(as_text=True)
     submitted = sign_in_as("bidder@family-voice.example", "demo-password").get(f"/tenders/{live.id}/bid")
     assert "submission id" in submitted.get_data(as_text=True)
+
+
+def test_seed_evaluation_ranks_mediation_partners_first_with_a_recommendation(app, db, clock, load_demo, sign_in_as):
+    load_demo()
+    seed = db.exec(select(Tender).where(Tender.reference == "SC14027")).one()
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    page = admin.get(f"/tenders/{seed.id}/evaluation/results").get_data(as_text=True)
+    # prices: MP £985,400 (39.55), FV £974,200 (lowest: 40), CG £1,021,700 (38.14)
+    # quality: MP 46, FV 43, CG 38 → totals MP 85.55, FV 83.00, CG 76.14
+    assert "85.55" in page and "83.00" in page and "76.14" in page
+    assert page.index("Mediation Partners Ltd") < page.index("Family Voice Mediation Ltd") < page.index("Common Ground")
+    assert "Recorded 28 January 2015" in page
+    grid = admin.get(f"/tenders/{seed.id}/evaluation/moderation").get_data(as_text=True)
+    assert grid.count("Wide spread") == 1
+    surrey = sign_in_as("evaluator@surrey.example", "demo-password")
+    assert "Scored" in surrey.get(f"/tenders/{seed.id}/evaluate").get_data(as_text=True)
