@@ -28,7 +28,7 @@ _LINKS = [
     ("Agreements", "agreements.index", ("agreements.",), _authorities),
     ("Evaluations", "evaluation.mine", ("evaluation.mine", "evaluation.work", "evaluation.score",
                                         "evaluation.declaration"), _evaluators),
-    ("Your organisation", "main.organisation", ("main.organisation",), _everyone),
+    ("Organisation", "main.organisation", ("main.organisation",), _everyone),
     ("Collaborations", "admin.collaborations", ("admin.",), _admins),
     ("Account", "auth.account", ("auth.account", "auth.change_password"), _everyone),
 ]

@@ -251,3 +251,12 @@ def test_sensitivity_export_report_and_recommendation(world, opened, sign_in_as,
     lead.submit(f"/tenders/{tender.id}/evaluation/results", {
         "submission_id": rival_id, "rationale": "Ranked first on price and quality, robust in every scenario."})
     assert db.exec(select(Recommendation)).one().submission_id == int(rival_id)
+
+
+def test_the_results_table_shows_each_criterions_moderated_score_and_contribution(world, opened, sign_in_as):
+    tender, criterion = opened
+    lead = sign_in_as("admin@lead.example")
+    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    # 60 × 4/5 = 48 for Supplier Ltd; 60 × 5/5 = 60 for Rival
+    assert "4 → 48.00" in page and "5 → 60.00" in page
