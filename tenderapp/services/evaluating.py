@@ -23,7 +23,7 @@ from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
 from tenderapp.services.clarifications import lead_admins
 from tenderapp.services.opening import unseal_submission
-from tenderapp.services.panel import cleared_status
+from tenderapp.services.panel import check_open, cleared_status, removed_evaluators
 
 
 def declare(session: Session, actor: Actor, tender_id: int, has_conflict: bool, details: str,
@@ -99,7 +99,8 @@ def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, su
         others = list(session.exec(
             select(User.full_name, IndividualScore).join(User, User.id == IndividualScore.evaluator_user_id)
             .where(IndividualScore.submission_id == submission_id, IndividualScore.criterion_id == criterion_id,
-                   IndividualScore.evaluator_user_id != actor.user_id)).all())
+                   IndividualScore.evaluator_user_id != actor.user_id,
+                   IndividualScore.evaluator_user_id.not_in(removed_evaluators(session, tender)))).all())
     files = [f["file"] for f in content.get("attachments", {}).get(str(criterion_id), [])]
     return Workspace(tender, task, content["answers"].get(str(criterion_id), ""), files, others)
 
@@ -112,6 +113,7 @@ def submit_score(session: Session, actor: Actor, tender_id: int, submission_id: 
     task = next((t for t in all_tasks if t.submission.id == submission_id and t.criterion.id == criterion_id), None)
     if task is None:
         raise NotFound("Not one of your evaluations")
+    check_open(session, tender)
     if task.my_score is not None:
         raise Conflict("You have already scored this answer: a submitted score is locked")
     check_score(score, task.criterion.max_score)

@@ -7,12 +7,13 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from tenderapp.access import Actor, readable_submissions
-from tenderapp.domain.errors import NotFound
+from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.evaluation import check_reasons, check_score, wide_spread
 from tenderapp.models import (
     Bid,
     BidSubmission,
     ComplianceCheck,
+    EvaluatorAssignment,
     IndividualScore,
     ModeratedScore,
     Organisation,
@@ -21,6 +22,7 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.services import audit
+from tenderapp.services.panel import check_open, check_panel_member_has_scored, removed_evaluators
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def grid(session: Session, actor: Actor, tender_id: int) -> Grid:
     """Every bid × criterion with its individual scores and the moderated one: a fixed number
     of queries whatever the number of bids."""
     tender, submissions = readable_submissions(session, actor, tender_id)
+    check_panel_member_has_scored(session, actor, tender)
+    removed = removed_evaluators(session, tender)
     criteria = list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
                                  .order_by(QualityCriterion.position)).all())
     ids = [s.id for s in submissions]
@@ -54,7 +58,8 @@ def grid(session: Session, actor: Actor, tender_id: int) -> Grid:
     individual: dict[tuple[int, int], list] = {}
     for name, score in session.exec(select(User.full_name, IndividualScore)
                                     .join(User, User.id == IndividualScore.evaluator_user_id)
-                                    .where(IndividualScore.submission_id.in_(ids))
+                                    .where(IndividualScore.submission_id.in_(ids),
+                                           IndividualScore.evaluator_user_id.not_in(removed))
                                     .order_by(IndividualScore.submitted_at)).all():
         individual.setdefault((score.submission_id, score.criterion_id), []).append((name, score))
     moderated = {(m.submission_id, m.criterion_id): m for m in session.exec(
@@ -72,9 +77,14 @@ def moderate(session: Session, actor: Actor, tender_id: int, submission_id: int,
     """Records (or changes, audited with the value before) the consensus score and its
     rationale. Raises RuleViolation for a missing score or rationale."""
     tender, submissions = readable_submissions(session, actor, tender_id)
+    check_open(session, tender)
+    check_panel_member_has_scored(session, actor, tender)
     criterion = session.get(QualityCriterion, criterion_id)
     if submission_id not in {s.id for s in submissions} or criterion is None or criterion.tender_id != tender.id:
         raise NotFound("Not a bid and criterion of this tender")
+    if outstanding_scores(session, tender, submission_id, criterion_id):
+        raise RuleViolation("Every evaluator on the panel must score this answer before the consensus is "
+                            "recorded", "score")
     check_score(score, criterion.max_score)
     rationale = check_reasons(rationale, "rationale", "rationale for the consensus score")
     row = session.exec(select(ModeratedScore).where(ModeratedScore.submission_id == submission_id,
@@ -93,19 +103,30 @@ def moderate(session: Session, actor: Actor, tender_id: int, submission_id: int,
     return row
 
 
+def outstanding_scores(session: Session, tender: Tender, submission_id: int, criterion_id: int) -> list[int]:
+    """The evaluators on the panel for this criterion (not removed) who have not scored this bid."""
+    assigned = set(session.exec(select(EvaluatorAssignment.user_id).where(
+        EvaluatorAssignment.tender_id == tender.id, EvaluatorAssignment.criterion_id == criterion_id)).all())
+    scored = set(session.exec(select(IndividualScore.evaluator_user_id).where(
+        IndividualScore.submission_id == submission_id, IndividualScore.criterion_id == criterion_id)).all())
+    return sorted(assigned - removed_evaluators(session, tender) - scored)
+
+
 def record_compliance(session: Session, actor: Actor, tender_id: int, submission_id: int, passed: bool,
                       reason: str, now: datetime) -> ComplianceCheck:
     """Pass or fail, with the reason (a failed bid is shown but not ranked)."""
     tender, submissions = readable_submissions(session, actor, tender_id)
+    check_open(session, tender)
     if submission_id not in {s.id for s in submissions}:
         raise NotFound("Not a bid of this tender")
     reason = check_reasons(reason, "reason", "reason")
     row = session.exec(select(ComplianceCheck).where(ComplianceCheck.submission_id == submission_id)).first()
+    before = {"passed": row.passed, "reason": row.reason} if row else None
     row = row or ComplianceCheck(tender_id=tender.id, submission_id=submission_id, passed=passed, reason=reason,
                                  checked_by_user_id=actor.user_id, checked_at=now)
     row.passed, row.reason, row.checked_by_user_id, row.checked_at = passed, reason, actor.user_id, now
     session.add(row)
     audit.record(session, actor, "evaluation.compliance_recorded", "tender", tender.id, now,
-                 {"submission_id": submission_id, "passed": passed, "reason": reason})
+                 {"submission_id": submission_id, "passed": passed, "reason": reason, "before": before})
     session.commit()
     return row

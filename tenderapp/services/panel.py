@@ -5,16 +5,18 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_tender
-from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.access import Actor, get_lead_tender, opened_submissions_for_panel
+from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from tenderapp.domain.evaluation import PanelStatus, panel_status
 from tenderapp.domain.roles import Role
 from tenderapp.models import (
     CollaborationMember,
     ConflictDeclaration,
     EvaluatorAssignment,
+    IndividualScore,
     Organisation,
     QualityCriterion,
+    Recommendation,
     RoleAssignment,
     Tender,
     User,
@@ -38,6 +40,7 @@ def assign(session: Session, actor: Actor, tender_id: int, user_id: int, criteri
     """Puts an evaluator of a member authority on the panel for the given criteria (adding to
     any they have). Raises RuleViolation for anyone else or for unknown criteria."""
     tender = get_lead_tender(session, actor, tender_id)
+    check_open(session, tender)
     person = next((u for u, _ in eligible_evaluators(session, tender) if u.id == user_id), None)
     if person is None:
         raise RuleViolation("Select an evaluator from a member authority", "user_id")
@@ -63,6 +66,7 @@ def resolve_conflict(session: Session, actor: Actor, tender_id: int, user_id: in
                      mitigation: str, now: datetime) -> ConflictDeclaration:
     """The admin decides on a declared conflict: continue (with the mitigation) or remove."""
     tender = get_lead_tender(session, actor, tender_id)
+    check_open(session, tender)
     declaration = session.exec(select(ConflictDeclaration).where(
         ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.user_id == user_id)).first()
     if declaration is None or not declaration.has_conflict:
@@ -71,11 +75,13 @@ def resolve_conflict(session: Session, actor: Actor, tender_id: int, user_id: in
         raise RuleViolation("Select a decision", "decision")
     if decision == "continue" and len(mitigation.strip().split()) < 5:
         raise RuleViolation("Describe how the conflict is managed, in a full sentence", "mitigation")
+    before = {"decision": declaration.resolution, "mitigation": declaration.mitigation}
     declaration.resolution, declaration.mitigation = decision, mitigation.strip() or None
     declaration.resolved_by_user_id, declaration.resolved_at = actor.user_id, now
     session.add(declaration)
     audit.record(session, actor, "evaluation.conflict_resolved", "tender", tender.id, now,
-                 {"user_id": user_id, "decision": decision, "mitigation": declaration.mitigation})
+                 {"user_id": user_id, "decision": decision, "mitigation": declaration.mitigation,
+                  "before": before})
     session.commit()
     return declaration
 
@@ -101,6 +107,32 @@ def overview(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, li
         d = entry["declaration"]
         entry["status"] = panel_status(d is not None, bool(d and d.has_conflict), d.resolution if d else None)
     return tender, list(panel.values())
+
+
+def check_open(session: Session, tender: Tender) -> None:
+    """Raises Conflict once a recommendation is recorded: the evaluation is then closed."""
+    if session.exec(select(Recommendation.id).where(Recommendation.tender_id == tender.id)).first() is not None:
+        raise Conflict("A recommendation is recorded: this evaluation is closed")
+
+
+def removed_evaluators(session: Session, tender: Tender) -> set[int]:
+    return set(session.exec(select(ConflictDeclaration.user_id).where(
+        ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.resolution == "removed")).all())
+
+
+def check_panel_member_has_scored(session: Session, actor: Actor, tender: Tender) -> None:
+    """Independence: a procurement admin who also sits on the panel sees the others' scores
+    (through moderation or results) only once all of their own are in."""
+    mine = session.exec(select(EvaluatorAssignment.criterion_id).where(
+        EvaluatorAssignment.tender_id == tender.id, EvaluatorAssignment.user_id == actor.user_id)).all()
+    if not mine or tender.opened_at is None or actor.user_id in removed_evaluators(session, tender):
+        return
+    submissions = opened_submissions_for_panel(session, tender)
+    scored = set(session.exec(select(IndividualScore.submission_id, IndividualScore.criterion_id).where(
+        IndividualScore.tender_id == tender.id, IndividualScore.evaluator_user_id == actor.user_id)).all())
+    if any((s.id, c) not in scored for s in submissions for c in mine):
+        raise Forbidden("You are on this tender's panel: submit all your own scores before you see the others' "
+                        "or moderate")
 
 
 def cleared_status(session: Session, tender: Tender, user_id: int) -> PanelStatus:

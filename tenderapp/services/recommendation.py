@@ -17,22 +17,25 @@ def current(session: Session, tender: Tender) -> Recommendation | None:
 
 
 def recommend(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int, rationale: str,
-              now: datetime) -> Recommendation:
-    """Records the recommendation once moderation is complete. A bid not ranked first needs a
-    rationale that says why. Raises Conflict when one is already recorded."""
+              now: datetime, departure: str = "") -> Recommendation:
+    """Records the recommendation once the evaluation is complete, which closes it. A bid not
+    ranked first needs ``departure``: why it is recommended over the one ranked first. Raises
+    Conflict when one is already recorded."""
     outcome = results.compute(session, actor, sealer, tender_id)
     tender = outcome.tender
     if current(session, tender) is not None:
         raise Conflict("A recommendation is already recorded for this tender")
     if not outcome.complete:
-        raise RuleViolation("Finish moderation before recording a recommendation", "submission_id")
+        raise RuleViolation("Finish the evaluation (compliance and moderation of every bid) before recording a "
+                            "recommendation", "submission_id")
     row = next((r for r in outcome.rows if r.submission_id == submission_id), None)
     if row is None or row.rank is None:
         raise RuleViolation("Select a ranked bid", "submission_id")
     rationale = check_reasons(rationale, "rationale", "rationale for the recommendation")
-    if row.rank != 1 and "rank" not in rationale.lower():
-        raise RuleViolation("This bid is not ranked first: say in the rationale why it is recommended over the "
-                            "bid ranked first", "rationale")
+    if row.rank != 1:
+        departure = check_reasons(departure, "departure",
+                                  "reason for recommending a bid that is not ranked first")
+        rationale = f"{rationale}\n\nNot the bid ranked first, because: {departure}"
     recommendation = Recommendation(tender_id=tender.id, submission_id=submission_id, rationale=rationale,
                                     recommended_by_user_id=actor.user_id, recommended_at=now)
     session.add(recommendation)

@@ -49,35 +49,41 @@ def compute(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> R
     flags: dict[int, list[str]] = {b.submission.id: [] for b in opened}
     quality: dict[int, Decimal] = {}
     contributions: dict[int, dict] = {}
+    compliant: dict[int, Decimal] = {}  # compliant, fully priced on the current schedule
+    checked_all = True
     for bid in opened:
         sid = bid.submission.id
         scores = {c.key: moderated.get((sid, c.key)) for c in criteria}
         contributions[sid] = {c.key: (scores[c.key], None if scores[c.key] is None else
                                       Decimal(c.weight) * scores[c.key] / Decimal(c.max_score)) for c in criteria}
         check = grid.compliance.get(sid)
-        if check is not None and not check.passed:
+        if check is None:
+            checked_all = False
+            flags[sid].append("Compliance not checked yet")
+        elif not check.passed:
             flags[sid].append(f"Not compliant: {check.reason}")
         if bid.evaluated_price is None:
             flags[sid].append("Incomplete prices: " + ", ".join(bid.missing_lines))
         if not bid.schedule_current:
             flags[sid].append("Priced against an earlier version of the schedule")
+        if (check is None or check.passed) and bid.evaluated_price is not None and bid.schedule_current:
+            compliant[sid] = bid.evaluated_price
         if any(v is None for v in scores.values()):
             flags[sid].append("Moderation not finished")
             continue
         quality[sid] = scoring.quality_score(scores, criteria)
         failed = scoring.below_minimum(scores, criteria)
         if failed:
-            titles = [c.title for c in grid.criteria if c.id in failed]
-            flags[sid].append("Below the minimum score for: " + ", ".join(titles))
-    eligible = {b.submission.id: b.evaluated_price for b in opened
-                if b.evaluated_price is not None and b.schedule_current
-                and (grid.compliance.get(b.submission.id) is None or grid.compliance[b.submission.id].passed)}
-    prices = scoring.price_scores(eligible, tender.price_weight, tender.price_method) if eligible else {}
-    for sid in scoring.abnormally_low(eligible, Decimal(tender.abnormally_low_percent) / 100):
+            flags[sid].append("Below the minimum score for: "
+                              + ", ".join(c.title for c in grid.criteria if c.id in failed))
+    for sid in scoring.abnormally_low(compliant, Decimal(tender.abnormally_low_percent) / 100):
         flags[sid].append(f"Abnormally low: under {tender.abnormally_low_percent}% of the mean of the other bids")
-    rankable = [scoring.Scored(sid, eligible[sid], prices[sid], quality[sid]) for sid in eligible
-                if sid in quality and not any(f.startswith("Below the minimum") for f in flags[sid])]
-    ranks = {r.scored.key: r for r in scoring.rank(rankable)}
+    # One pool for price scores, ranking and sensitivity: compliant, moderated, above every minimum.
+    pool = {sid: price for sid, price in compliant.items()
+            if sid in quality and not any(f.startswith("Below the minimum") for f in flags[sid])}
+    prices = scoring.price_scores(pool, tender.price_weight, tender.price_method) if pool else {}
+    ranks = {r.scored.key: r for r in scoring.rank(
+        [scoring.Scored(sid, pool[sid], prices[sid], quality[sid]) for sid in pool])}
     for sid, r in ranks.items():
         if r.tied_with:
             flags[sid].append("Tied: the rules do not separate this bid from another")
@@ -86,15 +92,14 @@ def compute(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> R
         sid = bid.submission.id
         ranked = ranks.get(sid)
         rows.append(Row(sid, bid.supplier, bid.evaluated_price, prices.get(sid), contributions[sid], quality.get(sid),
-                        prices[sid] + quality[sid] if sid in prices and sid in quality else None,
+                        prices[sid] + quality[sid] if sid in prices else None,
                         ranked.rank if ranked else None, flags[sid]))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.supplier))
-    complete = all(sid in quality for sid in eligible)
+    complete = bool(pool) and checked_all and all(sid in quality for sid in compliant)
+    winners = tuple(sorted((k for k, r in ranks.items() if r.rank == 1), key=str))
     quality_marks = sum((Decimal(c.weight) for c in grid.criteria), Decimal(0))
-    ranked_prices = {r.scored.key: eligible[r.scored.key] for r in ranks.values()}
-    winners, scenarios = (), []
-    if ranked_prices and quality_marks:
-        winners, scenarios = scoring.sensitivity(
-            ranked_prices, {sid: quality[sid] / quality_marks for sid in ranked_prices}, tender.price_weight,
-            tender.price_method)
+    scenarios = []
+    if pool and quality_marks:
+        _, scenarios = scoring.sensitivity(pool, {sid: quality[sid] / quality_marks for sid in pool},
+                                           tender.price_weight, tender.price_method)
     return Results(tender, grid.criteria, rows, complete, winners, scenarios)

@@ -108,8 +108,9 @@ def test_moderation_needs_a_rationale_flags_wide_spreads_and_keeps_the_originals
     lead, partner = sign_in_as("admin@lead.example"), sign_in_as("evaluator@partner.example")
     for person in (lead, partner):
         declare_none(person, tender.id)
-    url = task_urls(lead, tender.id)[0]
+    url, other = task_urls(lead, tender.id)
     score(lead, url, 4)
+    score(lead, other, 3)
     score(partner, url, 1, "Very little detail about how meetings will be arranged in time.")
     grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
     assert "Wide spread" in grid
@@ -121,7 +122,7 @@ def test_moderation_needs_a_rationale_flags_wide_spreads_and_keeps_the_originals
     lead.submit(moderate_url, {"score": "3", "rationale": "The panel agreed the hubs answer is solid but thin on timescales."})
     lead.submit(moderate_url, {"score": "2", "rationale": "On review the timescale gaps are material, so two is right."})
     assert db.exec(select(ModeratedScore)).one().score == 2
-    assert sorted(s.score for s in db.exec(select(IndividualScore))) == [1, 4]
+    assert sorted(s.score for s in db.exec(select(IndividualScore))) == [1, 3, 4]
     events = db.exec(select(AuditEvent).where(AuditEvent.action == "evaluation.moderated").order_by(AuditEvent.seq)).all()
     assert '"before":{"rationale":"The panel agreed' in events[1].details
 
@@ -131,13 +132,38 @@ def _moderate_all(lead, tender, criterion, scores):
     urls = re.findall(rf'href="(/tenders/{tender.id}/evaluation/moderation/\d+/{criterion.id})"', grid)
     suppliers = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', grid)
     for supplier, url in zip(suppliers, urls):
-        lead.submit(url, {"score": str(scores[supplier]), "rationale": f"Consensus reached for {supplier} after discussion."})
+        response = lead.submit(url, {"score": str(scores[supplier]),
+                                     "rationale": f"Consensus reached for {supplier} after discussion."})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def finish(sign_in_as, tender, criterion, scores, failed=()):
+    """The whole evaluation as a panel runs it: both evaluators declare and score every answer
+    (with the consensus value), compliance is recorded (failing the suppliers in ``failed``),
+    then each consensus is moderated. Returns the lead admin's browser."""
+    lead, partner = sign_in_as("admin@lead.example"), sign_in_as("evaluator@partner.example")
+    for person in (lead, partner):
+        declare_none(person, tender.id)
+        for url in task_urls(person, tender.id):
+            page = person.get(url).get_data(as_text=True)
+            if "Your score:" in page:
+                continue  # scored earlier in the test
+            supplier = re.search(r'<span class="govuk-caption-l">(.+?) · ', page).group(1)
+            assert score(person, url, scores[supplier]).status_code == 302
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    suppliers = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', grid)
+    for supplier, url in zip(suppliers, re.findall(rf'href="(/tenders/{tender.id}/evaluation/compliance/\d+)"', grid)):
+        passed = supplier not in failed
+        lead.submit(url, {"passed": "yes" if passed else "no",
+                          "reason": "All documents received and checked." if passed else
+                          "The bid omitted the mandatory insurance certificate."})
+    _moderate_all(lead, tender, criterion, scores)
+    return lead
 
 
 def test_results_follow_the_rules(world, opened, sign_in_as):
     tender, criterion = opened
-    lead = sign_in_as("admin@lead.example")
-    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
     page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
     # evaluated prices: A 16×7,480 + 112×1,000 = 231,680; B 16×9,000 + 112×800 = 233,600
     # price (40, lowest): A 40; B 40 × 231,680 / 233,600 = 39.67
@@ -148,25 +174,28 @@ def test_results_follow_the_rules(world, opened, sign_in_as):
     assert "provisional" not in page
 
 
+def _row(page, supplier):
+    return re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{supplier}(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+
+
 def test_a_failed_compliance_check_excludes_the_bid_from_ranking(world, opened, sign_in_as):
     tender, criterion = opened
-    lead = sign_in_as("admin@lead.example")
-    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
-    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
-    compliance_url = re.findall(rf'href="(/tenders/{tender.id}/evaluation/compliance/\d+)"', grid)[1]
-    lead.submit(compliance_url, {"passed": "no", "reason": "The bid omitted the mandatory insurance certificate."})
+    # the cheaper bid fails: the dearer one is then the lowest-priced of those ranked
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5}, failed=("Supplier Ltd",))
     page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
-    assert "Not compliant: The bid omitted the mandatory insurance certificate." in page
-    # the remaining bid is the lowest alone: full price marks
-    assert "40.00" in page
+    failed = _row(page, "Supplier Ltd")
+    assert "Not compliant: The bid omitted the mandatory insurance certificate." in failed
+    assert ">–</td>" in failed  # no rank, no scores
+    assert "100.00" in _row(page, "Rival Mediation Ltd")  # 40 + 60: full price marks now
 
 
-def test_below_the_minimum_score_fails_quality(world, opened, sign_in_as):
+def test_below_the_minimum_score_fails_quality_and_is_not_ranked(world, opened, sign_in_as):
     tender, criterion = opened
-    lead = sign_in_as("admin@lead.example")
-    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 1, "Rival Mediation Ltd": 5})
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 1, "Rival Mediation Ltd": 5})
     page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
-    assert "Below the minimum score for: Service delivery" in page
+    failed = _row(page, "Supplier Ltd")
+    assert "Below the minimum score for: Service delivery" in failed and ">–</td>" in failed
+    assert "100.00" in _row(page, "Rival Mediation Ltd")  # the failed bid sets no price benchmark
 
 
 def test_evaluators_reach_only_their_own_tenders(world, opened, sign_in_as, db, clock):
@@ -182,10 +211,10 @@ def test_evaluators_reach_only_their_own_tenders(world, opened, sign_in_as, db, 
 
 def test_the_results_page_runs_the_same_queries_for_more_bids(world, opened, sign_in_as, db, clock, count_queries):
     tender, criterion = opened
-    lead = sign_in_as("admin@lead.example")
-    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
     url = f"/tenders/{tender.id}/evaluation/results"
-    small = count_queries(lambda: lead.get(url))
+    viewer = sign_in_as("admin2@lead.example")  # not on the panel
+    small = count_queries(lambda: viewer.get(url))
     # three more bids, submitted before the deadline (the opening reads whatever is in the box)
     from tenderapp.models import Tender
 
@@ -207,9 +236,9 @@ def test_the_results_page_runs_the_same_queries_for_more_bids(world, opened, sig
     db.add(t)
     db.commit()
     clock.set(tender.submission_deadline)
-    lead = sign_in_as("admin@lead.example")
-    assert "Extra 2 Ltd" in lead.get(url).get_data(as_text=True)
-    assert count_queries(lambda: lead.get(url)) == small
+    viewer = sign_in_as("admin2@lead.example")
+    assert "Extra 2 Ltd" in viewer.get(url).get_data(as_text=True)
+    assert count_queries(lambda: viewer.get(url)) == small
 
 
 def test_sensitivity_export_report_and_recommendation(world, opened, sign_in_as, db):
@@ -220,11 +249,11 @@ def test_sensitivity_export_report_and_recommendation(world, opened, sign_in_as,
     from tenderapp.models import Recommendation
 
     tender, criterion = opened
-    lead, partner = sign_in_as("admin@lead.example"), sign_in_as("evaluator@partner.example")
+    partner = sign_in_as("evaluator@partner.example")
     declare_none(partner, tender.id)
     url = task_urls(partner, tender.id)[0]
     score(partner, url, 3, "=HYPERLINK(\"http://evil.example\") is what the answer says, oddly.")
-    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
     page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
     assert "How robust is the result?" in page
     # Rival wins as tendered (99.67 v 88.00); with price weighted 60 (+20): Supplier 60 + 40×0.8 = 92,
@@ -247,7 +276,7 @@ def test_sensitivity_export_report_and_recommendation(world, opened, sign_in_as,
     response = lead.submit(f"/tenders/{tender.id}/evaluation/results", {
         "submission_id": supplier_id, "rationale": "We prefer them for their local presence and history."})
     assert response.status_code == 400
-    assert "not ranked first" in response.get_data(as_text=True)
+    assert "Enter the reason for recommending a bid that is not ranked first" in response.get_data(as_text=True)
     lead.submit(f"/tenders/{tender.id}/evaluation/results", {
         "submission_id": rival_id, "rationale": "Ranked first on price and quality, robust in every scenario."})
     assert db.exec(select(Recommendation)).one().submission_id == int(rival_id)
@@ -255,8 +284,85 @@ def test_sensitivity_export_report_and_recommendation(world, opened, sign_in_as,
 
 def test_the_results_table_shows_each_criterions_moderated_score_and_contribution(world, opened, sign_in_as):
     tender, criterion = opened
-    lead = sign_in_as("admin@lead.example")
-    _moderate_all(lead, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
     page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
     # 60 × 4/5 = 48 for Supplier Ltd; 60 × 5/5 = 60 for Rival
     assert "4 → 48.00" in page and "5 → 60.00" in page
+
+
+def test_consensus_needs_every_evaluators_score_first(world, opened, sign_in_as, db):
+    tender, criterion = opened
+    lead = sign_in_as("admin@lead.example")
+    declare_none(lead, tender.id)
+    for url in task_urls(lead, tender.id):
+        score(lead, url, 3)
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    url = re.findall(rf'href="(/tenders/{tender.id}/evaluation/moderation/\d+/{criterion.id})"', grid)[0]
+    response = lead.submit(url, {"score": "3", "rationale": "We agreed three after a long discussion today."})
+    assert response.status_code == 400
+    assert "Every evaluator on the panel must score this answer" in response.get_data(as_text=True)
+    assert db.exec(select(ModeratedScore)).first() is None
+
+
+def test_a_panel_admin_sees_others_scores_only_after_their_own(world, opened, sign_in_as):
+    tender, _ = opened
+    partner = sign_in_as("evaluator@partner.example")
+    declare_none(partner, tender.id)
+    for url in task_urls(partner, tender.id):
+        score(partner, url, 2, "Thin on how meetings will be arranged within the timescales.")
+    lead = sign_in_as("admin@lead.example")
+    declare_none(lead, tender.id)
+    response = lead.get(f"/tenders/{tender.id}/evaluation/moderation")
+    assert response.status_code == 403
+    assert "Thin on how meetings" not in response.get_data(as_text=True)
+    assert lead.get(f"/tenders/{tender.id}/evaluation/results").status_code == 403
+    for url in task_urls(lead, tender.id):
+        score(lead, url, 4)
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    cell = re.findall(rf'href="(/tenders/{tender.id}/evaluation/moderation/\d+/\d+)"', grid)[0]
+    assert "Thin on how meetings" in lead.get(cell).get_data(as_text=True)
+
+
+def test_a_removed_evaluators_scores_no_longer_count_or_show(world, opened, sign_in_as, db):
+    tender, criterion = opened
+    partner = sign_in_as("evaluator@partner.example")
+    partner.submit(f"/tenders/{tender.id}/evaluate/declaration",
+                   {"has_conflict": "yes", "details": "I used to work for Rival Mediation Ltd until last year."})
+    lead = sign_in_as("admin@lead.example")
+    partner_id = db.exec(select(factories.User.id).where(factories.User.email == "evaluator@partner.example")).one()
+    conflict_url = f"/tenders/{tender.id}/evaluation/conflicts/{partner_id}"
+    lead.submit(conflict_url, {"decision": "continue", "mitigation": "They score, and the chair reviews every score."})
+    for url in task_urls(partner, tender.id):
+        score(partner, url, 0, "Written before the decision to remove them was taken.")
+    lead.submit(conflict_url, {"decision": "removed", "mitigation": ""})
+    assert partner.get(f"/tenders/{tender.id}/evaluate").status_code == 403 or \
+        task_urls(partner, tender.id) == []
+    declare_none(lead, tender.id)
+    for url in task_urls(lead, tender.id):
+        score(lead, url, 4)
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    assert "Written before the decision" not in grid
+    url = re.findall(rf'href="(/tenders/{tender.id}/evaluation/moderation/\d+/{criterion.id})"', grid)[0]
+    assert lead.submit(url, {"score": "4", "rationale": "Only the remaining evaluator's view counts now."}
+                       ).status_code == 302
+
+
+def test_the_evaluation_closes_once_a_recommendation_is_recorded(world, opened, sign_in_as, db):
+    tender, criterion = opened
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    rival_id = re.search(r'<option value="(\d+)">1\. Rival Mediation Ltd', page).group(1)
+    lead.submit(f"/tenders/{tender.id}/evaluation/results", {
+        "submission_id": rival_id, "rationale": "Ranked first on price and quality, robust in every scenario."})
+    grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
+    url = re.findall(rf'href="(/tenders/{tender.id}/evaluation/moderation/\d+/{criterion.id})"', grid)[0]
+    response = lead.submit(url, {"score": "0", "rationale": "Changing the consensus after the recommendation."})
+    assert response.status_code == 409
+    assert sorted(m.score for m in db.exec(select(ModeratedScore))) == [4, 5]
+
+
+def test_no_recommendation_before_the_evaluation_is_complete(world, opened, sign_in_as):
+    tender, criterion = opened
+    lead = sign_in_as("admin2@lead.example")  # not on the panel
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    assert "provisional" in page and "Finish moderation to record a recommendation" in page

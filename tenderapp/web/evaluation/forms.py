@@ -64,9 +64,10 @@ class RecommendForm(BaseForm):
     submission_id = SelectField("Recommended bid", widget=GovSelect(), coerce=int,
                                 validators=[InputRequired(message="Select a ranked bid")])
     rationale = TextAreaField("Rationale", widget=GovTextArea(),
-                              description="Why this bid; if it is not ranked first, why it is recommended over the bid "
-                                          "ranked first",
+                              description="Why this bid",
                               validators=[InputRequired(message="Enter the rationale for the recommendation")])
+    departure = TextAreaField("If it is not the bid ranked first, why it is recommended instead",
+                              widget=GovTextArea(), validators=[Optional()])
     submit = SubmitField("Record the recommendation", widget=GovSubmitInput())
 
 

@@ -158,7 +158,7 @@ def results_page(tender_id: int):
     if recorded is None and form.validate_on_submit():
         try:
             recommendation.recommend(db_session, current_user, sealer(), tender_id, form.submission_id.data,
-                                     form.rationale.data, clock.now())
+                                     form.rationale.data, clock.now(), form.departure.data or "")
         except (RuleViolation, Conflict) as error:
             form.add_domain_error(error, "rationale")
         else:
