@@ -11,6 +11,7 @@ from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.evaluation import check_may_evaluate, check_reasons, check_score
 from tenderapp.models import (
     Bid,
+    BidAttachment,
     BidSubmission,
     ConflictDeclaration,
     IndividualScore,
@@ -22,6 +23,7 @@ from tenderapp.models import (
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
 from tenderapp.services.clarifications import lead_admins
+from tenderapp.services.bid_attachments import unseal
 from tenderapp.services.opening import unseal_submission
 from tenderapp.services.panel import check_open, cleared_status, removed_evaluators
 
@@ -82,7 +84,7 @@ class Workspace:
     tender: Tender
     task: Task
     answer: str
-    files: list[str]
+    files: list[dict]  # {"file", "sha256"} as submitted for this criterion
     others: list[tuple[str, IndividualScore]]  # shown only once the evaluator has scored
 
 
@@ -101,8 +103,20 @@ def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, su
             .where(IndividualScore.submission_id == submission_id, IndividualScore.criterion_id == criterion_id,
                    IndividualScore.evaluator_user_id != actor.user_id,
                    IndividualScore.evaluator_user_id.not_in(removed_evaluators(session, tender)))).all())
-    files = [f["file"] for f in content.get("attachments", {}).get(str(criterion_id), [])]
+    files = content.get("attachments", {}).get(str(criterion_id), [])
     return Workspace(tender, task, content["answers"].get(str(criterion_id), ""), files, others)
+
+
+def attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
+               criterion_id: int, sha256: str) -> tuple[str, bytes]:
+    """A file the bid attached to an answer the evaluator scores (cleared panel members only)."""
+    space = workspace(session, actor, sealer, tender_id, submission_id, criterion_id)
+    name = next((f["file"] for f in space.files if f["sha256"] == sha256), None)
+    row = session.exec(select(BidAttachment).where(BidAttachment.bid_id == space.task.submission.bid_id,
+                                                   BidAttachment.sha256 == sha256)).first()
+    if name is None or row is None:
+        raise NotFound("File not found")
+    return name, unseal(sealer, space.tender, session.get(Bid, space.task.submission.bid_id), row)
 
 
 def submit_score(session: Session, actor: Actor, tender_id: int, submission_id: int, criterion_id: int,

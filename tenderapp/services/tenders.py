@@ -177,7 +177,8 @@ def criteria_weights(session: Session, tender: Tender) -> list[int]:
 
 
 def set_weighting(session: Session, actor: Actor, tender_id: int, price_weight: int, method: PriceMethod,
-                  amendment_summary: str | None, now: datetime) -> Tender:
+                  amendment_summary: str | None, now: datetime, abnormally_low_percent: int | None = None,
+                  spread_threshold: int | None = None) -> Tender:
     """Sets the price weighting and scoring method; the quality criteria take the rest.
     Raises RuleViolation unless the weightings add up to 100."""
     tender = get_lead_tender(session, actor, tender_id)
@@ -186,11 +187,16 @@ def set_weighting(session: Session, actor: Actor, tender_id: int, price_weight: 
         check_weights(price_weight, weights)
     elif not 0 <= price_weight <= 100:
         raise RuleViolation("Price weighting must be between 0 and 100", "price_weight")
-    values = {"price_weight": price_weight, "price_method": method.value}
+    values = {"price_weight": price_weight, "price_method": method.value,
+              "abnormally_low_percent": abnormally_low_percent or tender.abnormally_low_percent,
+              "spread_threshold": spread_threshold or tender.spread_threshold}
+    if not 1 <= values["abnormally_low_percent"] <= 100:
+        raise RuleViolation("Abnormally low threshold must be between 1 and 100", "abnormally_low_percent")
     changes = _changes(tender, values)
     if changes:
         record_change(session, actor, tender, "tender.weighting_changed", changes, amendment_summary, now)
-        tender.price_weight, tender.price_method = price_weight, method.value
+        for key, value in values.items():
+            setattr(tender, key, value)
         session.add(tender)
     session.commit()
     return tender

@@ -3,7 +3,6 @@ compliance and results."""
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from sqlmodel import select
@@ -366,3 +365,30 @@ def test_no_recommendation_before_the_evaluation_is_complete(world, opened, sign
     lead = sign_in_as("admin2@lead.example")  # not on the panel
     page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
     assert "provisional" in page and "Finish moderation to record a recommendation" in page
+
+
+def test_evaluators_open_the_files_attached_to_answers_they_score(world, db, clock, sign_in_as):
+    from tests.web.test_opening import attach, turn
+
+    tender = factories.published_tender(db, world.collab, world.lead_admin, clock.moment, "EVAL-FILES",
+                                        clarification_in=timedelta(hours=1), submission_in=timedelta(hours=3))
+    bidder = sign_in_as("bidder@supplier.example")
+    attach(bidder, tender.id, b"%PDF-1.4 our method statement", "method.pdf")
+    price(bidder, tender.id, "7480", "1000")
+    answer(bidder, tender.id, "See the attached method statement for detail.")
+    declare(bidder, tender.id)
+    _post(bidder, tender.id, "submit")
+    factories.user(db, world.partner, "evaluator@partner.example", ["evaluator"], clock.moment)
+    partner_user = db.exec(select(factories.User).where(factories.User.email == "evaluator@partner.example")).one()
+    criterion = db.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)).one()
+    admin = sign_in_as("admin@lead.example")
+    admin.submit(f"/tenders/{tender.id}/evaluation/panel", {"user_id": partner_user.id, "criterion_ids": [criterion.id]})
+    clock.set(tender.submission_deadline)
+    turn(admin, tender.id)
+    turn(sign_in_as("admin2@lead.example"), tender.id)
+    evaluator = sign_in_as("evaluator@partner.example")
+    declare_none(evaluator, tender.id)
+    page = evaluator.get(task_urls(evaluator, tender.id)[0]).get_data(as_text=True)
+    link = re.search(r'href="(/tenders/\d+/evaluate/\d+/\d+/files/[0-9a-f]{64})">method.pdf', page).group(1)
+    assert evaluator.get(link).data == b"%PDF-1.4 our method statement"
+    assert sign_in_as("viewer@lead.example").get(link).status_code == 403

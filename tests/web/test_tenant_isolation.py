@@ -78,7 +78,7 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    # evaluation pages need opened bids, scores or a declared conflict
                    "evaluation.moderate", "evaluation.compliance", "evaluation.score",
                    "evaluation.moderation_grid", "evaluation.results_page", "evaluation.resolve",
-                   "evaluation.matrix", "evaluation.report"}
+                   "evaluation.matrix", "evaluation.report", "evaluation.attachment"}
 
 
 def rules(app):

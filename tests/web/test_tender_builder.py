@@ -209,3 +209,14 @@ def test_a_published_tender_is_readable_by_suppliers_with_its_documents(world, a
     response = bidder.get(document_link)
     assert response.data == PDF and response.mimetype == "application/pdf"
     assert bidder.get(f"/tenders/{tender_id}/details").status_code == 403
+
+
+def test_evaluation_thresholds_are_set_per_tender(world, admin, db):
+    admin.submit(f"/tenders/{world.tender.id}/criteria/new", {
+        "title": "Quality", "guidance": "Tell us.", "weight": "60", "max_score": "5",
+        "descriptors": "0 – none", "word_limit": "500"})
+    response = admin.submit(f"/tenders/{world.tender.id}/weighting", {
+        "price_weight": "40", "price_method": "lowest", "abnormally_low_percent": "70", "spread_threshold": "3"})
+    assert response.status_code == 302
+    tender = db.get(Tender, world.tender.id)
+    assert (tender.abnormally_low_percent, tender.spread_threshold) == (70, 3)

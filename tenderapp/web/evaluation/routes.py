@@ -227,6 +227,15 @@ def work(tender_id: int):
     return render_template("evaluation/work.html", tender=tender, status=status, tasks=todo)
 
 
+@bp.route("/tenders/<int:tender_id>/evaluate/<int:submission_id>/<int:criterion_id>/files/<sha256>")
+@tenant_owned(EVALUATOR, tender_id="panel_tender")
+def attachment(tender_id: int, submission_id: int, criterion_id: int, sha256: str):
+    name, content = evaluating.attachment(get_session(), current_user, sealer(), tender_id, submission_id,
+                                          criterion_id, sha256)
+    return Response(content, mimetype="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.route("/tenders/<int:tender_id>/evaluate/<int:submission_id>/<int:criterion_id>", methods=["GET", "POST"])
 @tenant_owned(EVALUATOR, tender_id="panel_tender")
 def score(tender_id: int, submission_id: int, criterion_id: int):

@@ -131,6 +131,14 @@ class WeightingForm(AmendmentMixin, BaseForm):
     price_method = RadioField("How price is scored", widget=GovRadioInput(),
                               choices=[SelectChoice(m.value, m.label) for m in PriceMethod],
                               validators=[InputRequired(message="Select how price is scored")])
+    abnormally_low_percent = WholeNumberField(
+        "Abnormally low threshold (%)", default=80,
+        description="A price under this share of the mean of the other compliant bids is flagged for investigation",
+        validators=_whole("Abnormally low threshold", 1, 100, required=False))
+    spread_threshold = WholeNumberField(
+        "Wide disagreement between evaluators (points)", default=2,
+        description="Evaluators' scores this far apart are flagged for moderation",
+        validators=_whole("Wide disagreement", 1, 10, required=False))
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

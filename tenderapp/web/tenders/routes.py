@@ -193,7 +193,8 @@ def weighting(tender_id: int):
     if form.validate_on_submit():
         try:
             tenders.set_weighting(db_session, current_user, found.id, form.price_weight.data,
-                                  PriceMethod(form.price_method.data), summary_of(form), clock.now())
+                                  PriceMethod(form.price_method.data), summary_of(form), clock.now(),
+                                  form.abnormally_low_percent.data, form.spread_threshold.data)
         except RuleViolation as error:
             form.add_domain_error(error, "price_weight")
         else:
