@@ -1,0 +1,65 @@
+"""Contract rules: its status from dates and events, and when an extension is allowed."""
+
+import calendar
+from datetime import date
+from enum import StrEnum
+
+from tenderapp.domain.errors import RuleViolation
+
+
+class ContractStatus(StrEnum):
+    AWAITING_SIGNATURE = "awaiting_signature"
+    NOT_STARTED = "not_started"
+    ACTIVE = "active"
+    EXTENDED = "extended"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return {ContractStatus.AWAITING_SIGNATURE: "Awarded, not yet entered into",
+                ContractStatus.NOT_STARTED: "Entered into, not started", ContractStatus.ACTIVE: "Active",
+                ContractStatus.EXTENDED: "Active (extended)", ContractStatus.EXPIRED: "Expired"}[self]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def initial_end(start: date, months: int) -> date:
+    """The last day of an initial term of ``months`` from ``start`` (1 April 2015 for 36
+    months ends on 31 March 2018)."""
+    return date.fromordinal(add_months(start, months).toordinal() - 1)
+
+
+def status(start: date, end: date, entered_into: date | None, extensions: int, today: date) -> ContractStatus:
+    if entered_into is None:
+        return ContractStatus.AWAITING_SIGNATURE
+    if today < start:
+        return ContractStatus.NOT_STARTED
+    if today > end:
+        return ContractStatus.EXPIRED
+    return ContractStatus.EXTENDED if extensions else ContractStatus.ACTIVE
+
+
+def check_entry(signed_on: date, earliest: date) -> None:
+    """Raises RuleViolation before the standstill period has ended."""
+    if signed_on < earliest:
+        raise RuleViolation(f"The contract cannot be entered into before {earliest.day} {earliest:%B %Y}, when the "
+                            "standstill period has ended", "signed_on")
+
+
+def check_extension(used: int, allowed: int, months: int, max_months: int, decided_on: date, end: date) -> date:
+    """The new end date. Raises RuleViolation when no extension option remains, the
+    extension is longer than the option allows, or the contract has already ended."""
+    if used >= allowed:
+        raise RuleViolation("The contract has no extension option left" if allowed else
+                            "The contract allows no extension", "months")
+    if not 1 <= months <= max_months:
+        raise RuleViolation(f"An extension can be for 1 to {max_months} months", "months")
+    if decided_on > end:
+        raise RuleViolation(f"The contract ended on {end.day} {end:%B %Y}: it can no longer be extended",
+                            "decided_on")
+    return initial_end(date.fromordinal(end.toordinal() + 1), months)
