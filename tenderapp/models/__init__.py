@@ -4,6 +4,7 @@ from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  
 from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
 from tenderapp.models.bid import Bid, BidAttachment, BidSubmission, LateAttempt, TenderOpening
+from tenderapp.models.contract import Contract, ContractExtension, Decision
 from tenderapp.models.evaluation import (
     ComplianceCheck,
     ConflictDeclaration,
@@ -51,6 +52,9 @@ __all__ = [
     "Collaboration",
     "ComplianceCheck",
     "ConflictDeclaration",
+    "Contract",
+    "ContractExtension",
+    "Decision",
     "EvaluatorAssignment",
     "IndividualScore",
     "ModeratedScore",

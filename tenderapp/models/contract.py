@@ -1,0 +1,75 @@
+"""Decisions (award, extension, other), the contract register and extensions."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tenderapp.models.base import UTCDateTime, in_check
+
+DECISION_KINDS = ("award", "extension", "other")
+
+
+class Decision(SQLModel, table=True):
+    """A formal decision with its maker, forum and dates; its status follows from them
+    (proposed → endorsed → taken → published)."""
+
+    __table_args__ = (CheckConstraint(in_check("kind", DECISION_KINDS), name="kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
+    tender_id: int | None = Field(default=None, foreign_key="tender.id")
+    number: str = Field(max_length=40, unique=True)
+    title: str = Field(max_length=300)
+    kind: str = Field(max_length=20)
+    key_decision: bool = Field(default=False)
+    decision_maker: str = Field(max_length=300)
+    forum: str | None = Field(default=None, max_length=300)
+    delegation_reference: str | None = Field(default=None, max_length=300)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    endorsed_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    taken_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    created_by_user_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Contract(SQLModel, table=True):
+    """The contract awarded from a tender: its term, options, standstill and signature."""
+
+    __table_args__ = (UniqueConstraint("tender_id"), CheckConstraint("value_pence >= 0", name="value"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id")
+    submission_id: int = Field(foreign_key="bid_submission.id")
+    supplier_organisation_id: int = Field(foreign_key="organisation.id")
+    award_decision_id: int = Field(foreign_key="decision.id")
+    value_pence: int
+    start_date: date = Field(sa_column=Column(Date, nullable=False))
+    initial_end_date: date = Field(sa_column=Column(Date, nullable=False))
+    end_date: date = Field(sa_column=Column(Date, nullable=False))
+    extensions_allowed: int
+    extension_max_months: int
+    regime: str = Field(max_length=10)
+    standstill_start: date = Field(sa_column=Column(Date, nullable=False))
+    standstill_last_day: date = Field(sa_column=Column(Date, nullable=False))
+    earliest_signing_date: date = Field(sa_column=Column(Date, nullable=False))
+    entered_into_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ContractExtension(SQLModel, table=True):
+    __tablename__ = "contract_extension"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    decision_id: int = Field(foreign_key="decision.id")
+    months: int
+    previous_end_date: date = Field(sa_column=Column(Date, nullable=False))
+    new_end_date: date = Field(sa_column=Column(Date, nullable=False))
+    decided_by: str = Field(max_length=300)
+    consulted: str | None = Field(default=None, max_length=300)
+    decided_on: date = Field(sa_column=Column(Date, nullable=False))
+    light_touch_exempt: bool = Field(default=False)  # no contract change notice needed
+    recorded_by_user_id: int = Field(foreign_key="user_account.id")
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
