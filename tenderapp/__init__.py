@@ -20,6 +20,7 @@ from tenderapp.web.agreements.routes import bp as agreements_bp
 from tenderapp.web.auth.routes import bp as auth_bp
 from tenderapp.web.bids.opening import bp as opening_bp
 from tenderapp.web.bids.routes import bp as bids_bp
+from tenderapp.web.contracts.routes import bp as contracts_bp
 from tenderapp.web.evaluation.routes import bp as evaluation_bp
 from tenderapp.web.suppliers.routes import bp as suppliers_bp
 from tenderapp.web.tenders.routes import bp as tenders_bp
@@ -99,5 +100,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(bids_bp)
     app.register_blueprint(opening_bp)
     app.register_blueprint(evaluation_bp)
+    app.register_blueprint(contracts_bp)
     register_cli(app)
     return app

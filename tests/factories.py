@@ -13,6 +13,7 @@ from tenderapp.models import (
     AgreementVersion,
     Collaboration,
     CollaborationMember,
+    Decision,
     EvaluatorAssignment,
     Organisation,
     PricingLine,
@@ -92,6 +93,16 @@ def assign_evaluator(session: Session, tender: Tender, evaluator: User, now: dat
     session.commit()
 
 
+def decision(session: Session, collab: Collaboration, author: User, now: datetime, number: str,
+             kind: str = "award", taken: date | None = date(2026, 11, 1)) -> Decision:
+    row = Decision(collaboration_id=collab.id, number=number, title=f"Decision {number}", kind=kind,
+                   decision_maker="Cabinet Member", summary="Decided.", taken_on=taken, created_by_user_id=author.id,
+                   created_at=now)
+    session.add(row)
+    session.commit()
+    return row
+
+
 @dataclass
 class World:
     lead: Organisation
@@ -113,6 +124,8 @@ class World:
     tender: Tender
     other_tender: Tender
     open_tender: Tender
+    decision: Decision
+    other_decision: Decision
 
 
 def build_world(session: Session, now: datetime) -> World:
@@ -146,6 +159,8 @@ def build_world(session: Session, now: datetime) -> World:
         tender=draft_tender(session, collab, lead_admin, now, "LEAD-001"),
         other_tender=draft_tender(session, other_collab, other_admin, now, "OTHER-001"),
         open_tender=open_tender,
+        decision=decision(session, collab, lead_admin, now, "LEAD/1"),
+        other_decision=decision(session, other_collab, other_admin, now, "OTHER/1"),
     )
 
 

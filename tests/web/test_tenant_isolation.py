@@ -34,6 +34,8 @@ OTHER_TENANT = {
     "tender": lambda w: w.other_tender.id,
     "open_tender": lambda w: w.other_tender.id,
     "panel_tender": lambda w: w.other_tender.id,
+    "decision": lambda w: w.other_decision.id,
+    "contract": lambda w: 999_999,  # the world has no contract: covered in tests/web/test_contracts.py
 }
 # ...and these name the actor's own (or managed) objects.
 OWN = {
@@ -44,6 +46,8 @@ OWN = {
     "tender": lambda w: w.tender.id,
     "open_tender": lambda w: w.open_tender.id,
     "panel_tender": lambda w: w.open_tender.id,
+    "decision": lambda w: w.decision.id,
+    "contract": lambda w: 999_999,
 }
 
 # Someone holding none of the roles a role-restricted route asks for, by role.
@@ -78,7 +82,8 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    # evaluation pages need opened bids, scores or a declared conflict
                    "evaluation.moderate", "evaluation.compliance", "evaluation.score",
                    "evaluation.moderation_grid", "evaluation.results_page", "evaluation.resolve",
-                   "evaluation.matrix", "evaluation.report", "evaluation.attachment"}
+                   "evaluation.matrix", "evaluation.report", "evaluation.attachment",
+                   "contracts.contract"}
 
 
 def rules(app):

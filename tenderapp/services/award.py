@@ -1,0 +1,196 @@
+"""Decisions, the award and the contract register (the lead's procurement admins)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, func, select
+
+from tenderapp.access import Actor, get_lead_tender, get_led_collaboration
+from tenderapp.domain import contracts as rules
+from tenderapp.domain.deadlines import standstill_period
+from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.text import check_single_line
+from tenderapp.models import (
+    Bid,
+    BidSubmission,
+    Collaboration,
+    Contract,
+    ContractExtension,
+    Decision,
+    Recommendation,
+    Tender,
+)
+from tenderapp.services import audit
+from tenderapp.services.results import compute
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    number: str
+    title: str
+    kind: str
+    key_decision: bool
+    decision_maker: str
+    forum: str | None
+    delegation_reference: str | None
+    summary: str
+    endorsed_on: date | None
+    taken_on: date | None
+
+
+def record_decision(session: Session, actor: Actor, collaboration_id: int, data: DecisionInput, now: datetime,
+                    tender_id: int | None = None) -> Decision:
+    collaboration = get_led_collaboration(session, actor, collaboration_id)
+    number = check_single_line(data.number, "number", "Decision number", "Enter the decision number", 40)
+    if session.exec(select(Decision.id).where(func.lower(Decision.number) == number.lower())).first():
+        raise Conflict("A decision with this number is already recorded", "number")
+    if data.kind not in ("award", "extension", "other"):
+        raise RuleViolation("Select the type of decision", "kind")
+    if not data.summary.strip():
+        raise RuleViolation("Enter a summary of the decision", "summary")
+    if data.endorsed_on and data.taken_on and data.taken_on < data.endorsed_on:
+        raise RuleViolation("The decision cannot be taken before it was endorsed", "taken_on")
+    decision = Decision(
+        collaboration_id=collaboration.id, tender_id=tender_id, number=number,
+        title=check_single_line(data.title, "title", "Title", "Enter the decision's title", 300), kind=data.kind,
+        key_decision=data.key_decision,
+        decision_maker=check_single_line(data.decision_maker, "decision_maker", "Decision maker",
+                                         "Enter who took the decision", 300),
+        forum=(data.forum or "").strip() or None, delegation_reference=(data.delegation_reference or "").strip() or None,
+        summary=data.summary.strip(), endorsed_on=data.endorsed_on, taken_on=data.taken_on,
+        created_by_user_id=actor.user_id, created_at=now)
+    session.add(decision)
+    session.flush()
+    audit.record(session, actor, "decision.recorded", "decision", decision.id, now,
+                 {"number": number, "kind": data.kind, "taken_on": data.taken_on.isoformat() if data.taken_on else None})
+    session.commit()
+    return decision
+
+
+def decision_status(decision: Decision) -> str:
+    if decision.published_at:
+        return "Published"
+    if decision.taken_on:
+        return "Taken"
+    if decision.endorsed_on:
+        return "Endorsed"
+    return "Proposed"
+
+
+def publish_decision(session: Session, actor: Actor, decision_id: int, now: datetime) -> Decision:
+    """Makes a taken decision readable by every member of the collaboration."""
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound("Decision not found")
+    get_led_collaboration(session, actor, decision.collaboration_id)
+    if decision.taken_on is None:
+        raise RuleViolation("Record when the decision was taken before publishing it")
+    decision.published_at = now
+    session.add(decision)
+    audit.record(session, actor, "decision.published", "decision", decision.id, now)
+    session.commit()
+    return decision
+
+
+def award(session: Session, actor: Actor, sealer, tender_id: int, decision_id: int, notice_on: date,
+          now: datetime) -> Contract:
+    """Records the award to the recommended bid under a taken award decision, computes the
+    standstill by the tender's regime from the day the notice was published (PA2023) or sent
+    (PCR2015), and creates the contract. Raises RuleViolation without a recommendation or a
+    taken award decision; Conflict when already awarded."""
+    tender = get_lead_tender(session, actor, tender_id)
+    if session.exec(select(Contract.id).where(Contract.tender_id == tender.id)).first():
+        raise Conflict("This tender is already awarded")
+    recommendation = session.exec(select(Recommendation).where(Recommendation.tender_id == tender.id)).first()
+    if recommendation is None:
+        raise RuleViolation("Record the recommendation before the award")
+    decision = session.get(Decision, decision_id)
+    if decision is None or decision.collaboration_id != tender.collaboration_id or decision.kind != "award":
+        raise RuleViolation("Select the award decision", "decision_id")
+    if decision.taken_on is None:
+        raise RuleViolation("The award decision has not been taken yet", "decision_id")
+    results = compute(session, actor, sealer, tender.id)
+    row = next(r for r in results.rows if r.submission_id == recommendation.submission_id)
+    submission = session.get(BidSubmission, recommendation.submission_id)
+    supplier_id = session.get(Bid, submission.bid_id).organisation_id
+    period = standstill_period(notice_on, tender.regime)
+    end = rules.initial_end(tender.contract_start, tender.initial_term_months)
+    contract = Contract(
+        tender_id=tender.id, submission_id=submission.id, supplier_organisation_id=supplier_id,
+        award_decision_id=decision.id, value_pence=int(row.evaluated_price * 100), start_date=tender.contract_start,
+        initial_end_date=end, end_date=end, extensions_allowed=tender.extensions_allowed,
+        extension_max_months=tender.extension_max_months, regime=tender.regime, standstill_start=notice_on,
+        standstill_last_day=period.last_day, earliest_signing_date=period.earliest_signing_date, created_at=now)
+    session.add(contract)
+    session.flush()
+    audit.record(session, actor, "tender.awarded", "contract", contract.id, now,
+                 {"tender_id": tender.id, "supplier": row.supplier, "decision": decision.number,
+                  "standstill_last_day": period.last_day.isoformat(),
+                  "earliest_signing_date": period.earliest_signing_date.isoformat()})
+    session.commit()
+    return contract
+
+
+def get_lead_contract(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender]:
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound("Contract not found")
+    return contract, get_lead_tender(session, actor, contract.tender_id)
+
+
+def enter_into(session: Session, actor: Actor, contract_id: int, signed_on: date, now: datetime) -> Contract:
+    """Records the date the contract was entered into; never before standstill has ended."""
+    contract, _ = get_lead_contract(session, actor, contract_id)
+    if contract.entered_into_on is not None:
+        raise Conflict("The contract is already recorded as entered into")
+    rules.check_entry(signed_on, contract.earliest_signing_date)
+    contract.entered_into_on = signed_on
+    session.add(contract)
+    audit.record(session, actor, "contract.entered_into", "contract", contract.id, now,
+                 {"signed_on": signed_on.isoformat()})
+    session.commit()
+    return contract
+
+
+def extend(session: Session, actor: Actor, contract_id: int, decision_id: int, months: int, decided_by: str,
+           consulted: str, decided_on: date, now: datetime) -> ContractExtension:
+    """Records an extension under a taken extension decision, only as the contract allows."""
+    contract, tender = get_lead_contract(session, actor, contract_id)
+    decision = session.get(Decision, decision_id)
+    if decision is None or decision.collaboration_id != tender.collaboration_id or decision.kind != "extension":
+        raise RuleViolation("Select the extension decision", "decision_id")
+    if decision.taken_on is None:
+        raise RuleViolation("The extension decision has not been taken yet", "decision_id")
+    used = len(extensions(session, contract))
+    new_end = rules.check_extension(used, contract.extensions_allowed, months, contract.extension_max_months,
+                                    decided_on, contract.end_date)
+    extension = ContractExtension(
+        contract_id=contract.id, decision_id=decision.id, months=months, previous_end_date=contract.end_date,
+        new_end_date=new_end, decided_by=check_single_line(decided_by, "decided_by", "Decided by",
+                                                           "Enter who took the decision", 300),
+        consulted=(consulted or "").strip() or None, decided_on=decided_on, light_touch_exempt=tender.light_touch,
+        recorded_by_user_id=actor.user_id, recorded_at=now)
+    contract.end_date = new_end
+    session.add_all([extension, contract])
+    session.flush()
+    audit.record(session, actor, "contract.extended", "contract", contract.id, now,
+                 {"decision": decision.number, "months": months, "new_end_date": new_end.isoformat(),
+                  "decided_by": extension.decided_by, "consulted": extension.consulted})
+    session.commit()
+    return extension
+
+
+def extensions(session: Session, contract: Contract) -> list[ContractExtension]:
+    return list(session.exec(select(ContractExtension).where(ContractExtension.contract_id == contract.id)
+                             .order_by(ContractExtension.decided_on)).all())
+
+
+def contract_of(session: Session, tender: Tender) -> Contract | None:
+    return session.exec(select(Contract).where(Contract.tender_id == tender.id)).first()
+
+
+def decisions_of(session: Session, collaboration: Collaboration, published_only: bool = False) -> list[Decision]:
+    query = select(Decision).where(Decision.collaboration_id == collaboration.id)
+    if published_only:
+        query = query.where(Decision.published_at.is_not(None))
+    return list(session.exec(query.order_by(Decision.created_at)).all())

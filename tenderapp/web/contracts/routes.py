@@ -1,0 +1,159 @@
+"""Decisions, the award, and the contract register."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from tenderapp import access, clock
+from tenderapp.db import get_session
+from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.contracts import status as contract_status
+from tenderapp.domain.roles import Role
+from tenderapp.models import Collaboration, Organisation
+from tenderapp.sealing import sealer
+from tenderapp.services import award as awards
+from tenderapp.services.award import DecisionInput
+from tenderapp.web.contracts.forms import AwardForm, DecisionForm, EntryForm, ExtensionForm
+from tenderapp.web.guards import signed_in, tenant_owned
+
+bp = Blueprint("contracts", __name__)
+ADMIN = Role.PROCUREMENT_ADMIN
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@bp.app_template_global()
+def decision_status(decision) -> str:
+    return awards.decision_status(decision)
+
+
+@bp.route("/decisions")
+@signed_in
+def decisions():
+    db_session = get_session()
+    groups = []
+    for collaboration, _ in access.member_collaborations(db_session, current_user):
+        led = any(c.id == collaboration.id for c in access.led_collaborations(db_session, current_user))
+        groups.append((collaboration, led, awards.decisions_of(db_session, collaboration, published_only=not led)))
+    return render_template("contracts/decisions.html", groups=groups)
+
+
+@bp.route("/collaborations/<int:collaboration_id>/decisions/new", methods=["GET", "POST"])
+@tenant_owned(ADMIN, collaboration_id="collaboration")
+def new_decision(collaboration_id: int):
+    db_session = get_session()
+    collaboration = access.get_led_collaboration(db_session, current_user, collaboration_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            awards.record_decision(db_session, current_user, collaboration.id, DecisionInput(
+                number=form.number.data, title=form.title.data, kind=form.kind.data,
+                key_decision=form.key_decision.data, decision_maker=form.decision_maker.data, forum=form.forum.data,
+                delegation_reference=form.delegation_reference.data, summary=form.summary.data,
+                endorsed_on=form.endorsed_on.data, taken_on=form.taken_on.data), clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error, "number")
+        else:
+            flash("Decision recorded", "success")
+            return redirect(url_for("contracts.decisions"))
+    return render_template("contracts/decision_form.html", form=form, collaboration=collaboration), _status(form)
+
+
+@bp.route("/decisions/<int:decision_id>/publish", methods=["POST"])
+@tenant_owned(ADMIN, decision_id="decision")
+def publish_decision(decision_id: int):
+    if EntryForm().is_submitted():
+        try:
+            awards.publish_decision(get_session(), current_user, decision_id, clock.now())
+        except RuleViolation as error:
+            flash(error.message, "info")
+        else:
+            flash("Decision published to every member", "success")
+    return redirect(url_for("contracts.decisions"))
+
+
+@bp.route("/tenders/<int:tender_id>/award", methods=["GET", "POST"])
+@tenant_owned(ADMIN, tender_id="tender")
+def award(tender_id: int):
+    db_session = get_session()
+    tender = access.get_lead_tender(db_session, current_user, tender_id)
+    existing = awards.contract_of(db_session, tender)
+    if existing:
+        return redirect(url_for("contracts.contract", contract_id=existing.id))
+    collaboration = db_session.get(Collaboration, tender.collaboration_id)
+    form = AwardForm()
+    form.decision_id.choices = [SelectChoice(0, "Select the award decision")] + [
+        SelectChoice(d.id, f"{d.number}: {d.title}") for d in awards.decisions_of(db_session, collaboration)
+        if d.kind == "award"]
+    if form.validate_on_submit():
+        try:
+            contract = awards.award(db_session, current_user, sealer(), tender.id, form.decision_id.data,
+                                    form.notice_on.data, clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error, "decision_id")
+        else:
+            flash("Award recorded. The standstill period is shown below.", "success")
+            return redirect(url_for("contracts.contract", contract_id=contract.id))
+    return render_template("contracts/award.html", form=form, tender=tender, collaboration=collaboration), \
+        _status(form)
+
+
+def _contract_page(contract_id: int, entry_form=None, extension_form=None):
+    db_session = get_session()
+    contract, tender = awards.get_lead_contract(db_session, current_user, contract_id)
+    collaboration = db_session.get(Collaboration, tender.collaboration_id)
+    extension_form = extension_form or ExtensionForm()
+    extension_form.decision_id.choices = [SelectChoice(0, "Select the extension decision")] + [
+        SelectChoice(d.id, f"{d.number}: {d.title}") for d in awards.decisions_of(db_session, collaboration)
+        if d.kind == "extension"]
+    history = awards.extensions(db_session, contract)
+    return render_template(
+        "contracts/contract.html", contract=contract, tender=tender,
+        supplier=db_session.get(Organisation, contract.supplier_organisation_id).name,
+        status=contract_status(contract.start_date, contract.end_date, contract.entered_into_on, len(history),
+                               clock.now().date()),
+        history=history, entry_form=entry_form or EntryForm(), extension_form=extension_form)
+
+
+@bp.route("/contracts/<int:contract_id>")
+@tenant_owned(ADMIN, contract_id="contract")
+def contract(contract_id: int):
+    return _contract_page(contract_id)
+
+
+@bp.route("/contracts/<int:contract_id>/entered", methods=["POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def entered(contract_id: int):
+    form = EntryForm()
+    if form.validate_on_submit():
+        try:
+            awards.enter_into(get_session(), current_user, contract_id, form.signed_on.data, clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error, "signed_on")
+        else:
+            flash("Recorded as entered into", "success")
+            return redirect(url_for("contracts.contract", contract_id=contract_id))
+    return _contract_page(contract_id, entry_form=form), 400
+
+
+@bp.route("/contracts/<int:contract_id>/extensions", methods=["POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def extend(contract_id: int):
+    db_session = get_session()
+    form = ExtensionForm()
+    contract, tender = awards.get_lead_contract(db_session, current_user, contract_id)
+    collaboration = db_session.get(Collaboration, tender.collaboration_id)
+    form.decision_id.choices = [SelectChoice(0, "")] + [SelectChoice(d.id, d.number) for d in
+                                                       awards.decisions_of(db_session, collaboration)]
+    if form.validate_on_submit():
+        try:
+            awards.extend(db_session, current_user, contract_id, form.decision_id.data, form.months.data,
+                          form.decided_by.data, form.consulted.data or "", form.decided_on.data, clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error, "months")
+        else:
+            flash("Extension recorded", "success")
+            return redirect(url_for("contracts.contract", contract_id=contract_id))
+    return _contract_page(contract_id, extension_form=form), 400
