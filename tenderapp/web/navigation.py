@@ -26,6 +26,7 @@ _LINKS = [
     ("Dashboard", "main.dashboard", ("main.dashboard",), _everyone),
     ("Tenders", "tenders.index", ("tenders.",), _everyone),
     ("Agreements", "agreements.index", ("agreements.",), _authorities),
+    ("Decisions", "contracts.decisions", ("contracts.",), _authorities),
     ("Evaluations", "evaluation.mine", ("evaluation.mine", "evaluation.work", "evaluation.score",
                                         "evaluation.declaration"), _evaluators),
     ("Organisation", "main.organisation", ("main.organisation",), _everyone),

@@ -109,12 +109,14 @@ def _contract_page(contract_id: int, entry_form=None, extension_form=None):
         SelectChoice(d.id, f"{d.number}: {d.title}") for d in awards.decisions_of(db_session, collaboration)
         if d.kind == "extension"]
     history = awards.extensions(db_session, contract)
+    entry_form = entry_form or EntryForm()
+    failed = extension_form if extension_form.errors else (entry_form if entry_form.errors else None)
     return render_template(
         "contracts/contract.html", contract=contract, tender=tender,
         supplier=db_session.get(Organisation, contract.supplier_organisation_id).name,
         status=contract_status(contract.start_date, contract.end_date, contract.entered_into_on, len(history),
                                clock.now().date()),
-        history=history, entry_form=entry_form or EntryForm(), extension_form=extension_form)
+        history=history, entry_form=entry_form, extension_form=extension_form, form=failed)
 
 
 @bp.route("/contracts/<int:contract_id>")

@@ -1,0 +1,105 @@
+"""Decisions, the award and standstill, the contract and its extensions, through the web."""
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from tenderapp.models import Contract, ContractExtension, Decision
+from tests.web.test_evaluation import finish, opened  # noqa: F401  (the fixture)
+
+
+def decision_form(number, kind="award", taken=("12", "11", "2026"), **overrides):
+    data = {"number": number, "title": f"Decision {number}", "kind": kind,
+            "decision_maker": "Cabinet Member for Education and Health Reform",
+            "forum": "Education and Young People's Services Cabinet Committee",
+            "summary": "The cabinet member agreed the award and the delegation.",
+            "endorsed_on": ["10", "11", "2026"], "taken_on": list(taken)}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def recommended(world, opened, sign_in_as):  # noqa: F811
+    tender, criterion = opened
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    rival_id = re.search(r'<option value="(\d+)">1\. Rival Mediation Ltd', page).group(1)
+    lead.submit(f"/tenders/{tender.id}/evaluation/results",
+                {"submission_id": rival_id, "rationale": "Ranked first on price and quality and robust throughout."})
+    return tender, lead
+
+
+def test_award_records_the_contract_with_its_standstill(world, recommended, db):
+    tender, lead = recommended
+    assert lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("14/00153")).status_code == 302
+    award_decision = db.exec(select(Decision).where(Decision.number == "14/00153")).one()
+    response = lead.submit(f"/tenders/{tender.id}/award", {"decision_id": award_decision.id,
+                                                          "notice_on": ["23", "12", "2026"]})
+    assert response.status_code == 302
+    page = lead.get(response.headers["Location"]).get_data(as_text=True)
+    # Procurement Act: 8 working days from Wed 23 Dec 2026 (Christmas, Boxing Day substitute, New Year)
+    assert "to the end of 6 January 2027" in page
+    assert "7 January 2027" in page and "Rival Mediation Ltd" in page
+    contract = db.exec(select(Contract)).one()
+    response = lead.submit(f"/contracts/{contract.id}/entered", {"signed_on": ["6", "1", "2027"]})
+    assert response.status_code == 400
+    assert "cannot be entered into before 7 January 2027" in response.get_data(as_text=True)
+    assert lead.submit(f"/contracts/{contract.id}/entered", {"signed_on": ["7", "1", "2027"]}).status_code == 302
+    assert db.get(Contract, contract.id).entered_into_on is not None
+
+
+def test_an_award_needs_a_taken_award_decision(world, recommended, db):
+    tender, lead = recommended
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new",
+                decision_form("AW/2", taken=("", "", "")))
+    pending = db.exec(select(Decision).where(Decision.number == "AW/2")).one()
+    response = lead.submit(f"/tenders/{tender.id}/award", {"decision_id": pending.id, "notice_on": ["1", "12", "2026"]})
+    assert response.status_code == 400
+    assert "The award decision has not been taken yet" in response.get_data(as_text=True)
+    assert db.exec(select(Contract)).first() is None
+
+
+def test_one_extension_of_up_to_two_years_and_no_more(world, recommended, db):
+    tender, lead = recommended
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("AW/1"))
+    lead.submit(f"/tenders/{tender.id}/award", {
+        "decision_id": db.exec(select(Decision.id).where(Decision.number == "AW/1")).one(), "notice_on": ["1", "12", "2026"]})
+    contract = db.exec(select(Contract)).one()
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("EX/1", kind="extension"))
+    extension_id = db.exec(select(Decision.id).where(Decision.number == "EX/1")).one()
+    url = f"/contracts/{contract.id}/extensions"
+    data = {"decision_id": extension_id, "months": "25", "decided_by": "Corporate Director, Education",
+            "consulted": "Cabinet Member for Education", "decided_on": ["1", "12", "2027"]}
+    response = lead.client.post(url, data={**data, "csrf_token": _token(lead, contract.id)})
+    assert response.status_code == 400 and "An extension can be for 1 to 24 months" in response.get_data(as_text=True)
+    ok = lead.client.post(url, data={**data, "months": "24", "csrf_token": _token(lead, contract.id)})
+    assert ok.status_code == 302
+    extension = db.exec(select(ContractExtension)).one()
+    assert extension.previous_end_date.year + 2 == extension.new_end_date.year
+    page = lead.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "No extension option is left" in page and "Corporate Director, Education, consulted Cabinet Member" in page
+    again = lead.client.post(url, data={**data, "months": "12", "csrf_token": _token(lead, contract.id)})
+    assert again.status_code == 400 and "no extension option left" in again.get_data(as_text=True)
+
+
+def _token(browser, contract_id):
+    from tests.conftest import csrf_from
+
+    return csrf_from(browser.get(f"/contracts/{contract_id}").get_data(as_text=True))
+
+
+def test_members_see_published_decisions_only_and_others_nothing(world, sign_in_as, db):
+    lead = sign_in_as("admin@lead.example")
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("PUB/1"))
+    partner = sign_in_as("signatory@partner.example")
+    assert "PUB/1" not in partner.get("/decisions").get_data(as_text=True)
+    decision_id = db.exec(select(Decision.id).where(Decision.number == "PUB/1")).one()
+    from tests.conftest import csrf_from
+
+    token = csrf_from(lead.get("/decisions").get_data(as_text=True))
+    lead.client.post(f"/decisions/{decision_id}/publish", data={"csrf_token": token})
+    assert "PUB/1" in partner.get("/decisions").get_data(as_text=True)
+    assert "PUB/1" not in sign_in_as("admin@other.example").get("/decisions").get_data(as_text=True)
+    assert sign_in_as("admin@other.example").client.post(f"/decisions/{decision_id}/publish",
+                                                        data={"csrf_token": token}).status_code in (400, 404)
