@@ -31,7 +31,6 @@ _LINKS = [
                                         "evaluation.declaration"), _evaluators),
     ("Organisation", "main.organisation", ("main.organisation",), _everyone),
     ("Collaborations", "admin.collaborations", ("admin.",), _admins),
-    ("Account", "auth.account", ("auth.account", "auth.change_password"), _everyone),
 ]
 
 
