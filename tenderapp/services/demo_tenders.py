@@ -25,7 +25,7 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.sealing import Sealer
-from tenderapp.services import audit, demo_evaluation
+from tenderapp.services import audit, demo_award, demo_evaluation
 from tenderapp.services.bids import new_receipt
 from tenderapp.storage import DocumentStore
 
@@ -106,6 +106,9 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
         if spec.get("evaluation"):
             session.flush()
             demo_evaluation.load(session, tender, spec["evaluation"], now)
+        if spec.get("award"):
+            session.flush()
+            demo_award.load(session, tender, spec["award"], sealer, now)
 
 
 def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:

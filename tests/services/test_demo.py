@@ -152,3 +152,20 @@ def test_seed_evaluation_ranks_mediation_partners_first_with_a_recommendation(ap
     assert grid.count("Wide spread") == 1
     surrey = sign_in_as("evaluator@surrey.example", "demo-password")
     assert "Scored" in surrey.get(f"/tenders/{seed.id}/evaluate").get_data(as_text=True)
+
+
+def test_seed_award_decision_contract_and_extension(app, db, clock, load_demo, sign_in_as):
+    from tenderapp.models import Contract
+
+    load_demo()
+    contract = db.exec(select(Contract)).one()
+    # decision notice sent Fri 20 Feb 2015: 10 days → Mon 2 March (2015 regulations)
+    assert str(contract.standstill_last_day) == "2015-03-02" and str(contract.earliest_signing_date) == "2015-03-03"
+    assert (str(contract.start_date), str(contract.initial_end_date), str(contract.end_date)) == (
+        "2015-04-01", "2018-03-31", "2020-03-31")
+    assert contract.value_pence == 98540000
+    page = sign_in_as("admin@kent.example", "demo-password").get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "Mediation Partners Ltd" in page and "0 of 1 left" in page
+    decisions = sign_in_as("signatory@medway.example", "demo-password").get("/decisions").get_data(as_text=True)
+    assert "14/00153" in decisions and "Cabinet Member for Education and Health Reform" in decisions
+    assert "ODR/17/0042" in decisions
