@@ -18,6 +18,7 @@ from tenderapp.access.bids import (
     readable_submissions,
     submitted_count,
 )
+from tenderapp.access.contracts import get_lead_contract, get_member_contract, member_contracts
 from tenderapp.access.core import Actor, actor_for, require_role
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
@@ -36,6 +37,9 @@ __all__ = [
     "acting_organisation_ids",
     "actor_for",
     "get_lead_agreement",
+    "get_lead_contract",
+    "get_member_contract",
+    "member_contracts",
     "get_lead_tender",
     "get_visible_tender",
     "is_lead",

@@ -4,7 +4,14 @@ from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  
 from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
 from tenderapp.models.bid import Bid, BidAttachment, BidSubmission, LateAttempt, TenderOpening
-from tenderapp.models.contract import Contract, ContractExtension, Decision
+from tenderapp.models.contract import (
+    AuthorityBaseline,
+    Contract,
+    ContractExtension,
+    ContractPrice,
+    CostShareBasis,
+    Decision,
+)
 from tenderapp.models.evaluation import (
     ComplianceCheck,
     ConflictDeclaration,
@@ -44,6 +51,7 @@ __all__ = [
     "TenderInterest",
     "TenderOpening",
     "AuditEvent",
+    "AuthorityBaseline",
     "AuditHead",
     "Bid",
     "BidAttachment",
@@ -54,6 +62,8 @@ __all__ = [
     "ConflictDeclaration",
     "Contract",
     "ContractExtension",
+    "ContractPrice",
+    "CostShareBasis",
     "Decision",
     "EvaluatorAssignment",
     "IndividualScore",

@@ -73,3 +73,44 @@ class ContractExtension(SQLModel, table=True):
     light_touch_exempt: bool = Field(default=False)  # no contract change notice needed
     recorded_by_user_id: int = Field(foreign_key="user_account.id")
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ContractPrice(SQLModel, table=True):
+    """The winning bid's unit prices: the contract's rates, fixed at award."""
+
+    __tablename__ = "contract_price"
+    __table_args__ = (UniqueConstraint("contract_id", "code"), CheckConstraint("unit_price_pence >= 0", name="price"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    code: str = Field(max_length=20)
+    unit_price_pence: int
+
+
+class CostShareBasis(SQLModel, table=True):
+    """How each authority's cost is worked out from the contract's rates."""
+
+    __tablename__ = "cost_share_basis"
+    __table_args__ = (UniqueConstraint("contract_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    core_codes: str = Field(max_length=300)  # the per-year core subscription lines, comma separated, in year order
+    payg_code: str = Field(max_length=20)
+    included_meetings: int = Field(default=0)
+    procurement_cost_pence: int = Field(default=0)
+    weighted: bool = Field(default=False)  # split the procurement cost by weights, not equally
+
+
+class AuthorityBaseline(SQLModel, table=True):
+    """An authority's previous contract cost, expected volume and weight for the split."""
+
+    __tablename__ = "authority_baseline"
+    __table_args__ = (UniqueConstraint("contract_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    previous_annual_cost_pence: int | None = None
+    meetings_per_year: int = Field(default=0)
+    weight: int = Field(default=1)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, func, select
 
-from tenderapp.access import Actor, get_lead_tender, get_led_collaboration
+from tenderapp.access import Actor, get_lead_contract, get_lead_tender, get_led_collaboration
 from tenderapp.domain import contracts as rules
 from tenderapp.domain.deadlines import standstill_period
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
@@ -16,11 +16,14 @@ from tenderapp.models import (
     Collaboration,
     Contract,
     ContractExtension,
+    ContractPrice,
     Decision,
     Recommendation,
     Tender,
 )
 from tenderapp.services import audit
+from tenderapp.domain.money import to_pence
+from tenderapp.services.opening import opened_bids
 from tenderapp.services.results import compute
 
 
@@ -111,6 +114,8 @@ def award(session: Session, actor: Actor, sealer, tender_id: int, decision_id: i
         raise RuleViolation("The award decision has not been taken yet", "decision_id")
     results = compute(session, actor, sealer, tender.id)
     row = next(r for r in results.rows if r.submission_id == recommendation.submission_id)
+    _, opened = opened_bids(session, actor, sealer, tender.id)
+    winning_prices = next(b.prices for b in opened if b.submission.id == recommendation.submission_id)
     submission = session.get(BidSubmission, recommendation.submission_id)
     supplier_id = session.get(Bid, submission.bid_id).organisation_id
     period = standstill_period(notice_on, tender.regime)
@@ -123,19 +128,14 @@ def award(session: Session, actor: Actor, sealer, tender_id: int, decision_id: i
         standstill_last_day=period.last_day, earliest_signing_date=period.earliest_signing_date, created_at=now)
     session.add(contract)
     session.flush()
+    session.add_all([ContractPrice(contract_id=contract.id, code=code, unit_price_pence=to_pence(price))
+                     for code, price in winning_prices.items()])
     audit.record(session, actor, "tender.awarded", "contract", contract.id, now,
                  {"tender_id": tender.id, "supplier": row.supplier, "decision": decision.number,
                   "standstill_last_day": period.last_day.isoformat(),
                   "earliest_signing_date": period.earliest_signing_date.isoformat()})
     session.commit()
     return contract
-
-
-def get_lead_contract(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender]:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFound("Contract not found")
-    return contract, get_lead_tender(session, actor, contract.tender_id)
 
 
 def enter_into(session: Session, actor: Actor, contract_id: int, signed_on: date, now: datetime) -> Contract:

@@ -14,6 +14,7 @@ from tenderapp.models import (
     BidSubmission,
     Contract,
     ContractExtension,
+    ContractPrice,
     Decision,
     PricingLine,
     Recommendation,
@@ -61,6 +62,8 @@ def load(session: Session, tender: Tender, spec: dict, sealer: Sealer, now: date
                         entered_into_on=date.fromisoformat(spec["entered_into_on"]), created_at=now)
     session.add(contract)
     session.flush()
+    session.add_all([ContractPrice(contract_id=contract.id, code=code, unit_price_pence=int(Decimal(price) * 100))
+                     for code, price in content["prices"].items()])
     if spec.get("extension"):
         ext = spec["extension"]
         decision = _decision(session, tender, ext, "extension", author, now)
