@@ -10,12 +10,15 @@ from sqlmodel import Session, select
 from tenderapp.domain.contracts import check_extension, initial_end
 from tenderapp.domain.deadlines import standstill_period
 from tenderapp.models import (
+    AuthorityBaseline,
     Bid,
     BidSubmission,
     Contract,
     ContractExtension,
     ContractPrice,
+    CostShareBasis,
     Decision,
+    Organisation,
     PricingLine,
     Recommendation,
     Tender,
@@ -77,6 +80,16 @@ def load(session: Session, tender: Tender, spec: dict, sealer: Sealer, now: date
                                       recorded_by_user_id=author.id, recorded_at=now))
         contract.end_date = new_end
         session.add(contract)
+    if spec.get("cost_shares"):
+        shares = spec["cost_shares"]
+        session.add(CostShareBasis(contract_id=contract.id, core_codes=",".join(shares["core"]), payg_code=shares["payg"],
+                                   included_meetings=shares["included_meetings"],
+                                   procurement_cost_pence=int(Decimal(shares["procurement_cost"]) * 100)))
+        for baseline in shares["baselines"]:
+            organisation = session.exec(select(Organisation).where(Organisation.name == baseline["organisation"])).one()
+            session.add(AuthorityBaseline(contract_id=contract.id, organisation_id=organisation.id,
+                                          previous_annual_cost_pence=int(Decimal(baseline["previous"]) * 100),
+                                          meetings_per_year=baseline["meetings"]))
     audit.record(session, None, "tender.awarded", "contract", contract.id, now,
                  {"source": "demo scenario", "decision": award_decision.number,
                   "standstill_last_day": period.last_day.isoformat()}, organisation_id=author.organisation_id)

@@ -169,3 +169,32 @@ def test_seed_award_decision_contract_and_extension(app, db, clock, load_demo, s
     decisions = sign_in_as("signatory@medway.example", "demo-password").get("/decisions").get_data(as_text=True)
     assert "14/00153" in decisions and "Cabinet Member for Education and Health Reform" in decisions
     assert "ODR/17/0042" in decisions
+
+
+def test_kents_cost_share_page_shows_the_papers_figures(app, db, clock, load_demo, sign_in_as):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tenderapp.models import Contract
+
+    load_demo()
+    contract = db.exec(select(Contract)).one()
+    kent = sign_in_as("viewer@kent.example", "demo-password").get(f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
+    assert "£12,480.00" in kent and "£7,480.00" in kent
+    assert kent.count("£14,480.00") == 3 and "£9,623.21" in kent
+    assert "£1,000.00" in kent  # the share of the £16,000 procurement cost: 16 members, equally
+    medway = sign_in_as("signatory@medway.example", "demo-password").get(f"/contracts/{contract.id}/your-cost")
+    page = medway.get_data(as_text=True)
+    assert "Medway Council" in page and "£9,623.21" not in page and "Kent" not in page.split("<main")[1]
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    table = admin.get(f"/contracts/{contract.id}/cost-shares").get_data(as_text=True)
+    assert "£9,623.21" in table
+    rows = list(load_workbook(BytesIO(admin.get(f"/contracts/{contract.id}/cost-shares.xlsx").data))["Cost shares"]
+                .iter_rows(min_row=3, values_only=True))
+    kent_row = next(r for r in rows if r[0] == "Kent County Council")
+    assert [f"{v:.2f}" for v in kent_row[1:5]] == ["14480.00", "14480.00", "14480.00", "9623.21"]
+    assert sign_in_as("bidder@mediation-partners.example", "demo-password").get(
+        f"/contracts/{contract.id}/your-cost").status_code == 404
+    assert sign_in_as("signatory@medway.example", "demo-password").get(
+        f"/contracts/{contract.id}/cost-shares").status_code in (403, 404)

@@ -22,7 +22,7 @@ PUBLIC_BY_NATURE = {"static"}
 # Sample values for URL parameters that do not name a tenant-owned object.
 SAMPLE_VALUES = {"token": "no-such-token", "filename": "app.js", "number": 1, "representation_id": 1,
                  "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
-                 "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1}
+                 "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1, "organisation_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -36,6 +36,7 @@ OTHER_TENANT = {
     "panel_tender": lambda w: w.other_tender.id,
     "decision": lambda w: w.other_decision.id,
     "contract": lambda w: 999_999,  # the world has no contract: covered in tests/web/test_contracts.py
+    "member_contract": lambda w: 999_999,
 }
 # ...and these name the actor's own (or managed) objects.
 OWN = {
@@ -48,6 +49,7 @@ OWN = {
     "panel_tender": lambda w: w.open_tender.id,
     "decision": lambda w: w.decision.id,
     "contract": lambda w: 999_999,
+    "member_contract": lambda w: 999_999,
 }
 
 # Someone holding none of the roles a role-restricted route asks for, by role.
@@ -83,7 +85,8 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "evaluation.moderate", "evaluation.compliance", "evaluation.score",
                    "evaluation.moderation_grid", "evaluation.results_page", "evaluation.resolve",
                    "evaluation.matrix", "evaluation.report", "evaluation.attachment",
-                   "contracts.contract"}
+                   "contracts.contract", "contracts.cost_shares", "contracts.cost_shares_workbook",
+                   "contracts.cost_basis", "contracts.baseline", "contracts.your_cost"}
 
 
 def rules(app):

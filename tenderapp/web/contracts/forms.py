@@ -2,7 +2,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, 
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from tenderapp.web.forms import BaseForm, UKDateField
+from tenderapp.web.forms import BaseForm, MoneyField, UKDateField
 from tenderapp.web.tenders.forms import WholeNumberField, _whole
 
 
@@ -54,3 +54,26 @@ class ExtensionForm(BaseForm):
                             description="For example, the Cabinet Member for Education", validators=[Optional()])
     decided_on = UKDateField("Decided on", validators=[InputRequired(message="Enter the date of the decision")])
     submit = SubmitField("Record the extension", widget=GovSubmitInput())
+
+
+class BasisForm(BaseForm):
+    core_codes = StringField("Core subscription lines, in year order", widget=GovTextInput(),
+                             description="The codes of the contract's core subscription lines, separated by commas, "
+                                         "for example CORE-Y1, CORE-Y2, CORE-Y3",
+                             validators=[InputRequired(message="Enter the core subscription lines")])
+    payg_code = StringField("Pay-as-you-go meeting line", widget=GovTextInput(), description="For example, PAYG-MED",
+                            validators=[InputRequired(message="Enter the pay-as-you-go meeting line")])
+    included_meetings = WholeNumberField("Meetings included in the core subscription (for the contract's lifetime)",
+                                         validators=_whole("Included meetings", 0, 1000))
+    procurement_cost = MoneyField("Shared procurement cost", description="Split between the member authorities",
+                                  noun="an amount")
+    weighted = BooleanField("Split the procurement cost by each authority's weight, not equally",
+                            widget=GovCheckboxInput())
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class BaselineForm(BaseForm):
+    previous_cost = MoneyField("Previous contract cost a year (optional)", noun="an amount")
+    meetings_per_year = WholeNumberField("Expected meetings a year", validators=_whole("Expected meetings", 0, 10000))
+    weight = WholeNumberField("Weight for the procurement cost split", default=1, validators=_whole("Weight", 0, 1000))
+    submit = SubmitField("Save", widget=GovSubmitInput())

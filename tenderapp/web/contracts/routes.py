@@ -1,6 +1,8 @@
 """Decisions, the award, and the contract register."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from decimal import Decimal
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -11,9 +13,11 @@ from tenderapp.domain.contracts import status as contract_status
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
+from tenderapp.exports import cost_shares as cost_share_export
 from tenderapp.services import award as awards
+from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services.award import DecisionInput
-from tenderapp.web.contracts.forms import AwardForm, DecisionForm, EntryForm, ExtensionForm
+from tenderapp.web.contracts.forms import AwardForm, BaselineForm, BasisForm, DecisionForm, EntryForm, ExtensionForm
 from tenderapp.web.guards import signed_in, tenant_owned
 
 bp = Blueprint("contracts", __name__)
@@ -159,3 +163,78 @@ def extend(contract_id: int):
             flash("Extension recorded", "success")
             return redirect(url_for("contracts.contract", contract_id=contract_id))
     return _contract_page(contract_id, extension_form=form), 400
+
+
+@bp.route("/contracts/<int:contract_id>/cost-shares")
+@tenant_owned(ADMIN, contract_id="contract")
+def cost_shares(contract_id: int):
+    contract, tender, basis, shares = cost_share_service.all_shares(get_session(), current_user, contract_id)
+    return render_template("contracts/cost_shares.html", contract=contract, tender=tender, basis=basis, shares=shares)
+
+
+@bp.route("/contracts/<int:contract_id>/cost-shares.xlsx")
+@tenant_owned(ADMIN, contract_id="contract")
+def cost_shares_workbook(contract_id: int):
+    contract, tender, basis, shares = cost_share_service.all_shares(get_session(), current_user, contract_id)
+    return Response(cost_share_export.workbook_bytes(tender, shares),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="cost-shares-{tender.reference}.xlsx"'})
+
+
+@bp.route("/contracts/<int:contract_id>/cost-shares/basis", methods=["GET", "POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def cost_basis(contract_id: int):
+    db_session = get_session()
+    contract, tender, basis, _ = cost_share_service.all_shares(db_session, current_user, contract_id)
+    form = BasisForm()
+    if not form.is_submitted() and basis:
+        form.core_codes.data, form.payg_code.data = basis.core_codes.replace(",", ", "), basis.payg_code
+        form.included_meetings.data, form.weighted.data = basis.included_meetings, basis.weighted
+        form.procurement_cost.data = f"{basis.procurement_cost_pence / 100:.2f}"
+    if form.validate_on_submit():
+        try:
+            cost_share_service.set_basis(
+                db_session, current_user, contract.id, [c.strip() for c in form.core_codes.data.split(",") if c.strip()],
+                form.payg_code.data.strip(), form.included_meetings.data, form.procurement_cost.amount or Decimal(0),
+                form.weighted.data, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error, "core_codes")
+        else:
+            flash("Saved", "success")
+            return redirect(url_for("contracts.cost_shares", contract_id=contract.id))
+    return render_template("contracts/cost_basis.html", form=form, tender=tender, contract=contract,
+                           codes=sorted(cost_share_service.rates(db_session, contract))), _status(form)
+
+
+@bp.route("/contracts/<int:contract_id>/cost-shares/authorities/<int:organisation_id>", methods=["GET", "POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def baseline(contract_id: int, organisation_id: int):
+    db_session = get_session()
+    contract, tender, _, shares = cost_share_service.all_shares(db_session, current_user, contract_id)
+    share = next((s for s in shares if s.organisation.id == organisation_id), None)
+    if share is None:
+        return redirect(url_for("contracts.cost_shares", contract_id=contract.id))
+    form = BaselineForm()
+    if not form.is_submitted() and share.baseline:
+        b = share.baseline
+        form.previous_cost.data = f"{b.previous_annual_cost_pence / 100:.2f}" if b.previous_annual_cost_pence else ""
+        form.meetings_per_year.data, form.weight.data = b.meetings_per_year, b.weight
+    if form.validate_on_submit():
+        try:
+            cost_share_service.set_baseline(db_session, current_user, contract.id, organisation_id,
+                                            form.previous_cost.amount, form.meetings_per_year.data,
+                                            form.weight.data if form.weight.data is not None else 1, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error, "meetings_per_year")
+        else:
+            flash(f"Saved for {share.organisation.name}", "success")
+            return redirect(url_for("contracts.cost_shares", contract_id=contract.id))
+    return render_template("contracts/baseline.html", form=form, tender=tender, contract=contract,
+                           organisation=share.organisation), _status(form)
+
+
+@bp.route("/contracts/<int:contract_id>/your-cost")
+@tenant_owned(contract_id="member_contract")
+def your_cost(contract_id: int):
+    contract, tender, share = cost_share_service.own_share(get_session(), current_user, contract_id)
+    return render_template("contracts/your_cost.html", contract=contract, tender=tender, share=share)

@@ -1,0 +1,128 @@
+"""Each authority's annual cost and saving from the contract's rates, and the shared
+procurement cost split between the members."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, get_lead_contract, get_member_contract
+from tenderapp.domain.cost_shares import Projection, projection, split
+from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.money import from_pence, to_pence
+from tenderapp.domain.roles import OrganisationKind
+from tenderapp.models import (
+    AuthorityBaseline,
+    CollaborationMember,
+    Contract,
+    ContractPrice,
+    CostShareBasis,
+    Organisation,
+    Tender,
+)
+from tenderapp.services import audit
+
+
+@dataclass(frozen=True)
+class Share:
+    organisation: Organisation
+    baseline: AuthorityBaseline | None
+    projection: Projection | None
+    procurement_share: Decimal | None
+
+
+def basis_of(session: Session, contract: Contract) -> CostShareBasis | None:
+    return session.exec(select(CostShareBasis).where(CostShareBasis.contract_id == contract.id)).first()
+
+
+def rates(session: Session, contract: Contract) -> dict[str, Decimal]:
+    return {p.code: from_pence(p.unit_price_pence) for p in session.exec(
+        select(ContractPrice).where(ContractPrice.contract_id == contract.id))}
+
+
+def set_basis(session: Session, actor: Actor, contract_id: int, core_codes: list[str], payg_code: str,
+              included_meetings: int, procurement_cost: Decimal, weighted: bool, now: datetime) -> CostShareBasis:
+    contract, _ = get_lead_contract(session, actor, contract_id)
+    known = rates(session, contract)
+    if not core_codes or any(c not in known for c in core_codes):
+        raise RuleViolation("Select the core subscription line for each year, from the contract's lines", "core_codes")
+    if payg_code not in known:
+        raise RuleViolation("Select the pay-as-you-go meeting line", "payg_code")
+    if included_meetings < 0 or procurement_cost < 0:
+        raise RuleViolation("Included meetings and the procurement cost must be 0 or more", "included_meetings")
+    basis = basis_of(session, contract) or CostShareBasis(contract_id=contract.id, core_codes="", payg_code="")
+    basis.core_codes, basis.payg_code = ",".join(core_codes), payg_code
+    basis.included_meetings, basis.procurement_cost_pence, basis.weighted = included_meetings, to_pence(procurement_cost), weighted
+    session.add(basis)
+    audit.record(session, actor, "contract.cost_basis_set", "contract", contract.id, now,
+                 {"core": core_codes, "payg": payg_code, "included_meetings": included_meetings,
+                  "procurement_cost": str(procurement_cost), "weighted": weighted})
+    session.commit()
+    return basis
+
+
+def set_baseline(session: Session, actor: Actor, contract_id: int, organisation_id: int,
+                 previous_cost: Decimal | None, meetings_per_year: int, weight: int, now: datetime) -> AuthorityBaseline:
+    contract, tender = get_lead_contract(session, actor, contract_id)
+    if organisation_id not in {o.id for o in members(session, tender)}:
+        raise RuleViolation("Not a member authority of this collaboration", "organisation_id")
+    if meetings_per_year < 0 or weight < 0 or (previous_cost is not None and previous_cost < 0):
+        raise RuleViolation("Enter 0 or more", "meetings_per_year")
+    row = session.exec(select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id,
+                                                       AuthorityBaseline.organisation_id == organisation_id)).first()
+    row = row or AuthorityBaseline(contract_id=contract.id, organisation_id=organisation_id)
+    row.previous_annual_cost_pence = to_pence(previous_cost) if previous_cost is not None else None
+    row.meetings_per_year, row.weight = meetings_per_year, weight
+    session.add(row)
+    audit.record(session, actor, "contract.baseline_set", "contract", contract.id, now,
+                 {"organisation_id": organisation_id, "previous_cost": str(previous_cost),
+                  "meetings_per_year": meetings_per_year, "weight": weight})
+    session.commit()
+    return row
+
+
+def members(session: Session, tender: Tender) -> list[Organisation]:
+    """The collaboration's local authorities (the ones that pay a core subscription)."""
+    return list(session.exec(
+        select(Organisation).join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)
+        .where(CollaborationMember.collaboration_id == tender.collaboration_id,
+               Organisation.kind == OrganisationKind.LOCAL_AUTHORITY.value).order_by(Organisation.name)).all())
+
+
+def _shares(session: Session, contract: Contract, tender: Tender, only: int | None = None) -> list[Share]:
+    basis = basis_of(session, contract)
+    authorities = members(session, tender)
+    baselines = {b.organisation_id: b for b in session.exec(
+        select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id))}
+    procurement = {}
+    if basis and basis.procurement_cost_pence:
+        weights = {o.id: (baselines[o.id].weight if basis.weighted and o.id in baselines else 1) for o in authorities}
+        if sum(weights.values()) > 0:
+            procurement = split(from_pence(basis.procurement_cost_pence), weights)
+    prices = rates(session, contract)
+    result = []
+    for organisation in authorities:
+        if only is not None and organisation.id != only:
+            continue
+        baseline = baselines.get(organisation.id)
+        plan = None
+        if basis and baseline:
+            plan = projection([prices[c] for c in basis.core_codes.split(",")], basis.included_meetings,
+                              prices[basis.payg_code], baseline.meetings_per_year,
+                              from_pence(baseline.previous_annual_cost_pence)
+                              if baseline.previous_annual_cost_pence is not None else None)
+        result.append(Share(organisation, baseline, plan, procurement.get(organisation.id)))
+    return result
+
+
+def all_shares(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, CostShareBasis | None, list[Share]]:
+    contract, tender = get_lead_contract(session, actor, contract_id)
+    return contract, tender, basis_of(session, contract), _shares(session, contract, tender)
+
+
+def own_share(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, Share | None]:
+    """The actor's own authority's figures (never another's)."""
+    contract, tender = get_member_contract(session, actor, contract_id)
+    shares = _shares(session, contract, tender, only=actor.organisation_id)
+    return contract, tender, shares[0] if shares else None
