@@ -198,3 +198,36 @@ def test_kents_cost_share_page_shows_the_papers_figures(app, db, clock, load_dem
         f"/contracts/{contract.id}/your-cost").status_code == 404
     assert sign_in_as("signatory@medway.example", "demo-password").get(
         f"/contracts/{contract.id}/cost-shares").status_code in (403, 404)
+
+
+def test_the_lead_changes_the_cost_basis_and_a_baseline_with_errors_beside_the_fields(app, db, clock, load_demo,
+                                                                                       sign_in_as):
+    from tenderapp.models import AuditEvent, AuthorityBaseline, Contract, Organisation
+
+    load_demo()
+    contract = db.exec(select(Contract)).one()
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    basis_url = f"/contracts/{contract.id}/cost-shares/basis"
+    form = {"core_codes": "CORE-Y1, NOT-A-LINE", "payg_code": "PAYG-MED", "included_meetings": "5",
+            "procurement_cost": "32,000"}
+    bad = admin.submit(basis_url, form)
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "from the contract&#39;s lines" in page and 'value="CORE-Y1, NOT-A-LINE"' in page
+    assert 'value="32,000"' in page  # nothing typed is lost
+    good = admin.submit(basis_url, {**form, "core_codes": "CORE-Y1, CORE-Y2, CORE-Y3"})
+    assert good.status_code == 302
+    kent = sign_in_as("viewer@kent.example", "demo-password").get(f"/contracts/{contract.id}/your-cost")
+    assert "£2,000.00" in kent.get_data(as_text=True)  # £32,000 between 16 members
+
+    medway = db.exec(select(Organisation).where(Organisation.name == "Medway Council")).one()
+    baseline_url = f"/contracts/{contract.id}/cost-shares/authorities/{medway.id}"
+    bad = admin.submit(baseline_url, {"previous_cost": "lots", "meetings_per_year": "-2", "weight": "1"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and page.count("govuk-error-message") == 2 and 'value="lots"' in page
+    assert admin.submit(baseline_url, {"previous_cost": "£16,100.50", "meetings_per_year": "9", "weight": "2"}
+                        ).status_code == 302
+    db.expire_all()
+    row = db.exec(select(AuthorityBaseline).where(AuthorityBaseline.organisation_id == medway.id)).one()
+    assert (row.previous_annual_cost_pence, row.meetings_per_year, row.weight) == (1610050, 9, 2)
+    assert {"contract.cost_basis_set", "contract.baseline_set"} <= {e.action for e in db.exec(select(AuditEvent))}
+    assert sign_in_as("signatory@medway.example", "demo-password").get(baseline_url).status_code in (403, 404)
