@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | verify-audit."""
+"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | deliver-outbox | export-ocds | verify-audit."""
 
 import click
 from flask import Flask, current_app
@@ -50,6 +50,23 @@ def register(app: Flask) -> None:
         click.echo(f"Attempted {count} messages; {failed} still undelivered.")
         if failed:
             raise SystemExit(1)
+
+    @app.cli.command("export-ocds")
+    @click.argument("reference")
+    def export_ocds(reference):
+        """Print a published tender's OCDS release package (JSON) to standard output."""
+        import json
+
+        from tenderapp.exports import ocds
+
+        config = current_app.config
+        with Session(engine(), expire_on_commit=False) as session:
+            tender = ocds.published_tender(session, reference, clock.now())
+            if tender is None:
+                raise click.ClickException(f"No published tender has the reference {reference}")
+            url = f"{config['PUBLIC_BASE_URL'].rstrip('/')}/open-data/tenders/{reference}.json"
+            package = ocds.release_package(session, tender, url, config["OCDS_OCID_PREFIX"], clock.now())
+        click.echo(json.dumps(package, indent=2, ensure_ascii=False))
 
     @app.cli.command("verify-audit")
     def verify_audit():

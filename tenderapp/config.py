@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from pathlib import Path
 
 from tenderapp import security
 
@@ -39,6 +40,13 @@ class Config:
     OUTBOX_CONSOLE = False
     OUTBOX_PAGE = False
     SERVICE_NAME = "Tenderapp"
+    # Open data: the OCDS ocid prefix (the Open Contracting Partnership assigns the real one) and
+    # the service's public address, used where no request gives it (flask export-ocds).
+    OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-tndrap")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # The OCDS 1.1.5 schema the tests validate packages against (not kept in this repository).
+    OCDS_SCHEMA_DIR = os.environ.get("OCDS_SCHEMA_DIR",
+                                     str(Path(__file__).resolve().parents[2] / "shared" / "ocds" / "1__1__5"))
     # Uploaded documents live in DOCUMENTS_PATH (default: instance/documents), outside the web root.
     DOCUMENTS_PATH = os.environ.get("DOCUMENTS_PATH")
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024

@@ -204,3 +204,17 @@ def count_queries(app):
         return len(statements)
 
     return run
+
+
+@pytest.fixture
+def load_demo(app, db, clock, tmp_path):
+    """load_demo(password=None) loads the SEG scenario as seed-demo does."""
+    from tenderapp.demo import load_scenario
+    from tenderapp.services import demo
+    from tenderapp.storage import DocumentStore
+
+    def run(password=None):
+        return demo.load(db, load_scenario("seg"), clock.moment, password, app.extensions["tenderapp.sealer"],
+                         DocumentStore(tmp_path / "documents"))
+
+    return run

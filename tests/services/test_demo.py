@@ -20,17 +20,6 @@ from tenderapp.models import (
 )
 from tenderapp.security import verify_password
 from tenderapp.services import demo
-from tenderapp.storage import DocumentStore
-
-
-@pytest.fixture
-def load_demo(app, db, clock, tmp_path):
-    """load_demo(password=None) loads the SEG scenario as seed-demo does."""
-    def run(password=None):
-        return demo.load(db, load_scenario("seg"), clock.moment, password, app.extensions["tenderapp.sealer"],
-                         DocumentStore(tmp_path / "documents"))
-
-    return run
 
 
 def counts(db):

@@ -4,7 +4,7 @@ weighting, conflicts assessment, publication). Lines, criteria and documents are
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from tenderapp import access, clock
@@ -17,7 +17,7 @@ from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
 from tenderapp.services import clarifications, suppliers, tender_schedule, tenders
 from tenderapp.services.tenders import TenderDetails
-from tenderapp.web.guards import signed_in, tenant_owned
+from tenderapp.web.guards import public, signed_in, tenant_owned
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
 
 bp = Blueprint("tenders", __name__)
@@ -85,6 +85,23 @@ def tender(tender_id: int):
         amendments=tenders.amendments(db_session, found), buyer=tenders.lead_name(db_session, found),
         problems=tenders.readiness(db_session, found, clock.now()) if lead and not found.published_at else [],
     )
+
+
+@bp.route("/open-data/tenders/<reference>.json")
+@public
+def ocds_package(reference: str):
+    """The tender's OCDS release package: open data, for anyone, once the tender is published."""
+    from tenderapp.exports import ocds
+
+    db_session = get_session()
+    found = ocds.published_tender(db_session, reference, clock.now())
+    if found is None:
+        abort(404)
+    url = url_for("tenders.ocds_package", reference=reference, _external=True)
+    package = ocds.release_package(db_session, found, url, current_app.config["OCDS_OCID_PREFIX"], clock.now())
+    response = jsonify(package)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _details(form: DetailsForm) -> TenderDetails:
