@@ -5,6 +5,7 @@ from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVe
 from tenderapp.models.audit import AuditEvent, AuditHead
 from tenderapp.models.bid import Bid, BidAttachment, BidSubmission, LateAttempt, TenderOpening
 from tenderapp.models.contract import (
+    AssessmentSummary,
     AuthorityBaseline,
     Contract,
     ContractExtension,
@@ -51,6 +52,7 @@ __all__ = [
     "TenderInterest",
     "TenderOpening",
     "AuditEvent",
+    "AssessmentSummary",
     "AuthorityBaseline",
     "AuditHead",
     "Bid",

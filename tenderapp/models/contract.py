@@ -114,3 +114,22 @@ class AuthorityBaseline(SQLModel, table=True):
     previous_annual_cost_pence: int | None = None
     meetings_per_year: int = Field(default=0)
     weight: int = Field(default=1)
+
+
+class AssessmentSummary(SQLModel, table=True):
+    """What each bidder is told of its assessment: drafted from the moderated scores and
+    rationales, edited by the lead, then issued (after which it is fixed)."""
+
+    __tablename__ = "assessment_summary"
+    __table_args__ = (UniqueConstraint("contract_id", "submission_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    submission_id: int = Field(foreign_key="bid_submission.id")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    drafted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_by_user_id: int = Field(foreign_key="user_account.id")
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    issued_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    issued_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")

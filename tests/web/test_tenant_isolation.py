@@ -22,7 +22,8 @@ PUBLIC_BY_NATURE = {"static"}
 # Sample values for URL parameters that do not name a tenant-owned object.
 SAMPLE_VALUES = {"token": "no-such-token", "reference": "NO-SUCH-TENDER", "filename": "app.js", "number": 1, "representation_id": 1,
                  "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
-                 "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1, "organisation_id": 1}
+                 "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1, "organisation_id": 1,
+                 "summary_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -86,7 +87,11 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "evaluation.moderation_grid", "evaluation.results_page", "evaluation.resolve",
                    "evaluation.matrix", "evaluation.report", "evaluation.attachment",
                    "contracts.contract", "contracts.cost_shares", "contracts.cost_shares_workbook",
-                   "contracts.cost_basis", "contracts.baseline", "contracts.your_cost"}
+                   "contracts.cost_basis", "contracts.baseline", "contracts.your_cost",
+                   "contracts.assessment_summaries", "contracts.draft_summaries", "contracts.assessment_summary",
+                   "contracts.issue_summaries",
+                   # a supplier's own summary exists once issued: tests/services/test_assessment_summaries.py
+                   "contracts.own_assessment_summary"}
 
 
 def rules(app):

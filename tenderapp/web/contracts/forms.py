@@ -77,3 +77,16 @@ class BaselineForm(BaseForm):
     meetings_per_year = WholeNumberField("Expected meetings a year", validators=_whole("Expected meetings", 0, 10000))
     weight = WholeNumberField("Weight for the procurement cost split", default=1, validators=_whole("Weight", 0, 1000))
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class SummaryForm(BaseForm):
+    body = TextAreaField("Assessment summary", widget=GovTextArea(),
+                         description="Plain text. The supplier reads exactly this, in Tenderapp and by email.",
+                         validators=[InputRequired(message="Enter the summary")])
+    submit = SubmitField("Save the summary", widget=GovSubmitInput())
+
+
+class ActionForm(BaseForm):
+    """A button that changes something: the form carries only the CSRF token."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

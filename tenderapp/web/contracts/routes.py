@@ -15,9 +15,19 @@ from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
 from tenderapp.exports import cost_shares as cost_share_export
 from tenderapp.services import award as awards
+from tenderapp.services import assessment_summaries as summaries_service
 from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services.award import DecisionInput
-from tenderapp.web.contracts.forms import AwardForm, BaselineForm, BasisForm, DecisionForm, EntryForm, ExtensionForm
+from tenderapp.web.contracts.forms import (
+    ActionForm,
+    AwardForm,
+    BaselineForm,
+    BasisForm,
+    DecisionForm,
+    EntryForm,
+    ExtensionForm,
+    SummaryForm,
+)
 from tenderapp.web.guards import signed_in, tenant_owned
 
 bp = Blueprint("contracts", __name__)
@@ -194,7 +204,8 @@ def cost_basis(contract_id: int):
     if form.validate_on_submit():
         try:
             cost_share_service.set_basis(
-                db_session, current_user, contract.id, [c.strip() for c in form.core_codes.data.split(",") if c.strip()],
+                db_session, current_user, contract.id,
+                [c.strip() for c in form.core_codes.data.split(",") if c.strip()],
                 form.payg_code.data.strip(), form.included_meetings.data, form.procurement_cost.amount or Decimal(0),
                 form.weighted.data, clock.now())
         except RuleViolation as error:
@@ -238,3 +249,73 @@ def baseline(contract_id: int, organisation_id: int):
 def your_cost(contract_id: int):
     contract, tender, share = cost_share_service.own_share(get_session(), current_user, contract_id)
     return render_template("contracts/your_cost.html", contract=contract, tender=tender, share=share)
+
+
+@bp.route("/contracts/<int:contract_id>/assessment-summaries")
+@tenant_owned(ADMIN, contract_id="contract")
+def assessment_summaries(contract_id: int):
+    db_session = get_session()
+    contract, tender, rows = summaries_service.summaries(db_session, current_user, contract_id)
+    return render_template("contracts/assessment_summaries.html", contract=contract, tender=tender, rows=rows,
+                           names=summaries_service.supplier_names(db_session, rows), button=ActionForm(),
+                           waiting=[r for r in rows if r.issued_at is None])
+
+
+@bp.route("/contracts/<int:contract_id>/assessment-summaries/draft", methods=["POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def draft_summaries(contract_id: int):
+    if ActionForm().validate_on_submit():
+        try:
+            made = summaries_service.draft(get_session(), current_user, sealer(), contract_id, clock.now())
+        except RuleViolation as error:
+            flash(error.message, "info")
+        else:
+            flash(f"{made} summaries drafted" if made else "Every bidder already has a summary", "success")
+    return redirect(url_for("contracts.assessment_summaries", contract_id=contract_id))
+
+
+@bp.route("/contracts/<int:contract_id>/assessment-summaries/<int:summary_id>", methods=["GET", "POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def assessment_summary(contract_id: int, summary_id: int):
+    db_session = get_session()
+    summary = summaries_service.get(db_session, current_user, contract_id, summary_id)
+    form = SummaryForm()
+    if not form.is_submitted():
+        form.body.data = summary.body
+    if summary.issued_at is None and form.validate_on_submit():
+        try:
+            summaries_service.edit(db_session, current_user, contract_id, summary_id, form.body.data, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error, "body")
+        else:
+            flash("Summary saved", "success")
+            return redirect(url_for("contracts.assessment_summaries", contract_id=contract_id))
+    supplier = summaries_service.supplier_names(db_session, [summary])[summary.organisation_id]
+    return render_template("contracts/assessment_summary.html", form=form, summary=summary,
+                           contract_id=contract_id, supplier=supplier), _status(form)
+
+
+@bp.route("/contracts/<int:contract_id>/assessment-summaries/issue", methods=["GET", "POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def issue_summaries(contract_id: int):
+    db_session = get_session()
+    contract, tender, rows = summaries_service.summaries(db_session, current_user, contract_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            issued = summaries_service.issue(db_session, current_user, contract_id, clock.now())
+        except RuleViolation as problem:
+            form.add_domain_error(problem, "submit")
+        else:
+            flash(f"{issued} summaries issued: each supplier can read its own and has been emailed", "success")
+            return redirect(url_for("contracts.assessment_summaries", contract_id=contract_id))
+    return render_template("contracts/issue_summaries.html", contract=contract, tender=tender, form=form,
+                           waiting=[r for r in rows if r.issued_at is None],
+                           names=summaries_service.supplier_names(db_session, rows)), _status(form)
+
+
+@bp.route("/tenders/<int:tender_id>/assessment-summary")
+@tenant_owned(Role.BIDDER, tender_id="open_tender")
+def own_assessment_summary(tender_id: int):
+    tender, summary = summaries_service.own(get_session(), current_user, tender_id)
+    return render_template("contracts/own_assessment_summary.html", tender=tender, summary=summary)

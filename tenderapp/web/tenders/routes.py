@@ -15,7 +15,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.domain.tenders import PriceMethod, Regime, Timetable, tender_status
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
-from tenderapp.services import clarifications, suppliers, tender_schedule, tenders
+from tenderapp.services import assessment_summaries, clarifications, suppliers, tender_schedule, tenders
 from tenderapp.services.tenders import TenderDetails
 from tenderapp.web.guards import public, signed_in, tenant_owned
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
@@ -75,6 +75,8 @@ def tender(tender_id: int):
     return render_template(
         "tenders/tender.html", tender=found, is_lead=lead, is_bidder=bidder, now=clock.now(),
         interest=suppliers.interest_of(db_session, current_user, found) if bidder else None,
+        own_summary=(bidder and found.opened_at is not None
+                     and assessment_summaries.has_own(db_session, current_user, found)),
         questions=(clarifications.for_supplier(db_session, current_user, found) if bidder
                    else clarifications.published(db_session, found)),
         interested=suppliers.interested_suppliers(db_session, found) if lead else [],

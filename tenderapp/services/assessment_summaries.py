@@ -1,0 +1,179 @@
+"""Assessment summaries: one per bidder, drafted from the moderated scores and rationales once
+the award is recorded, edited by the lead's admins, then issued. An issued summary is fixed,
+and each supplier sees its own only (in its portal and by email), never another's."""
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor
+from tenderapp.access.contracts import get_lead_contract
+from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.domain.tenders import PriceMethod, Regime
+from tenderapp.formatting import money
+from tenderapp.models import (
+    AssessmentSummary,
+    Bid,
+    BidSubmission,
+    Contract,
+    ModeratedScore,
+    Organisation,
+    Tender,
+    User,
+)
+from tenderapp.services import audit, outbox, results
+from tenderapp.services.award import contract_of
+
+MAX_BODY = 20_000
+ADVANTAGES_PROMPT = "[Describe the characteristics and relative advantages of the successful bid.]"
+
+
+def summaries(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, list[AssessmentSummary]]:
+    contract, tender = get_lead_contract(session, actor, contract_id)
+    found = session.exec(select(AssessmentSummary).where(AssessmentSummary.contract_id == contract.id)
+                         .order_by(AssessmentSummary.id)).all()
+    return contract, tender, list(found)
+
+
+def supplier_names(session: Session, rows: list[AssessmentSummary]) -> dict[int, str]:
+    ids = {r.organisation_id for r in rows}
+    return dict(session.exec(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()) \
+        if ids else {}
+
+
+def _draft_text(tender: Tender, found: results.Results, row: results.Row, winner: results.Row,
+                rationales: dict[tuple[int, int], str]) -> str:
+    quality_weight = 100 - tender.price_weight
+    lines = [f"Tender {tender.reference}: {tender.title}", "",
+             f"The contract is to be awarded to {winner.supplier}.", "",
+             "Award criteria, weightings and how each was scored:",
+             f"- Price, {tender.price_weight}%: {PriceMethod(tender.price_method).label}."]
+    for criterion in found.criteria:
+        share = quality_weight * criterion.weight / 100
+        lines.append(f"- {criterion.title}, {share:g}% (weight {criterion.weight} within quality): "
+                     f"scored 0 to {criterion.max_score} against the published descriptors.")
+    lines += ["", "Your bid:"]
+    lines.append(f"- Price: evaluated price {money(row.evaluated_price)}, score "
+                 f"{row.price_score:.2f} out of {tender.price_weight}" if row.price_score is not None
+                 else "- Price: not scored (the bid did not pass the compliance check)")
+    for criterion in found.criteria:
+        score, contribution = row.quality.get(criterion.id, (None, None))
+        rationale = rationales.get((row.submission_id, criterion.id), "").strip()
+        lines.append(f"- {criterion.title}: {score if score is not None else '–'} out of {criterion.max_score}"
+                     + (f" ({contribution:.2f} points)" if contribution is not None else "")
+                     + (f". {rationale}" if rationale else ""))
+    if row.total is not None:
+        lines.append(f"- Total: {row.total:.2f} out of 100, ranked {row.rank}.")
+    if tender.regime == Regime.PCR2015.value and row.submission_id != winner.submission_id:
+        lines += ["", f"The successful bid ({winner.supplier}):",
+                  f"- Price score {winner.price_score:.2f}" if winner.price_score is not None else "- Price: –"]
+        for criterion in found.criteria:
+            score, _ = winner.quality.get(criterion.id, (None, None))
+            lines.append(f"- {criterion.title}: {score if score is not None else '–'} out of {criterion.max_score}")
+        lines += [f"- Total: {winner.total:.2f}" if winner.total is not None else "- Total: –", "",
+                  "Relative advantages of the successful bid:", ADVANTAGES_PROMPT]
+    return "\n".join(lines)
+
+
+def draft(session: Session, actor: Actor, sealer, contract_id: int, now: datetime) -> int:
+    """Drafts a summary for every bidder without one; existing drafts (and edits) are kept."""
+    contract, tender = get_lead_contract(session, actor, contract_id)
+    found = results.compute(session, actor, sealer, tender.id)
+    winner = next((r for r in found.rows if r.submission_id == contract.submission_id), None)
+    if winner is None:
+        raise RuleViolation("The awarded bid is not among the evaluated bids", "contract")
+    have = set(session.exec(select(AssessmentSummary.submission_id)
+                            .where(AssessmentSummary.contract_id == contract.id)).all())
+    owners = dict(session.exec(select(BidSubmission.id, Bid.organisation_id).join(Bid, Bid.id == BidSubmission.bid_id)
+                               .where(Bid.tender_id == tender.id)).all())
+    rationales = {(m.submission_id, m.criterion_id): m.rationale for m in
+                  session.exec(select(ModeratedScore).where(ModeratedScore.tender_id == tender.id)).all()}
+    made = 0
+    for row in found.rows:
+        if row.submission_id in have:
+            continue
+        session.add(AssessmentSummary(contract_id=contract.id, submission_id=row.submission_id,
+                                      organisation_id=owners[row.submission_id],
+                                      body=_draft_text(tender, found, row, winner, rationales), drafted_at=now,
+                                      updated_by_user_id=actor.user_id, updated_at=now))
+        made += 1
+    audit.record(session, actor, "contract.summaries_drafted", "contract", contract.id, now, {"drafted": made})
+    session.commit()
+    return made
+
+
+def _own_draft(session: Session, actor: Actor, contract_id: int, summary_id: int) -> AssessmentSummary:
+    contract, _ = get_lead_contract(session, actor, contract_id)
+    summary = session.get(AssessmentSummary, summary_id)
+    if summary is None or summary.contract_id != contract.id:
+        raise NotFound("Summary not found")
+    return summary
+
+
+def get(session: Session, actor: Actor, contract_id: int, summary_id: int) -> AssessmentSummary:
+    return _own_draft(session, actor, contract_id, summary_id)
+
+
+def edit(session: Session, actor: Actor, contract_id: int, summary_id: int, body: str, now: datetime
+         ) -> AssessmentSummary:
+    summary = _own_draft(session, actor, contract_id, summary_id)
+    if summary.issued_at is not None:
+        raise RuleViolation("This summary has been issued and can no longer be changed", "body")
+    body = body.strip()
+    if not body:
+        raise RuleViolation("Enter the summary", "body")
+    if len(body) > MAX_BODY:
+        raise RuleViolation(f"The summary must be {MAX_BODY:,} characters or fewer", "body")
+    if ADVANTAGES_PROMPT in body:
+        raise RuleViolation("Replace the prompt in square brackets with the relative advantages", "body")
+    summary.body, summary.updated_at, summary.updated_by_user_id = body, now, actor.user_id
+    session.add(summary)
+    audit.record(session, actor, "contract.summary_edited", "contract", summary.contract_id, now,
+                 {"summary_id": summary.id})
+    session.commit()
+    return summary
+
+
+def issue(session: Session, actor: Actor, contract_id: int, now: datetime) -> int:
+    """Issues every drafted summary at once (the standstill letters go out together)."""
+    contract, tender, rows = summaries(session, actor, contract_id)
+    waiting = [r for r in rows if r.issued_at is None]
+    if not waiting:
+        raise RuleViolation("There are no drafted summaries to issue", "summaries")
+    unfinished = [r for r in waiting if ADVANTAGES_PROMPT in r.body]
+    if unfinished:
+        raise RuleViolation(f"{len(unfinished)} summaries still have the prompt in square brackets: edit them first",
+                            "summaries")
+    for row in waiting:
+        row.issued_at, row.issued_by_user_id = now, actor.user_id
+        session.add(row)
+        for email in session.exec(select(User.email).where(User.organisation_id == row.organisation_id,
+                                                               User.active.is_(True))).all():
+            outbox.queue(session, email, f"Assessment summary: tender {tender.reference}",
+                         f"Your assessment summary for tender {tender.reference} ({tender.title}) has been "
+                         f"issued.\n\n{row.body}\n\nYou can also read it in Tenderapp.", now, row.organisation_id)
+    audit.record(session, actor, "contract.summaries_issued", "contract", contract.id, now, {"issued": len(waiting)})
+    session.commit()
+    return len(waiting)
+
+
+def own(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, AssessmentSummary]:
+    """The supplier's own issued summary for a tender; anything else is not found."""
+    tender = session.get(Tender, tender_id)
+    contract = contract_of(session, tender) if tender else None
+    if contract is None:
+        raise NotFound("No assessment summary has been issued to you for this tender")
+    summary = session.exec(select(AssessmentSummary).where(
+        AssessmentSummary.contract_id == contract.id, AssessmentSummary.organisation_id == actor.organisation_id,
+        AssessmentSummary.issued_at.is_not(None))).first()
+    if summary is None:
+        raise NotFound("No assessment summary has been issued to you for this tender")
+    return tender, summary
+
+
+def has_own(session: Session, actor: Actor, tender: Tender) -> bool:
+    try:
+        own(session, actor, tender.id)
+    except NotFound:
+        return False
+    return True
