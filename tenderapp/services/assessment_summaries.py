@@ -43,14 +43,12 @@ def supplier_names(session: Session, rows: list[AssessmentSummary]) -> dict[int,
 
 def _draft_text(tender: Tender, found: results.Results, row: results.Row, winner: results.Row,
                 rationales: dict[tuple[int, int], str]) -> str:
-    quality_weight = 100 - tender.price_weight
     lines = [f"Tender {tender.reference}: {tender.title}", "",
              f"The contract is to be awarded to {winner.supplier}.", "",
              "Award criteria, weightings and how each was scored:",
              f"- Price, {tender.price_weight}%: {PriceMethod(tender.price_method).label}."]
-    for criterion in found.criteria:
-        share = quality_weight * criterion.weight / 100
-        lines.append(f"- {criterion.title}, {share:g}% (weight {criterion.weight} within quality): "
+    for criterion in found.criteria:  # criterion weights are shares of the whole score
+        lines.append(f"- {criterion.title}, {criterion.weight}%: "
                      f"scored 0 to {criterion.max_score} against the published descriptors.")
     lines += ["", "Your bid:"]
     lines.append(f"- Price: evaluated price {money(row.evaluated_price)}, score "

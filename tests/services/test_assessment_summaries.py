@@ -25,7 +25,8 @@ def test_drafts_carry_the_scores_rationales_and_winner_and_issue_to_each_supplie
     assert len(rows) == 3 and all(r.issued_at is None for r in rows)
     rationale = db.exec(select(ModeratedScore).where(ModeratedScore.tender_id == tender.id)).first().rationale
     assert any(rationale.strip() in r.body for r in rows)
-    assert all("awarded to Mediation Partners Ltd" in r.body and "Price, 40%" in r.body for r in rows)
+    assert all("awarded to Mediation Partners Ltd" in r.body and "Price, 40%" in r.body
+               and "Service delivery model, 25%" in r.body for r in rows)
     winner = next(r for r in rows if r.submission_id == contract.submission_id)
     losers = [r for r in rows if r is not winner]
     assert ADVANTAGES_PROMPT not in winner.body and all(ADVANTAGES_PROMPT in r.body for r in losers)
