@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.uk_time import uk_date_of
 
 
 class Regime(StrEnum):
@@ -31,11 +32,35 @@ class TenderStatus(StrEnum):
     PUBLISHED = "published"
     CLOSED = "closed"
     OPENED = "opened"
+    AWARD_RECOMMENDED = "award_recommended"
+    AWARD_DECIDED = "award_decided"
+    STANDSTILL = "standstill"
+    AWARDED = "awarded"
 
     @property
     def label(self) -> str:
         return {TenderStatus.DRAFT: "Draft", TenderStatus.PUBLISHED: "Open for bids",
-                TenderStatus.CLOSED: "Closed, not yet opened", TenderStatus.OPENED: "Bids opened"}[self]
+                TenderStatus.CLOSED: "Closed, not yet opened", TenderStatus.OPENED: "Bids opened",
+                TenderStatus.AWARD_RECOMMENDED: "Award recommended", TenderStatus.AWARD_DECIDED: "Award decided",
+                TenderStatus.STANDSTILL: "In standstill", TenderStatus.AWARDED: "Awarded"}[self]
+
+    @property
+    def colour(self) -> str:
+        """The GOV.UK tag colour the status is shown in."""
+        return {TenderStatus.DRAFT: "grey", TenderStatus.PUBLISHED: "green", TenderStatus.CLOSED: "orange",
+                TenderStatus.OPENED: "blue", TenderStatus.AWARD_RECOMMENDED: "light-blue",
+                TenderStatus.AWARD_DECIDED: "purple", TenderStatus.STANDSTILL: "yellow",
+                TenderStatus.AWARDED: "turquoise"}[self]
+
+
+@dataclass(frozen=True)
+class AwardProgress:
+    """What has happened after the opening: a recommendation, a taken award decision, and
+    once the award is recorded the last day of its standstill period."""
+
+    recommended: bool = False
+    decided: bool = False
+    standstill_last_day: date | None = None
 
 
 def check_changeable(published_at: datetime | None, submission_deadline: datetime | None,
@@ -60,10 +85,18 @@ def check_new_deadline(published_at: datetime | None, old: datetime | None, new:
 
 
 def tender_status(published_at: datetime | None, submission_deadline: datetime | None,
-                  opened_at: datetime | None, now: datetime) -> TenderStatus:
-    """Derived, never stored: published once published; closed from the deadline on;
-    opened once both keys have turned."""
+                  opened_at: datetime | None, now: datetime, progress: AwardProgress | None = None) -> TenderStatus:
+    """Derived, never stored: published once published; closed from the deadline on; opened
+    once both keys have turned; then award recommended, award decided, in standstill from the
+    recorded award to the standstill's last day (UK date), and awarded after it."""
     if opened_at is not None:
+        progress = progress or AwardProgress()
+        if progress.standstill_last_day is not None:
+            return TenderStatus.STANDSTILL if uk_date_of(now) <= progress.standstill_last_day else TenderStatus.AWARDED
+        if progress.decided:
+            return TenderStatus.AWARD_DECIDED
+        if progress.recommended:
+            return TenderStatus.AWARD_RECOMMENDED
         return TenderStatus.OPENED
     if published_at is None:
         return TenderStatus.DRAFT

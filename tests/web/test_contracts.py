@@ -1,6 +1,7 @@
 """Decisions, the award and standstill, the contract and its extensions, through the web."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
@@ -30,8 +31,9 @@ def recommended(world, opened, sign_in_as):  # noqa: F811
     return tender, lead
 
 
-def test_award_records_the_contract_with_its_standstill(world, recommended, db):
+def test_award_records_the_contract_with_its_standstill(world, recommended, db, clock, sign_in_as):
     tender, lead = recommended
+    assert "Award recommended" in lead.get(f"/tenders/{tender.id}").get_data(as_text=True)
     assert lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("14/00153")).status_code == 302
     award_decision = db.exec(select(Decision).where(Decision.number == "14/00153")).one()
     response = lead.submit(f"/tenders/{tender.id}/award", {"decision_id": award_decision.id,
@@ -41,6 +43,12 @@ def test_award_records_the_contract_with_its_standstill(world, recommended, db):
     # Procurement Act: 8 working days from Wed 23 Dec 2026 (Christmas, Boxing Day substitute, New Year)
     assert "to the end of 6 January 2027" in page
     assert "7 January 2027" in page and "Rival Mediation Ltd" in page
+    now = clock.moment
+    clock.set(datetime(2027, 1, 6, 23, 59, tzinfo=UTC))  # 23:59 on the last day, UK time (GMT)
+    assert "In standstill" in sign_in_as("admin@lead.example").get("/tenders").get_data(as_text=True)
+    clock.set(datetime(2027, 1, 7, 0, 0, tzinfo=UTC))
+    assert "Awarded" in sign_in_as("admin@lead.example").get(f"/tenders/{tender.id}").get_data(as_text=True)
+    clock.set(now)
     contract = db.exec(select(Contract)).one()
     response = lead.submit(f"/contracts/{contract.id}/entered", {"signed_on": ["6", "1", "2027"]})
     assert response.status_code == 400

@@ -38,8 +38,8 @@ def back_to(tender_id: int, message: str):
 
 
 @bp.app_template_global()
-def tender_status_of(tender):
-    return tender_status(tender.published_at, tender.submission_deadline, tender.opened_at, clock.now())
+def tender_status_of(tender, progress=None):
+    return tender_status(tender.published_at, tender.submission_deadline, tender.opened_at, clock.now(), progress)
 
 
 @bp.app_template_global()
@@ -62,7 +62,7 @@ def index():
                        if t not in led]
     else:
         shown = access.published_tenders(db_session, current_user)
-    return render_template("tenders/index.html", tenders=shown)
+    return render_template("tenders/index.html", tenders=shown, progress=tenders.progress_of(db_session, shown))
 
 
 @bp.route("/tenders/<int:tender_id>")
@@ -74,6 +74,7 @@ def tender(tender_id: int):
     bidder = current_user.has_role(Role.BIDDER) and not current_user.organisation_kind.is_authority
     return render_template(
         "tenders/tender.html", tender=found, is_lead=lead, is_bidder=bidder, now=clock.now(),
+        progress=tenders.progress_of(db_session, [found]).get(found.id),
         interest=suppliers.interest_of(db_session, current_user, found) if bidder else None,
         own_summary=(bidder and found.opened_at is not None
                      and assessment_summaries.has_own(db_session, current_user, found)),
