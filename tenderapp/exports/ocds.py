@@ -164,9 +164,10 @@ def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str
                                "description": f"Extended by {extension.months} months, from "
                                               f"{extension.previous_end_date:%d/%m/%Y} to "
                                               f"{extension.new_end_date:%d/%m/%Y}"})
-            if not extension.light_touch_exempt:
+            if extension.change_notice_required and extension.change_notice_published_on:
                 contract_block["documents"].append(_notice(f"{tender.reference}-UK10-{number}", "contractNotice",
-                                                           "UK10", "UK10: Contract change notice", url, decided))
+                                                           "UK10", "UK10: Contract change notice", url,
+                                                           _day(extension.change_notice_published_on)))
             releases.append(release(f"extension-{number}", ["contractAmendment"], decided, awards=[award],
                                     contracts=[dict(contract_block, amendments=list(amendments),
                                                     documents=list(contract_block["documents"]))]))

@@ -71,6 +71,10 @@ class ContractExtension(SQLModel, table=True):
     consulted: str | None = Field(default=None, max_length=300)
     decided_on: date = Field(sa_column=Column(Date, nullable=False))
     light_touch_exempt: bool = Field(default=False)  # no contract change notice needed
+    # Procurement Act 2023 s.75: a contract change notice (UK10) before the change takes effect,
+    # unless the contract is light touch; the 2015 regulations need none for an extension option.
+    change_notice_required: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    change_notice_published_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     recorded_by_user_id: int = Field(foreign_key="user_account.id")
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -9,7 +9,9 @@ from tenderapp.access import Actor, get_lead_contract, get_lead_tender, get_led_
 from tenderapp.domain import contracts as rules
 from tenderapp.domain.deadlines import standstill_period
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.tenders import Regime
 from tenderapp.domain.text import check_single_line
+from tenderapp.domain.uk_time import uk_date_of
 from tenderapp.models import (
     Bid,
     BidSubmission,
@@ -169,6 +171,7 @@ def extend(session: Session, actor: Actor, contract_id: int, decision_id: int, m
         new_end_date=new_end, decided_by=check_single_line(decided_by, "decided_by", "Decided by",
                                                            "Enter who took the decision", 300),
         consulted=(consulted or "").strip() or None, decided_on=decided_on, light_touch_exempt=tender.light_touch,
+        change_notice_required=tender.regime == Regime.PA2023.value and not tender.light_touch,
         recorded_by_user_id=actor.user_id, recorded_at=now)
     contract.end_date = new_end
     session.add_all([extension, contract])
@@ -194,3 +197,24 @@ def decisions_of(session: Session, collaboration: Collaboration, published_only:
     if published_only:
         query = query.where(Decision.published_at.is_not(None))
     return list(session.exec(query.order_by(Decision.created_at)).all())
+
+
+def record_change_notice(session: Session, actor: Actor, contract_id: int, extension_id: int, published_on: date,
+                         now: datetime) -> ContractExtension:
+    """The day the contract change notice (UK10) for an extension was published."""
+    contract, _ = get_lead_contract(session, actor, contract_id)
+    extension = session.get(ContractExtension, extension_id)
+    if extension is None or extension.contract_id != contract.id:
+        raise NotFound("Extension not found")
+    if not extension.change_notice_required:
+        raise RuleViolation("This extension needs no contract change notice", "published_on")
+    if published_on > uk_date_of(now):
+        raise RuleViolation("The notice's publication date cannot be in the future", "published_on")
+    if published_on < extension.decided_on:
+        raise RuleViolation("The notice cannot be published before the extension was decided", "published_on")
+    extension.change_notice_published_on = published_on
+    session.add(extension)
+    audit.record(session, actor, "contract.change_notice_recorded", "contract", contract.id, now,
+                 {"extension_id": extension.id, "published_on": published_on.isoformat()})
+    session.commit()
+    return extension

@@ -64,7 +64,8 @@ def test_an_extension_needing_a_change_notice_is_typed_uk10(app, db, load_demo, 
     validator = _validator(app)
     load_demo()
     extension = db.exec(select(ContractExtension)).one()
-    extension.light_touch_exempt = False
+    extension.change_notice_required = True
+    extension.change_notice_published_on = extension.decided_on
     db.add(extension)
     db.commit()
     package = client.get("/open-data/tenders/SC14027.json").get_json()
@@ -114,3 +115,18 @@ def test_the_tender_page_links_to_its_package(app, db, load_demo, sign_in_as):
     if draft is not None:
         page = sign_in_as("admin@kent.example", "demo-password").get(f"/tenders/{draft.id}").get_data(as_text=True)
         assert "/open-data/" not in page
+
+
+def test_the_seed_extension_needs_no_change_notice_and_refuses_one(db, load_demo, sign_in_as):
+    from tests.conftest import csrf_from
+    from tenderapp.models import ContractExtension
+
+    load_demo()
+    contract = db.exec(select(Contract)).one()
+    extension = db.exec(select(ContractExtension)).one()
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    page = admin.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "Not needed (light-touch contract)" in page and "change-notice" not in page
+    refused = admin.client.post(f"/contracts/{contract.id}/extensions/{extension.id}/change-notice",
+                                data={"published_on": ["1", "10", "2017"], "csrf_token": csrf_from(page)})
+    assert refused.status_code == 400 and "needs no contract change notice" in refused.get_data(as_text=True)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from tenderapp.models import Contract, ContractExtension, Decision
+from tenderapp.models import Contract, ContractExtension, Decision, Tender
 from tests.web.test_evaluation import finish, opened  # noqa: F401  (the fixture)
 
 
@@ -68,8 +68,13 @@ def test_an_award_needs_a_taken_award_decision(world, recommended, db):
     assert db.exec(select(Contract)).first() is None
 
 
-def test_one_extension_of_up_to_two_years_and_no_more(world, recommended, db):
+def test_one_extension_of_up_to_two_years_and_no_more(world, recommended, db, clock, sign_in_as):
     tender, lead = recommended
+    tender = db.get(Tender, tender.id)
+    assert tender.regime == "PA2023"
+    tender.light_touch = False  # so that the extension needs a contract change notice
+    db.add(tender)
+    db.commit()
     lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("AW/1"))
     lead.submit(f"/tenders/{tender.id}/award", {
         "decision_id": db.exec(select(Decision.id).where(Decision.number == "AW/1")).one(), "notice_on": ["1", "12", "2026"]})
@@ -89,6 +94,23 @@ def test_one_extension_of_up_to_two_years_and_no_more(world, recommended, db):
     assert "No extension option is left" in page and "Corporate Director, Education, consulted Cabinet Member" in page
     again = lead.client.post(url, data={**data, "months": "12", "csrf_token": _token(lead, contract.id)})
     assert again.status_code == 400 and "no extension option left" in again.get_data(as_text=True)
+
+    # Procurement Act, not light touch: the contract change notice is kept with the extension
+    assert extension.change_notice_required and "UK10 not yet recorded" in page
+    notice_url = f"/contracts/{contract.id}/extensions/{extension.id}/change-notice"
+    early = lead.client.post(notice_url, data={"published_on": ["30", "11", "2027"],
+                                               "csrf_token": _token(lead, contract.id)})
+    assert early.status_code == 400  # before the decision, and in the future
+    assert 'value="30"' in early.get_data(as_text=True)
+    clock.set(datetime(2027, 12, 6, 9, tzinfo=UTC))
+    lead = sign_in_as("admin@lead.example")
+    future = lead.client.post(notice_url, data={"published_on": ["7", "12", "2027"],
+                                                "csrf_token": _token(lead, contract.id)})
+    assert future.status_code == 400 and "cannot be in the future" in future.get_data(as_text=True)
+    done = lead.client.post(notice_url, data={"published_on": ["2", "12", "2027"],
+                                              "csrf_token": _token(lead, contract.id)})
+    assert done.status_code == 302
+    assert "UK10 published 2 December 2027" in lead.get(f"/contracts/{contract.id}").get_data(as_text=True)
 
 
 def _token(browser, contract_id):

@@ -23,7 +23,7 @@ PUBLIC_BY_NATURE = {"static"}
 SAMPLE_VALUES = {"token": "no-such-token", "reference": "NO-SUCH-TENDER", "filename": "app.js", "number": 1, "representation_id": 1,
                  "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
                  "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1, "organisation_id": 1,
-                 "summary_id": 1}
+                 "summary_id": 1, "extension_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -89,7 +89,7 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "contracts.contract", "contracts.cost_shares", "contracts.cost_shares_workbook",
                    "contracts.cost_basis", "contracts.baseline", "contracts.your_cost",
                    "contracts.assessment_summaries", "contracts.draft_summaries", "contracts.assessment_summary",
-                   "contracts.issue_summaries",
+                   "contracts.issue_summaries", "contracts.change_notice",
                    # a supplier's own summary exists once issued: tests/services/test_assessment_summaries.py
                    "contracts.own_assessment_summary"}
 

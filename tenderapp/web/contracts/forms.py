@@ -90,3 +90,9 @@ class ActionForm(BaseForm):
     """A button that changes something: the form carries only the CSRF token."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ChangeNoticeForm(BaseForm):
+    published_on = UKDateField("Date the contract change notice (UK10) was published",
+                               validators=[InputRequired(message="Enter the date the notice was published")])
+    submit = SubmitField("Record the notice", widget=GovSubmitInput())

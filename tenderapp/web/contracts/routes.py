@@ -21,6 +21,7 @@ from tenderapp.services.award import DecisionInput
 from tenderapp.web.contracts.forms import (
     ActionForm,
     AwardForm,
+    ChangeNoticeForm,
     BaselineForm,
     BasisForm,
     DecisionForm,
@@ -114,7 +115,7 @@ def award(tender_id: int):
         _status(form)
 
 
-def _contract_page(contract_id: int, entry_form=None, extension_form=None):
+def _contract_page(contract_id: int, entry_form=None, extension_form=None, notice_form=None):
     db_session = get_session()
     contract, tender = awards.get_lead_contract(db_session, current_user, contract_id)
     collaboration = db_session.get(Collaboration, tender.collaboration_id)
@@ -124,13 +125,15 @@ def _contract_page(contract_id: int, entry_form=None, extension_form=None):
         if d.kind == "extension"]
     history = awards.extensions(db_session, contract)
     entry_form = entry_form or EntryForm()
-    failed = extension_form if extension_form.errors else (entry_form if entry_form.errors else None)
+    notice_form = notice_form or ChangeNoticeForm()
+    failed = next((f for f in (extension_form, entry_form, notice_form) if f.errors), None)
     return render_template(
         "contracts/contract.html", contract=contract, tender=tender,
         supplier=db_session.get(Organisation, contract.supplier_organisation_id).name,
         status=contract_status(contract.start_date, contract.end_date, contract.entered_into_on, len(history),
                                clock.now().date()),
-        history=history, entry_form=entry_form, extension_form=extension_form, form=failed)
+        history=history, entry_form=entry_form, extension_form=extension_form, notice_form=notice_form,
+        form=failed)
 
 
 @bp.route("/contracts/<int:contract_id>")
@@ -152,6 +155,22 @@ def entered(contract_id: int):
             flash("Recorded as entered into", "success")
             return redirect(url_for("contracts.contract", contract_id=contract_id))
     return _contract_page(contract_id, entry_form=form), 400
+
+
+@bp.route("/contracts/<int:contract_id>/extensions/<int:extension_id>/change-notice", methods=["POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def change_notice(contract_id: int, extension_id: int):
+    form = ChangeNoticeForm()
+    if form.validate_on_submit():
+        try:
+            awards.record_change_notice(get_session(), current_user, contract_id, extension_id,
+                                        form.published_on.data, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error, "published_on")
+        else:
+            flash("Contract change notice recorded", "success")
+            return redirect(url_for("contracts.contract", contract_id=contract_id))
+    return _contract_page(contract_id, notice_form=form), 400
 
 
 @bp.route("/contracts/<int:contract_id>/extensions", methods=["POST"])
