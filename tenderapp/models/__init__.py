@@ -12,6 +12,7 @@ from tenderapp.models.contract import (
     ContractPrice,
     CostShareBasis,
     Decision,
+    DecisionDocument,
 )
 from tenderapp.models.evaluation import (
     ComplianceCheck,
@@ -67,6 +68,7 @@ __all__ = [
     "ContractPrice",
     "CostShareBasis",
     "Decision",
+    "DecisionDocument",
     "EvaluatorAssignment",
     "IndividualScore",
     "ModeratedScore",

@@ -137,3 +137,24 @@ class AssessmentSummary(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     issued_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     issued_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+DECISION_DOCUMENT_KINDS = ("report", "equality_impact", "legal_advice", "other")
+
+
+class DecisionDocument(SQLModel, table=True):
+    """A paper behind a decision (the report, the equality impact assessment, legal advice),
+    kept by content hash; readable by the members once the decision is published."""
+
+    __tablename__ = "decision_document"
+    __table_args__ = (CheckConstraint(in_check("kind", DECISION_DOCUMENT_KINDS), name="kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    kind: str = Field(max_length=20)
+    title: str = Field(max_length=200)
+    filename: str = Field(max_length=200)
+    sha256: str = Field(max_length=64)
+    size: int
+    uploaded_by_user_id: int = Field(foreign_key="user_account.id")
+    uploaded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -9,6 +9,7 @@ from tenderapp.access import Actor, get_lead_contract, get_lead_tender, get_led_
 from tenderapp.domain import contracts as rules
 from tenderapp.domain.deadlines import standstill_period
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.documents import MAX_DOCUMENT_BYTES, safe_filename
 from tenderapp.domain.tenders import Regime
 from tenderapp.domain.text import check_single_line
 from tenderapp.domain.uk_time import uk_date_of
@@ -16,10 +17,12 @@ from tenderapp.models import (
     Bid,
     BidSubmission,
     Collaboration,
+    CollaborationMember,
     Contract,
     ContractExtension,
     ContractPrice,
     Decision,
+    DecisionDocument,
     Recommendation,
     Tender,
 )
@@ -27,6 +30,7 @@ from tenderapp.services import audit
 from tenderapp.domain.money import to_pence
 from tenderapp.services.opening import opened_bids
 from tenderapp.services.results import compute
+from tenderapp.services.tender_schedule import document_type
 
 
 @dataclass(frozen=True)
@@ -218,3 +222,63 @@ def record_change_notice(session: Session, actor: Actor, contract_id: int, exten
                  {"extension_id": extension.id, "published_on": published_on.isoformat()})
     session.commit()
     return extension
+
+
+DOCUMENT_KINDS = {"report": "Report", "equality_impact": "Equality impact assessment",
+                  "legal_advice": "Legal advice", "other": "Other"}
+
+
+def readable_decision(session: Session, actor: Actor, decision_id: int) -> tuple[Decision, bool]:
+    """The decision and whether the actor leads its collaboration. Members read published
+    decisions only; anyone else is told it does not exist."""
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound("Decision not found")
+    try:
+        get_led_collaboration(session, actor, decision.collaboration_id)
+    except NotFound:
+        member = session.exec(select(CollaborationMember.id).where(
+            CollaborationMember.collaboration_id == decision.collaboration_id,
+            CollaborationMember.organisation_id == actor.organisation_id)).first()
+        if member is None or decision.published_at is None:
+            raise NotFound("Decision not found") from None
+        return decision, False
+    return decision, True
+
+
+def decision_documents(session: Session, decision: Decision) -> list[DecisionDocument]:
+    return list(session.exec(select(DecisionDocument).where(DecisionDocument.decision_id == decision.id)
+                             .order_by(DecisionDocument.uploaded_at, DecisionDocument.id)).all())
+
+
+def add_decision_document(session: Session, actor: Actor, decision_id: int, kind: str, title: str,
+                          content: bytes | None, filename: str | None, store, now: datetime) -> DecisionDocument:
+    decision, leads = readable_decision(session, actor, decision_id)
+    if not leads:
+        raise NotFound("Decision not found")
+    if kind not in DOCUMENT_KINDS:
+        raise RuleViolation("Select the kind of document", "kind")
+    title = check_single_line(title, "title", "Title", "Enter a title for the document", 200)
+    if not content:
+        raise RuleViolation("Select a file", "document")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise RuleViolation("The selected file must be smaller than 20MB", "document")
+    if document_type(content) is None:
+        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "document")
+    document = DecisionDocument(decision_id=decision.id, kind=kind, title=title,
+                                filename=safe_filename(filename, "document"), sha256=store.save(content),
+                                size=len(content), uploaded_by_user_id=actor.user_id, uploaded_at=now)
+    session.add(document)
+    session.flush()
+    audit.record(session, actor, "decision.document_added", "decision", decision.id, now,
+                 {"document": document.id, "kind": kind, "title": title, "sha256": document.sha256})
+    session.commit()
+    return document
+
+
+def decision_document(session: Session, actor: Actor, decision_id: int, document_id: int) -> DecisionDocument:
+    decision, _ = readable_decision(session, actor, decision_id)
+    document = session.get(DecisionDocument, document_id)
+    if document is None or document.decision_id != decision.id:
+        raise NotFound("Document not found")
+    return document

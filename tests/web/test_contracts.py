@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from tenderapp.models import Contract, ContractExtension, Decision, Tender
+from tests.conftest import csrf_from
 from tests.web.test_evaluation import finish, opened  # noqa: F401  (the fixture)
 
 
@@ -133,3 +134,35 @@ def test_members_see_published_decisions_only_and_others_nothing(world, sign_in_
     assert "PUB/1" not in sign_in_as("admin@other.example").get("/decisions").get_data(as_text=True)
     assert sign_in_as("admin@other.example").client.post(f"/decisions/{decision_id}/publish",
                                                         data={"csrf_token": token}).status_code in (400, 404)
+
+
+def test_decision_documents_are_read_by_members_once_published(world, sign_in_as, db):
+    from tests.web.test_tender_builder import PDF, upload
+
+    lead = sign_in_as("admin@lead.example")
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("DOC/1"))
+    decision_id = db.exec(select(Decision.id).where(Decision.number == "DOC/1")).one()
+    url = f"/decisions/{decision_id}/documents/new"
+    bad = upload(lead, url, b"not a pdf", "report.pdf", kind="report", title="Report to the Cabinet Committee")
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "must be a PDF, Word or Excel document" in page
+    assert 'value="Report to the Cabinet Committee"' in page  # nothing typed is lost
+    assert upload(lead, url, PDF, "report.pdf", kind="report", title="Report to the Cabinet Committee"
+                  ).status_code == 302
+    assert upload(lead, url, PDF, "eqia.pdf", kind="equality_impact", title="EqIA").status_code == 302
+    page = lead.get(f"/decisions/{decision_id}").get_data(as_text=True)
+    assert "Report: Report to the Cabinet Committee (report.pdf)" in page and "Equality impact assessment: EqIA" in page
+    document_id = re.search(rf'/decisions/{decision_id}/documents/(\d+)"', page).group(1)
+    download = f"/decisions/{decision_id}/documents/{document_id}"
+    assert lead.get(download).data == PDF
+
+    partner = sign_in_as("signatory@partner.example")
+    assert partner.get(f"/decisions/{decision_id}").status_code == 404  # not yet published
+    assert partner.get(download).status_code == 404
+    token = csrf_from(lead.get("/decisions").get_data(as_text=True))
+    lead.client.post(f"/decisions/{decision_id}/publish", data={"csrf_token": token})
+    assert "Report to the Cabinet Committee" in partner.get(f"/decisions/{decision_id}").get_data(as_text=True)
+    assert partner.get(download).data == PDF
+    assert partner.get(url).status_code in (403, 404)  # members read; only the lead adds
+    other = sign_in_as("admin@other.example")
+    assert other.get(f"/decisions/{decision_id}").status_code == 404 and other.get(download).status_code == 404

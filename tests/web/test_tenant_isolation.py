@@ -89,7 +89,7 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "contracts.contract", "contracts.cost_shares", "contracts.cost_shares_workbook",
                    "contracts.cost_basis", "contracts.baseline", "contracts.your_cost",
                    "contracts.assessment_summaries", "contracts.draft_summaries", "contracts.assessment_summary",
-                   "contracts.issue_summaries", "contracts.change_notice",
+                   "contracts.issue_summaries", "contracts.change_notice", "contracts.decision_document",
                    # a supplier's own summary exists once issued: tests/services/test_assessment_summaries.py
                    "contracts.own_assessment_summary"}
 

@@ -1,4 +1,13 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -96,3 +105,15 @@ class ChangeNoticeForm(BaseForm):
     published_on = UKDateField("Date the contract change notice (UK10) was published",
                                validators=[InputRequired(message="Enter the date the notice was published")])
     submit = SubmitField("Record the notice", widget=GovSubmitInput())
+
+
+class DecisionDocumentForm(BaseForm):
+    kind = RadioField("Kind of document", widget=GovRadioInput(),
+                      choices=[SelectChoice("report", "Report"),
+                               SelectChoice("equality_impact", "Equality impact assessment"),
+                               SelectChoice("legal_advice", "Legal advice"), SelectChoice("other", "Other")],
+                      validators=[InputRequired(message="Select the kind of document")])
+    title = StringField("Title", widget=GovTextInput(), description="For example, Report to the Cabinet Committee",
+                        validators=[InputRequired(message="Enter a title for the document")])
+    document = FileField("File", widget=GovFileInput(), description="A PDF, Word or Excel file, smaller than 20MB")
+    submit = SubmitField("Upload", widget=GovSubmitInput())

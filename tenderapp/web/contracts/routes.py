@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -13,6 +13,8 @@ from tenderapp.domain.contracts import status as contract_status
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
+from tenderapp.services.tender_schedule import document_type
+from tenderapp.storage import document_store
 from tenderapp.exports import cost_shares as cost_share_export
 from tenderapp.services import award as awards
 from tenderapp.services import assessment_summaries as summaries_service
@@ -24,11 +26,13 @@ from tenderapp.web.contracts.forms import (
     ChangeNoticeForm,
     BaselineForm,
     BasisForm,
+    DecisionDocumentForm,
     DecisionForm,
     EntryForm,
     ExtensionForm,
     SummaryForm,
 )
+from tenderapp.web.forms import uploaded
 from tenderapp.web.guards import signed_in, tenant_owned
 
 bp = Blueprint("contracts", __name__)
@@ -338,3 +342,43 @@ def issue_summaries(contract_id: int):
 def own_assessment_summary(tender_id: int):
     tender, summary = summaries_service.own(get_session(), current_user, tender_id)
     return render_template("contracts/own_assessment_summary.html", tender=tender, summary=summary)
+
+
+@bp.route("/decisions/<int:decision_id>")
+@tenant_owned(decision_id="decision")
+def decision(decision_id: int):
+    db_session = get_session()
+    found, leads = awards.readable_decision(db_session, current_user, decision_id)
+    return render_template("contracts/decision.html", decision=found, leads=leads,
+                           documents=awards.decision_documents(db_session, found), kinds=awards.DOCUMENT_KINDS,
+                           collaboration=db_session.get(Collaboration, found.collaboration_id))
+
+
+@bp.route("/decisions/<int:decision_id>/documents/new", methods=["GET", "POST"])
+@tenant_owned(ADMIN, decision_id="decision")
+def new_decision_document(decision_id: int):
+    db_session = get_session()
+    found, leads = awards.readable_decision(db_session, current_user, decision_id)
+    if not leads:
+        abort(404)
+    form = DecisionDocumentForm()
+    if form.validate_on_submit():
+        content, name = uploaded(form.document)
+        try:
+            awards.add_decision_document(db_session, current_user, found.id, form.kind.data, form.title.data,
+                                         content, name, document_store(), clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error, "document")
+        else:
+            flash("Document added", "success")
+            return redirect(url_for("contracts.decision", decision_id=found.id))
+    return render_template("contracts/decision_document.html", form=form, decision=found), _status(form)
+
+
+@bp.route("/decisions/<int:decision_id>/documents/<int:document_id>")
+@tenant_owned(decision_id="decision")
+def decision_document(decision_id: int, document_id: int):
+    found = awards.decision_document(get_session(), current_user, decision_id, document_id)
+    content = document_store().read(found.sha256)
+    return Response(content, mimetype=document_type(content) or "application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
