@@ -166,3 +166,14 @@ def test_decision_documents_are_read_by_members_once_published(world, sign_in_as
     assert partner.get(url).status_code in (403, 404)  # members read; only the lead adds
     other = sign_in_as("admin@other.example")
     assert other.get(f"/decisions/{decision_id}").status_code == 404 and other.get(download).status_code == 404
+
+
+def test_the_contract_links_to_its_award_decision(world, recommended, db):
+    tender, lead = recommended
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("AW/9"))
+    decision_id = db.exec(select(Decision.id).where(Decision.number == "AW/9")).one()
+    lead.submit(f"/tenders/{tender.id}/award", {"decision_id": decision_id, "notice_on": ["1", "12", "2026"]})
+    contract = db.exec(select(Contract)).one()
+    page = lead.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert f'href="/decisions/{decision_id}"' in page
+    assert "AW/9" in lead.get(f"/decisions/{decision_id}").get_data(as_text=True)
