@@ -9,7 +9,7 @@ from tenderapp.access import Actor, get_lead_contract, get_lead_tender, get_led_
 from tenderapp.domain import contracts as rules
 from tenderapp.domain.deadlines import standstill_period
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
-from tenderapp.domain.documents import MAX_DOCUMENT_BYTES, safe_filename
+from tenderapp.domain.documents import safe_filename
 from tenderapp.domain.tenders import Regime
 from tenderapp.domain.text import check_single_line
 from tenderapp.domain.uk_time import uk_date_of
@@ -30,7 +30,7 @@ from tenderapp.services import audit
 from tenderapp.domain.money import to_pence
 from tenderapp.services.opening import opened_bids
 from tenderapp.services.results import compute
-from tenderapp.services.tender_schedule import document_type
+from tenderapp.services.tender_schedule import check_document
 
 
 @dataclass(frozen=True)
@@ -259,12 +259,7 @@ def add_decision_document(session: Session, actor: Actor, decision_id: int, kind
     if kind not in DOCUMENT_KINDS:
         raise RuleViolation("Select the kind of document", "kind")
     title = check_single_line(title, "title", "Title", "Enter a title for the document", 200)
-    if not content:
-        raise RuleViolation("Select a file", "document")
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise RuleViolation("The selected file must be smaller than 20MB", "document")
-    if document_type(content) is None:
-        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "document")
+    check_document(content)
     document = DecisionDocument(decision_id=decision.id, kind=kind, title=title,
                                 filename=safe_filename(filename, "document"), sha256=store.save(content),
                                 size=len(content), uploaded_by_user_id=actor.user_id, uploaded_at=now)

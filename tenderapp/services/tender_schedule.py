@@ -182,6 +182,17 @@ def remove_criterion(session: Session, actor: Actor, tender_id: int, criterion_i
     session.commit()
 
 
+def check_document(content: bytes | None) -> None:
+    """Raises RuleViolation (on the ``document`` field) for a missing, empty, too large or
+    unrecognised upload: every document the app keeps passes here."""
+    if not content:
+        raise RuleViolation("Select a file", "document")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise RuleViolation("The selected file must be smaller than 20MB", "document")
+    if document_type(content) is None:
+        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "document")
+
+
 def document_type(content: bytes) -> str | None:
     """The media type of a PDF or an Office Open XML file (Word, Excel), recognised by its
     content, never its name; None for anything else."""
@@ -204,12 +215,7 @@ def add_document(session: Session, actor: Actor, tender_id: int, title: str, con
     empty, too large or unrecognised file."""
     tender = get_lead_tender(session, actor, tender_id)
     title = check_single_line(title, "title", "Title", "Enter a title for the document, like Specification")
-    if not content:
-        raise RuleViolation("Select a file", "document")
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise RuleViolation("The selected file must be smaller than 20MB", "document")
-    if document_type(content) is None:
-        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "document")
+    check_document(content)
     document = TenderDocument(tender_id=tender.id, title=title, filename=safe_filename(filename, "document"),
                               sha256=store.save(content), size=len(content), uploaded_by_user_id=actor.user_id,
                               uploaded_at=now)
