@@ -56,6 +56,14 @@ def readable_submissions(session: Session, actor: Actor, tender_id: int) -> tupl
     return tender, list(rows)
 
 
+def opened_bid_count(session: Session, tender: Tender) -> int:
+    """How many bids were in the box, published as open data once the tender is opened.
+    Raises Forbidden before the opening."""
+    if tender.opened_at is None:
+        raise Forbidden("The bids are sealed until two procurement admins have opened them after the deadline.")
+    return session.exec(select(func.count()).select_from(_current_submissions(tender).subquery())).one()
+
+
 def opened_submissions_for_panel(session: Session, tender: Tender) -> list[BidSubmission]:
     """Each bid's current submission once the tender is opened, for a caller that has already
     checked the actor is a cleared member of the panel (``tenderapp.services.evaluating``).

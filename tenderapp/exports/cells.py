@@ -1,6 +1,7 @@
 """Safe spreadsheet cells: text that a spreadsheet would read as a formula is escaped."""
 
 FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = '"£"#,##0.00'  # shown as £1,234.56, kept as a number
 
 
 def safe_cell(value):

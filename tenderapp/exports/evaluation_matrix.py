@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from tenderapp.domain.scoring import display
-from tenderapp.exports.cells import safe_cell
+from tenderapp.exports.cells import MONEY_FORMAT, safe_cell
 from tenderapp.services.moderation import Grid
 from tenderapp.services.results import Results
 
@@ -44,6 +44,8 @@ def workbook_bytes(results: Results, grid: Grid) -> bytes:
                           for c in results.criteria]
                        + [display(row.quality_score) if row.quality_score is not None else None,
                           display(row.total) if row.total is not None else None, safe_cell("; ".join(row.flags))])
+    for (price,) in summary.iter_rows(min_row=4, min_col=3, max_col=3):
+        price.number_format = MONEY_FORMAT
     used = {"summary"}
     for criterion in results.criteria:
         sheet = book.create_sheet(_sheet_title(criterion.title, used))

@@ -9,18 +9,17 @@ from datetime import date, datetime, time, timezone
 
 from sqlmodel import Session, select
 
+from tenderapp.access.bids import opened_bid_count
 from tenderapp.domain.uk_time import uk_instant
 from tenderapp.models import (
-    Bid,
-    BidSubmission,
     Collaboration,
-    Contract,
-    ContractExtension,
     Decision,
     Organisation,
     PricingLine,
     Tender,
 )
+from tenderapp.services.award import contract_of
+from tenderapp.services.award import extensions as extensions_of
 from tenderapp.services.cost_shares import members as member_authorities
 
 OCDS_VERSION = "1.1"
@@ -65,14 +64,6 @@ def _notice(notice_id: str, document_type: str, notice_type: str, title: str, ur
             "url": url, "datePublished": published, "format": "application/json", "language": "en"}
 
 
-def _bid_count(session: Session, tender: Tender) -> int:
-    latest: dict[int, BidSubmission] = {}
-    for submission in session.exec(select(BidSubmission).join(Bid, Bid.id == BidSubmission.bid_id)
-                                   .where(Bid.tender_id == tender.id).order_by(BidSubmission.number)).all():
-        latest[submission.bid_id] = submission
-    return sum(1 for s in latest.values() if s.withdrawn_at is None)
-
-
 def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str, now: datetime) -> dict:
     """The package for a published tender; url is the package's own stable address."""
     collaboration = session.get(Collaboration, tender.collaboration_id)
@@ -82,7 +73,7 @@ def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str
     parties = {lead.id: {**_ref(lead), "roles": ["buyer", "procuringEntity"]}}
     for member in members:
         parties.setdefault(member.id, {**_ref(member), "roles": ["buyer"]})
-    contract = session.exec(select(Contract).where(Contract.tender_id == tender.id)).first()
+    contract = contract_of(session, tender)
     opened = tender.opened_at is not None and tender.opened_at <= now
 
     published = _when(tender.published_at)
@@ -119,8 +110,7 @@ def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str
                                    "quantity": line.evaluation_quantity, "unit": {"name": line.unit}}
                                   for line in lines]
     if opened:
-        count = _bid_count(session, tender)
-        tender_block["numberOfTenderers"] = count
+        tender_block["numberOfTenderers"] = opened_bid_count(session, tender)
 
     def release(suffix: str, tags: list[str], when: str, **sections) -> dict:
         return {"ocid": ocid, "id": f"{tender.reference}-{suffix}", "date": when, "tag": tags,
@@ -154,8 +144,7 @@ def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str
                                                        "UK7: Contract details notice", url, signed))
             releases.append(release("contract", ["contract"], signed, awards=[award],
                                     contracts=[dict(contract_block, documents=list(contract_block["documents"]))]))
-        extensions = session.exec(select(ContractExtension).where(ContractExtension.contract_id == contract.id)
-                                  .order_by(ContractExtension.decided_on)).all()
+        extensions = extensions_of(session, contract)
         amendments = []
         for number, extension in enumerate(extensions, start=1):
             decided = _day(extension.decided_on)

@@ -8,14 +8,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tenderapp.exports.cells import safe_cell
+from tenderapp.exports.cells import MONEY_FORMAT, safe_cell
 
 PRICING_SHEET = "Pricing"
 META_SHEET = "_tenderapp"
 HEADERS = ["Code", "Description", "Unit", "Evaluation quantity", "Unit price (£)", "Line total (£)"]
 HEADER_ROW = 4
 PRICE_COLUMN = "E"
-MONEY_FORMAT = '"£"#,##0.00'
 
 
 def workbook_bytes(reference: str, title: str, schedule_version: int, lines, prices: dict[str, str]) -> bytes:

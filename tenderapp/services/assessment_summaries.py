@@ -100,7 +100,7 @@ def draft(session: Session, actor: Actor, sealer, contract_id: int, now: datetim
     return made
 
 
-def _own_draft(session: Session, actor: Actor, contract_id: int, summary_id: int) -> AssessmentSummary:
+def get(session: Session, actor: Actor, contract_id: int, summary_id: int) -> AssessmentSummary:
     contract, _ = get_lead_contract(session, actor, contract_id)
     summary = session.get(AssessmentSummary, summary_id)
     if summary is None or summary.contract_id != contract.id:
@@ -108,13 +108,9 @@ def _own_draft(session: Session, actor: Actor, contract_id: int, summary_id: int
     return summary
 
 
-def get(session: Session, actor: Actor, contract_id: int, summary_id: int) -> AssessmentSummary:
-    return _own_draft(session, actor, contract_id, summary_id)
-
-
 def edit(session: Session, actor: Actor, contract_id: int, summary_id: int, body: str, now: datetime
          ) -> AssessmentSummary:
-    summary = _own_draft(session, actor, contract_id, summary_id)
+    summary = get(session, actor, contract_id, summary_id)
     if summary.issued_at is not None:
         raise RuleViolation("This summary has been issued and can no longer be changed", "body")
     body = body.strip()
@@ -142,11 +138,12 @@ def issue(session: Session, actor: Actor, contract_id: int, now: datetime) -> in
     if unfinished:
         raise RuleViolation(f"{len(unfinished)} summaries still have the prompt in square brackets: edit them first",
                             "summaries")
+    recipients = session.exec(select(User.organisation_id, User.email).where(
+        User.organisation_id.in_({r.organisation_id for r in waiting}), User.active.is_(True))).all()
     for row in waiting:
         row.issued_at, row.issued_by_user_id = now, actor.user_id
         session.add(row)
-        for email in session.exec(select(User.email).where(User.organisation_id == row.organisation_id,
-                                                               User.active.is_(True))).all():
+        for email in (email for organisation_id, email in recipients if organisation_id == row.organisation_id):
             outbox.queue(session, email, f"Assessment summary: tender {tender.reference}",
                          f"Your assessment summary for tender {tender.reference} ({tender.title}) has been "
                          f"issued.\n\n{row.body}\n\nYou can also read it in Tenderapp.", now, row.organisation_id)

@@ -90,8 +90,8 @@ def members(session: Session, tender: Tender) -> list[Organisation]:
                Organisation.kind == OrganisationKind.LOCAL_AUTHORITY.value).order_by(Organisation.name)).all())
 
 
-def _shares(session: Session, contract: Contract, tender: Tender, only: int | None = None) -> list[Share]:
-    basis = basis_of(session, contract)
+def _shares(session: Session, contract: Contract, tender: Tender, basis: CostShareBasis | None,
+            only: int | None = None) -> list[Share]:
     authorities = members(session, tender)
     baselines = {b.organisation_id: b for b in session.exec(
         select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id))}
@@ -116,13 +116,18 @@ def _shares(session: Session, contract: Contract, tender: Tender, only: int | No
     return result
 
 
-def all_shares(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, CostShareBasis | None, list[Share]]:
+def lead_basis(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, CostShareBasis | None]:
     contract, tender = get_lead_contract(session, actor, contract_id)
-    return contract, tender, basis_of(session, contract), _shares(session, contract, tender)
+    return contract, tender, basis_of(session, contract)
+
+
+def all_shares(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, CostShareBasis | None, list[Share]]:
+    contract, tender, basis = lead_basis(session, actor, contract_id)
+    return contract, tender, basis, _shares(session, contract, tender, basis)
 
 
 def own_share(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, Share | None]:
     """The actor's own authority's figures (never another's)."""
     contract, tender = get_member_contract(session, actor, contract_id)
-    shares = _shares(session, contract, tender, only=actor.organisation_id)
+    shares = _shares(session, contract, tender, basis_of(session, contract), only=actor.organisation_id)
     return contract, tender, shares[0] if shares else None

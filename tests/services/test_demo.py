@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -19,7 +18,6 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.security import verify_password
-from tenderapp.services import demo
 
 
 def counts(db):
@@ -179,8 +177,9 @@ def test_kents_cost_share_page_shows_the_papers_figures(app, db, clock, load_dem
     admin = sign_in_as("admin@kent.example", "demo-password")
     table = admin.get(f"/contracts/{contract.id}/cost-shares").get_data(as_text=True)
     assert "£9,623.21" in table
-    rows = list(load_workbook(BytesIO(admin.get(f"/contracts/{contract.id}/cost-shares.xlsx").data))["Cost shares"]
-                .iter_rows(min_row=3, values_only=True))
+    sheet = load_workbook(BytesIO(admin.get(f"/contracts/{contract.id}/cost-shares.xlsx").data))["Cost shares"]
+    assert sheet["B3"].number_format == '"£"#,##0.00'  # Excel shows £14,480.00
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     kent_row = next(r for r in rows if r[0] == "Kent County Council")
     assert [f"{v:.2f}" for v in kent_row[1:5]] == ["14480.00", "14480.00", "14480.00", "9623.21"]
     assert sign_in_as("bidder@mediation-partners.example", "demo-password").get(

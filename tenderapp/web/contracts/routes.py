@@ -8,24 +8,24 @@ from wtforms import SelectChoice
 
 from tenderapp import access, clock
 from tenderapp.db import get_session
-from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.contracts import status as contract_status
+from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
+from tenderapp.exports import cost_shares as cost_share_export
 from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
-from tenderapp.services.tender_schedule import document_type
-from tenderapp.storage import document_store
-from tenderapp.exports import cost_shares as cost_share_export
-from tenderapp.services import award as awards
 from tenderapp.services import assessment_summaries as summaries_service
+from tenderapp.services import award as awards
 from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services.award import DecisionInput
+from tenderapp.services.tender_schedule import document_type
+from tenderapp.storage import document_store
 from tenderapp.web.contracts.forms import (
     ActionForm,
     AwardForm,
-    ChangeNoticeForm,
     BaselineForm,
     BasisForm,
+    ChangeNoticeForm,
     DecisionDocumentForm,
     DecisionForm,
     EntryForm,
@@ -218,7 +218,7 @@ def cost_shares_workbook(contract_id: int):
 @tenant_owned(ADMIN, contract_id="contract")
 def cost_basis(contract_id: int):
     db_session = get_session()
-    contract, tender, basis, _ = cost_share_service.all_shares(db_session, current_user, contract_id)
+    contract, tender, basis = cost_share_service.lead_basis(db_session, current_user, contract_id)
     form = BasisForm()
     if not form.is_submitted() and basis:
         form.core_codes.data, form.payg_code.data = basis.core_codes.replace(",", ", "), basis.payg_code
