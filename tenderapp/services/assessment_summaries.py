@@ -129,7 +129,10 @@ def edit(session: Session, actor: Actor, contract_id: int, summary_id: int, body
 
 
 def issue(session: Session, actor: Actor, contract_id: int, now: datetime) -> int:
-    """Issues every drafted summary at once (the standstill letters go out together)."""
+    """Issues every drafted summary at once (the standstill letters go out together). The
+    contract row is locked first, so two admins pressing Issue together send one set."""
+    contract, _ = get_lead_contract(session, actor, contract_id)
+    session.exec(select(Contract.id).where(Contract.id == contract.id).with_for_update()).one()
     contract, tender, rows = summaries(session, actor, contract_id)
     waiting = [r for r in rows if r.issued_at is None]
     if not waiting:
