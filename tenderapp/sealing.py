@@ -39,6 +39,19 @@ class Sealer:
         nonce, ciphertext = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
         return AESGCM(self._key(tender_id)).decrypt(nonce, ciphertext, binding.encode())
 
+    def _purpose_key(self, purpose: str) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                    info=f"tenderapp {purpose}".encode()).derive(self._secret)
+
+    def seal_value(self, purpose: str, plaintext: bytes, binding: str) -> bytes:
+        """Seals a secret that is not bid content (a two-factor secret, say) under its own key."""
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + AESGCM(self._purpose_key(purpose)).encrypt(nonce, plaintext, binding.encode())
+
+    def open_value(self, purpose: str, sealed: bytes, binding: str) -> bytes:
+        nonce, ciphertext = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+        return AESGCM(self._purpose_key(purpose)).decrypt(nonce, ciphertext, binding.encode())
+
 
 def _load_secret(app: Flask) -> bytes:
     if os.environ.get("BID_SECRET"):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from tenderapp.domain import two_factor
 from tenderapp.domain.errors import Forbidden
 from tenderapp.domain.roles import OrganisationKind, Role
 from tenderapp.models import Organisation, RoleAssignment, User
@@ -21,6 +22,10 @@ class Actor:
     organisation_kind: OrganisationKind
     roles: frozenset[Role]
     session_token: str
+    # Two-factor sign-in: whether this person has set up an app, and whether this session
+    # passed the second factor (see tenderapp.domain.two_factor).
+    two_factor_enrolled: bool = False
+    second_factor_passed: bool = False
 
     # Flask-Login protocol
     is_authenticated = True
@@ -33,6 +38,11 @@ class Actor:
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 
+    @property
+    def needs_second_factor(self) -> bool:
+        """Signed in with a password but still to pass the second factor this session needs."""
+        return two_factor.required_for(self.roles, self.two_factor_enrolled) and not self.second_factor_passed
+
 
 def require_role(actor: Actor, *roles: Role) -> None:
     """Raises Forbidden unless the actor holds one of ``roles``."""
@@ -40,7 +50,7 @@ def require_role(actor: Actor, *roles: Role) -> None:
         raise Forbidden("You do not have permission to do this")
 
 
-def actor_for(session: Session, user: User, session_token: str) -> Actor:
+def actor_for(session: Session, user: User, session_token: str, second_factor_passed: bool = False) -> Actor:
     organisation = session.get(Organisation, user.organisation_id)
     roles = session.exec(
         select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
@@ -54,6 +64,8 @@ def actor_for(session: Session, user: User, session_token: str) -> Actor:
         organisation_kind=OrganisationKind(organisation.kind),
         roles=frozenset(Role(r) for r in roles),
         session_token=session_token,
+        two_factor_enrolled=user.totp_enrolled_at is not None,
+        second_factor_passed=second_factor_passed,
     )
 
 

@@ -39,7 +39,7 @@ from tenderapp.models.tender import (
     TenderDocument,
     TenderInterest,
 )
-from tenderapp.models.user import PasswordReset, RoleAssignment, User, UserSession
+from tenderapp.models.user import PasswordReset, RecoveryCode, RoleAssignment, User, UserSession
 
 __all__ = [
     "Agreement",
@@ -79,6 +79,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PasswordReset",
+    "RecoveryCode",
     "PricingLine",
     "QualityCriterion",
     "Representation",

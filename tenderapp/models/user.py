@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.domain.roles import Role
@@ -22,6 +22,23 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     password_changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Two-factor sign-in (TOTP): the shared secret, sealed with a key derived from the instance
+    # secret; the last time step accepted, so that no code is accepted twice.
+    totp_secret_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    totp_enrolled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    totp_last_step: int | None = Field(default=None)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use code that stands in for the authenticator app. Only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -51,6 +68,8 @@ class UserSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     ended_reason: str | None = Field(default=None, max_length=40)
+    # When this session passed the second factor (a code from the app or a recovery code).
+    second_factor_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     ip_address: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=500)
 

@@ -25,7 +25,8 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _start_session(session: Session, user: User, now: datetime, hours: int, client: ClientInfo) -> str:
+def _start_session(session: Session, user: User, now: datetime, hours: int, client: ClientInfo,
+                   second_factor_at: datetime | None = None) -> str:
     token = security.new_token()
     session.add(
         UserSession(
@@ -35,6 +36,7 @@ def _start_session(session: Session, user: User, now: datetime, hours: int, clie
             expires_at=now + timedelta(hours=hours),
             ip_address=(client.ip_address or "")[:64] or None,
             user_agent=(client.user_agent or "")[:500] or None,
+            second_factor_at=second_factor_at,
         )
     )
     return token
@@ -88,7 +90,7 @@ def load_actor(session: Session, token: str, now: datetime) -> Actor | None:
     user_session, user = row
     if user_session.ended_at is not None or now >= user_session.expires_at or not user.active:
         return None
-    return actor_for(session, user, token)
+    return actor_for(session, user, token, second_factor_passed=user_session.second_factor_at is not None)
 
 
 def sign_out(session: Session, actor: Actor, now: datetime) -> None:
@@ -141,10 +143,12 @@ def change_password(
     user.password_changed_at = now
     session.add(user)
     end_all_sessions(session, user.id, now, "password_changed")
-    token = _start_session(session, user, now, session_hours, client)
+    # the new session in this browser keeps the second factor this one passed
+    token = _start_session(session, user, now, session_hours, client,
+                           second_factor_at=now if actor.second_factor_passed else None)
     audit.record(session, actor, "auth.password_changed", "user_account", user.id, now)
     session.commit()
-    return actor_for(session, user, token)
+    return actor_for(session, user, token, second_factor_passed=actor.second_factor_passed)
 
 
 def set_password(session: Session, user: User, new_password: str, now: datetime) -> None:

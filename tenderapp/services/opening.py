@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from tenderapp.access import Actor, get_lead_tender, readable_submissions
 from tenderapp.domain import bids as rules
-from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from tenderapp.models import (
     Bid,
     BidAttachment,
@@ -34,6 +34,9 @@ def opening_of(session: Session, tender: Tender) -> TenderOpening | None:
 def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime) -> TenderOpening:
     """Turns the first key, or the second (which opens the box). Raises RuleViolation before
     the deadline or when the same admin turns both keys; Conflict once opened."""
+    if not actor.second_factor_passed:
+        raise Forbidden("Sign in with two-factor sign-in (a code from your authenticator app) before you "
+                        "turn a key to open bids")
     tender = get_lead_tender(session, actor, tender_id)
     session.refresh(tender, with_for_update=True)  # two admins at once: one waits for the other
     if tender.opened_at is not None:

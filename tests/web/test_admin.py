@@ -82,7 +82,10 @@ def test_changed_roles_apply_on_the_next_request(world, sign_in_as):
     assert signatory.get("/admin/collaborations").status_code == 403
     sign_in_as("admin@lead.example").submit(f"/admin/users/{world.partner_signatory.id}/roles",
                                            {"roles": ["procurement_admin"]})
-    assert signatory.get("/admin/collaborations").status_code == 200
+    # the new admin role applies at once, and with it the second factor admins need
+    response = signatory.get("/admin/collaborations")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/two-factor/set-up?next=/admin/collaborations"
 
 
 def test_admins_cannot_remove_their_own_admin_role(world, sign_in_as):

@@ -61,3 +61,7 @@ class InvitationForm(BaseForm):
 class RolesForm(BaseForm):
     roles = RolesField("Roles", validators=[InputRequired(message="Select at least one role")])
     submit = SubmitField("Save roles", widget=GovSubmitInput())
+
+
+class ResetTwoFactorForm(BaseForm):
+    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput(), render_kw={"class": "govuk-button--warning"})

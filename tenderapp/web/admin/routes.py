@@ -11,7 +11,7 @@ from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import OrganisationKind, Role, allowed_roles
 from tenderapp.models import Organisation
-from tenderapp.services import agreements, invitations, organisations
+from tenderapp.services import agreements, invitations, organisations, two_factor
 from tenderapp.services.invitations import InvitationRequest
 from tenderapp.services.organisations import NewMember
 from tenderapp.web.admin.forms import (
@@ -19,6 +19,7 @@ from tenderapp.web.admin.forms import (
     ExistingMemberForm,
     InvitationForm,
     NewMemberForm,
+    ResetTwoFactorForm,
     RolesForm,
 )
 from tenderapp.web.forms import role_choices
@@ -167,6 +168,27 @@ def user_roles(user_id: int):
             flash(f"Roles for {user.full_name} saved", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
     return render_template("admin/user_roles.html", form=form, user=user,
+                           organisation=organisation), _status(form)
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["GET", "POST"])
+@tenant_owned(ADMIN, BIDDER, user_id="user")
+def reset_two_factor(user_id: int):
+    """For someone who lost their phone and recovery codes: they set it up again at next sign-in."""
+    db_session = get_session()
+    user = access.get_managed_user(db_session, current_user, user_id)
+    organisation = organisations.organisation_of(db_session, user)
+    form = ResetTwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.reset(db_session, current_user, user.id, clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error, "submit")
+        else:
+            flash(f"Two-factor sign-in for {user.full_name} has been reset. They have been signed out and will "
+                  "set it up again when they next sign in.", "success")
+            return redirect(url_for("admin.organisation", organisation_id=organisation.id))
+    return render_template("admin/reset_two_factor.html", form=form, user=user,
                            organisation=organisation), _status(form)
 
 

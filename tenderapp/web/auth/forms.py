@@ -1,5 +1,5 @@
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from tenderapp.domain.passwords import MIN_LENGTH
@@ -70,3 +70,30 @@ class ForgottenPasswordForm(BaseForm):
 
 class ResetPasswordForm(AcceptInvitationForm):
     submit = SubmitField("Save new password", widget=GovSubmitInput())
+
+
+class TwoFactorForm(BaseForm):
+    code = StringField(
+        "Security code", widget=GovTextInput(), filters=[strip],
+        description="The 6-digit code your authenticator app shows now, or one of your recovery codes",
+        validators=[InputRequired(message="Enter the 6-digit code from your authenticator app, or a recovery code"),
+                    Length(max=40, message="Enter a 6-digit code or a recovery code")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SetUpTwoFactorForm(BaseForm):
+    code = StringField(
+        "Enter the 6-digit code your app shows", widget=GovTextInput(), filters=[strip],
+        validators=[InputRequired(message="Enter the 6-digit code your authenticator app shows"),
+                    Length(max=40, message="Enter the 6-digit code your authenticator app shows")],
+    )
+    submit = SubmitField("Set up two-factor sign-in", widget=GovSubmitInput())
+
+
+class RenewRecoveryCodesForm(SetUpTwoFactorForm):
+    submit = SubmitField("Create new recovery codes", widget=GovSubmitInput())
+
+
+class ConfirmResetForm(BaseForm):
+    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput())

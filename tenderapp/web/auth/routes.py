@@ -1,23 +1,33 @@
 """Signing in and out, the account page, password change and accepting invitations."""
 
+import base64
+import binascii
 from urllib.parse import urlsplit
 
+import segno
+from cryptography.exceptions import InvalidTag
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from tenderapp import clock
 from tenderapp.db import get_session
+from tenderapp.domain import two_factor as two_factor_rules
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.roles import Role
+from tenderapp.sealing import sealer
 from tenderapp.services import auth, invitations, password_resets
+from tenderapp.services import two_factor as two_factor_service
 from tenderapp.web.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     ForgottenPasswordForm,
+    RenewRecoveryCodesForm,
     ResetPasswordForm,
+    SetUpTwoFactorForm,
     SignInForm,
+    TwoFactorForm,
 )
 from tenderapp.web import throttle
 from tenderapp.web.guards import public, signed_in
@@ -46,6 +56,41 @@ def _start(actor) -> None:
     login_user(actor)
 
 
+def _safe_next() -> str | None:
+    target = request.args.get("next")
+    return target if _is_safe_next(target) else None
+
+
+def _second_factor_page(actor, target: str | None) -> str:
+    endpoint = "auth.two_factor" if actor.two_factor_enrolled else "auth.two_factor_setup"
+    return url_for(endpoint, next=target) if target else url_for(endpoint)
+
+
+# Pages a person who has given their password but not yet their second factor may reach.
+_SECOND_FACTOR_PAGES = {"auth.two_factor", "auth.two_factor_setup", "auth.sign_out", "static"}
+
+
+@bp.before_app_request
+def require_second_factor():
+    """Until a session that needs it passes the second factor, every page but the public ones
+    leads to the code (or set-up) page."""
+    if request.endpoint in _SECOND_FACTOR_PAGES or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(getattr(view, "access_rule", None), "kind", None) == "public":
+        return None
+    if current_user.is_authenticated and current_user.needs_second_factor:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(_second_factor_page(current_user, target if _is_safe_next(target) else None))
+    return None
+
+
+def _no_store(response):
+    """Secrets on a page (a two-factor key, recovery codes) are kept out of the browser's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in():
@@ -64,10 +109,110 @@ def sign_in():
         else:
             throttle.forgive(auth.normalise_email(form.email.data))
             _start(actor)
-            target = request.args.get("next")
-            return redirect(target if _is_safe_next(target) else url_for("main.dashboard"))
+            target = _safe_next()
+            if actor.needs_second_factor:
+                return redirect(_second_factor_page(actor, target))
+            return redirect(target or url_for("main.dashboard"))
     status = 400 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/sign-in/two-factor", methods=["GET", "POST"])
+@signed_in
+def two_factor():
+    actor = current_user._get_current_object()
+    target = _safe_next()
+    if not actor.needs_second_factor:
+        return redirect(target or url_for("main.dashboard"))
+    if not actor.two_factor_enrolled:
+        return redirect(_second_factor_page(actor, target))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        throttle.guard_password_attempt(actor.email)
+        db_session = get_session()
+        try:
+            kind = two_factor_service.verify(db_session, actor, sealer(), form.code.data, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error)
+        else:
+            throttle.forgive(actor.email)
+            if kind == "recovery":
+                left = two_factor_service.unused_recovery_codes(db_session, actor.user_id)
+                flash(f"You used a recovery code. {left} unused recovery "
+                      f"{'code is' if left == 1 else 'codes are'} left: create new ones from your account page "
+                      "if you are running out or have lost your phone.", "info")
+            return redirect(target or url_for("main.dashboard"))
+    return render_template("auth/two_factor.html", form=form), 400 if form.errors else 200
+
+
+_PENDING_KEY = "pending_two_factor"
+_PENDING_PURPOSE = "pending two-factor secret"
+
+
+def _pending_secret(actor) -> str:
+    """The secret being set up, kept sealed in this browser's session until a code confirms it."""
+    binding = f"pending:{actor.user_id}"
+    stored = session.get(_PENDING_KEY)
+    if stored:
+        try:
+            return sealer().open_value(_PENDING_PURPOSE, base64.b64decode(stored), binding).decode()
+        except (InvalidTag, ValueError, binascii.Error):
+            pass
+    secret = two_factor_service.new_secret()
+    session[_PENDING_KEY] = base64.b64encode(sealer().seal_value(_PENDING_PURPOSE, secret.encode(), binding)).decode()
+    return secret
+
+
+@bp.route("/account/two-factor/set-up", methods=["GET", "POST"])
+@signed_in
+def two_factor_setup():
+    actor = current_user._get_current_object()
+    target = _safe_next()
+    if actor.two_factor_enrolled:
+        flash("Two-factor sign-in is already set up for your account", "info")
+        return redirect(_second_factor_page(actor, target) if actor.needs_second_factor else url_for("auth.account"))
+    secret = _pending_secret(actor)
+    form = SetUpTwoFactorForm()
+    if form.validate_on_submit():
+        throttle.guard_password_attempt(actor.email)
+        try:
+            codes = two_factor_service.enrol(get_session(), actor, sealer(), secret, form.code.data, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error)
+        except Conflict as error:
+            flash(error.message, "info")
+            return redirect(url_for("auth.account"))
+        else:
+            session.pop(_PENDING_KEY, None)
+            return _no_store(current_app.make_response(render_template(
+                "auth/recovery_codes.html", codes=codes, just_set_up=True,
+                next_url=target or url_for("main.dashboard"))))
+    uri = two_factor_service.provisioning_uri(secret, actor.email, current_app.config["SERVICE_NAME"])
+    qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#0b0c0c", light="#ffffff",
+                                                       title="QR code for your authenticator app"))
+    page = render_template("auth/two_factor_setup.html", form=form, qr=qr,
+                           key=two_factor_rules.grouped_secret(secret),
+                           required=two_factor_rules.required_for(actor.roles, False))
+    return _no_store(current_app.make_response((page, 400 if form.errors else 200)))
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["GET", "POST"])
+@signed_in
+def renew_recovery_codes():
+    actor = current_user._get_current_object()
+    if not actor.two_factor_enrolled:
+        return redirect(url_for("auth.two_factor_setup"))
+    form = RenewRecoveryCodesForm()
+    if form.validate_on_submit():
+        throttle.guard_password_attempt(actor.email)
+        try:
+            codes = two_factor_service.renew_recovery_codes(get_session(), actor, sealer(), form.code.data, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error)
+        else:
+            return _no_store(current_app.make_response(render_template(
+                "auth/recovery_codes.html", codes=codes, just_set_up=False, next_url=url_for("auth.account"))))
+    return render_template("auth/renew_recovery_codes.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -83,7 +228,10 @@ def sign_out():
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html", user=auth.user_of(get_session(), current_user))
+    db_session = get_session()
+    return render_template("auth/account.html", user=auth.user_of(db_session, current_user),
+                           recovery_codes_left=two_factor_service.unused_recovery_codes(db_session, current_user.user_id),
+                           two_factor_required=two_factor_rules.required_for(current_user.roles, False))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,0 +1,195 @@
+"""Two-factor sign-in: setting up an authenticator app, checking codes, recovery codes, and an
+admin's reset for someone who lost their phone.
+
+The TOTP secret is sealed at rest (``Sealer.seal_value``); each accepted code moves the user's
+last time step forward under a row lock, so a code cannot be used twice, even by two requests
+at once. Recovery codes are kept as SHA-256 hashes and each works once.
+"""
+
+import hashlib
+import hmac
+from datetime import datetime
+
+import pyotp
+from sqlmodel import Session, select
+
+from tenderapp.access import Actor, get_managed_user
+from tenderapp.domain import two_factor as rules
+from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.models import RecoveryCode, User, UserSession
+from tenderapp import security
+from tenderapp.sealing import Sealer
+from tenderapp.services import audit
+from tenderapp.services.auth import end_all_sessions
+
+PURPOSE = "two-factor secret"
+ISSUER = "Tenderapp"
+
+
+def _binding(user_id: int) -> str:
+    return f"totp:{user_id}"
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(secret: str, email: str, issuer: str = ISSUER) -> str:
+    """The otpauth:// address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
+
+
+def _matching_step(secret: str, code: str, now: datetime, last_used: int | None) -> int | None:
+    totp = pyotp.TOTP(secret)
+    for step in rules.candidate_steps(rules.time_step(now.timestamp()), last_used):
+        if hmac.compare_digest(totp.at(step * rules.STEP_SECONDS), code):
+            return step
+    return None
+
+
+def _locked_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    session.refresh(user, with_for_update=True)
+    return user
+
+
+def _this_session(session: Session, actor: Actor) -> UserSession | None:
+    return session.exec(
+        select(UserSession).where(UserSession.token_hash == security.token_hash(actor.session_token))
+    ).first()
+
+
+def _pass_second_factor(session: Session, actor: Actor, now: datetime) -> None:
+    user_session = _this_session(session, actor)
+    if user_session is not None:
+        user_session.second_factor_at = now
+        session.add(user_session)
+
+
+def _replace_recovery_codes(session: Session, user_id: int, now: datetime) -> list[str]:
+    for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user_id)).all():
+        session.delete(old)
+    session.flush()
+    codes = rules.new_recovery_codes()
+    for code in codes:
+        session.add(RecoveryCode(user_id=user_id, code_hash=_code_hash(code), created_at=now))
+    return [rules.display(code) for code in codes]
+
+
+def is_enrolled(session: Session, user_id: int) -> bool:
+    return session.get(User, user_id).totp_enrolled_at is not None
+
+
+def enrol(session: Session, actor: Actor, sealer: Sealer, secret: str, typed: str, now: datetime) -> list[str]:
+    """Sets up the app whose secret is ``secret`` once ``typed`` is its current code; this session
+    counts as having passed the second factor. Returns the new recovery codes (shown once).
+    Raises RuleViolation on ``code`` when the code is wrong; Conflict when already set up."""
+    kind, code = rules.classify(typed)
+    if kind != "totp":
+        raise RuleViolation("Enter the 6-digit code your authenticator app shows", field="code")
+    user = _locked_user(session, actor.user_id)
+    if user.totp_enrolled_at is not None:
+        raise Conflict("Two-factor sign-in is already set up for your account")
+    step = _matching_step(secret, code, now, None)
+    if step is None:
+        audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, {"stage": "set_up"})
+        session.commit()
+        raise RuleViolation(rules.CODE_WRONG.split(". ")[0] + ". Check the key and enter the current code",
+                            field="code")
+    user.totp_secret_sealed = sealer.seal_value(PURPOSE, secret.encode(), _binding(user.id))
+    user.totp_enrolled_at = now
+    user.totp_last_step = step
+    session.add(user)
+    codes = _replace_recovery_codes(session, user.id, now)
+    _pass_second_factor(session, actor, now)
+    audit.record(session, actor, "auth.two_factor_enrolled", "user_account", user.id, now)
+    session.commit()
+    return codes
+
+
+def verify(session: Session, actor: Actor, sealer: Sealer, typed: str, now: datetime) -> str:
+    """Passes this session's second factor with an app code or an unused recovery code.
+    Returns "totp" or "recovery". Raises RuleViolation on ``code`` when it is wrong."""
+    kind, code = rules.classify(typed)
+    user = _locked_user(session, actor.user_id)
+    if user.totp_enrolled_at is None:
+        raise RuleViolation("Set up two-factor sign-in first", field="code")
+    if kind == "totp":
+        secret = sealer.open_value(PURPOSE, user.totp_secret_sealed, _binding(user.id)).decode()
+        step = _matching_step(secret, code, now, user.totp_last_step)
+        accepted = step is not None
+        if accepted:
+            user.totp_last_step = step
+            session.add(user)
+    else:
+        stored = session.exec(
+            select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _code_hash(code),
+                                       RecoveryCode.used_at.is_(None))
+        ).first()
+        accepted = stored is not None
+        if accepted:
+            stored.used_at = now
+            session.add(stored)
+    if not accepted:
+        audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, {"kind": kind})
+        session.commit()
+        raise RuleViolation(rules.CODE_WRONG, field="code")
+    _pass_second_factor(session, actor, now)
+    audit.record(session, actor, "auth.two_factor_passed", "user_account", user.id, now, {"kind": kind})
+    session.commit()
+    return kind
+
+
+def renew_recovery_codes(session: Session, actor: Actor, sealer: Sealer, typed: str, now: datetime) -> list[str]:
+    """New recovery codes (the old ones stop working), confirmed with a current app code."""
+    kind, code = rules.classify(typed)
+    if kind != "totp":
+        raise RuleViolation("Enter the 6-digit code your authenticator app shows", field="code")
+    user = _locked_user(session, actor.user_id)
+    if user.totp_enrolled_at is None:
+        raise RuleViolation("Set up two-factor sign-in first", field="code")
+    secret = sealer.open_value(PURPOSE, user.totp_secret_sealed, _binding(user.id)).decode()
+    step = _matching_step(secret, code, now, user.totp_last_step)
+    if step is None:
+        audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, {"stage": "renew"})
+        session.commit()
+        raise RuleViolation(rules.CODE_WRONG.split(". ")[0] + ". Enter the current code from your app",
+                            field="code")
+    user.totp_last_step = step
+    session.add(user)
+    codes = _replace_recovery_codes(session, user.id, now)
+    audit.record(session, actor, "auth.recovery_codes_renewed", "user_account", user.id, now)
+    session.commit()
+    return codes
+
+
+def unused_recovery_codes(session: Session, user_id: int) -> int:
+    return len(session.exec(
+        select(RecoveryCode.id).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+    ).all())
+
+
+def reset(session: Session, actor: Actor, user_id: int, now: datetime) -> User:
+    """An admin who manages the person removes their app and recovery codes (a lost phone) and
+    ends their sessions: at the next sign-in they set it up again. Not for one's own account."""
+    user = get_managed_user(session, actor, user_id)
+    if user.id == actor.user_id:
+        raise RuleViolation("You cannot reset your own two-factor sign-in. Ask another admin.")
+    if user.totp_enrolled_at is None:
+        raise Conflict(f"{user.full_name} has not set up two-factor sign-in")
+    user = _locked_user(session, user.id)
+    user.totp_secret_sealed = None
+    user.totp_enrolled_at = None
+    user.totp_last_step = None
+    session.add(user)
+    for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all():
+        session.delete(old)
+    end_all_sessions(session, user.id, now, "two_factor_reset")
+    audit.record(session, actor, "auth.two_factor_reset", "user_account", user.id, now,
+                 organisation_id=user.organisation_id)
+    session.commit()
+    return user
