@@ -1,7 +1,9 @@
 """One place that maps domain errors and HTTP errors to GOV.UK error pages."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 
@@ -14,7 +16,42 @@ PAGES = {
     413: ("The file is too large", "errors/400.html"),
     429: ("Too many attempts", "errors/429.html"),
     500: ("Sorry, there is a problem with the service", "errors/500.html"),
+    503: ("Sorry, the service is unavailable", "errors/503.html"),
 }
+
+# SQLSTATEs that mean "cannot write now" rather than a fault in the request: read-only
+# transaction (a standby, or a database put in read-only mode), disk full, out of memory.
+_UNAVAILABLE_SQLSTATES = {"25006", "53100", "53200", "57P01", "57P02", "57P03"}
+_NOT_KEPT = ("csrf_token", "password", "code")
+
+
+def database_unavailable(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached or written to now (so the
+    person should try again later), not that the request itself was wrong."""
+    if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)):
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        return error.connection_invalidated or getattr(error.orig, "sqlstate", None) in _UNAVAILABLE_SQLSTATES
+    return False
+
+
+def _cannot_save(error: Exception) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return any(words in text for words in ("readonly", "read-only", "read only", "disk is full", "disk full",
+                                             "no space", "disk i/o"))
+
+
+def _entered_text() -> list[tuple[str, str]]:
+    """What the person typed into the form they sent (never passwords, codes or tokens), so that
+    a failure to save loses nothing: the page shows it for them to copy."""
+    if request.method != "POST":
+        return []
+    kept = []
+    for name, value in request.form.items(multi=True):
+        if any(word in name.lower() for word in _NOT_KEPT) or not value.strip():
+            continue
+        kept.append((name.replace("_", " ").replace("-", " ").strip().capitalize(), value))
+    return kept
 
 
 def render_error(status: int, message: str | None = None):
@@ -45,3 +82,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error):
         return render_error(409, error.message)
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def database_error(error):
+        if not database_unavailable(error):
+            raise error  # a fault: the usual 500 page, and logged
+        current_app.logger.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
+        if "_login_user" not in g:
+            g._login_user = AnonymousUserMixin()  # the page must not need the database
+        title, template = PAGES[503]
+        body = render_template(template, title=title, cannot_save=_cannot_save(error), entered=_entered_text(),
+                               was_saving=request.method == "POST")
+        return body, 503, {"Retry-After": "30", "Cache-Control": "no-store"}
