@@ -40,6 +40,8 @@ class Config:
     OUTBOX_CONSOLE = False
     OUTBOX_PAGE = False
     SERVICE_NAME = "Tenderapp"
+    # Where the accessibility statement sends requests for other formats and problem reports.
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT")
     # Open data: the OCDS ocid prefix (the Open Contracting Partnership assigns the real one) and
     # the service's public address, used where no request gives it (flask export-ocds).
     OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-tndrap")

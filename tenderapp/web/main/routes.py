@@ -1,6 +1,8 @@
 """The start page, the dashboard and the user's own organisation."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -12,6 +14,7 @@ from tenderapp.services import bids, organisations, signing
 from tenderapp.web.guards import public, signed_in
 
 bp = Blueprint("main", __name__)
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 29)  # change when the statement is reviewed
 
 
 @bp.route("/")
@@ -45,6 +48,13 @@ def organisation():
         people=organisations.people(db_session, current_user.organisation_id),
         memberships=access.member_collaborations(db_session, current_user),
     )
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    return render_template("main/accessibility.html", prepared_on=ACCESSIBILITY_STATEMENT_DATE,
+                           accessibility_contact=current_app.config["ACCESSIBILITY_CONTACT"])
 
 
 @bp.route("/healthz")
