@@ -15,6 +15,7 @@ run: install assets db demo
 	TENDERAPP_ENV=development $(FLASK) run --port $(PORT) --debug
 
 test: install assets
+	$(VENV)/bin/bandit -q -r tenderapp --severity-level medium
 	$(PY) -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- the same suite on PostgreSQL ---"; \

@@ -8,7 +8,6 @@ import segno
 from cryptography.exceptions import InvalidTag
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from tenderapp import clock
@@ -188,8 +187,7 @@ def two_factor_setup():
                 "auth/recovery_codes.html", codes=codes, just_set_up=True,
                 next_url=target or url_for("main.dashboard"))))
     uri = two_factor_service.provisioning_uri(secret, actor.email, current_app.config["SERVICE_NAME"])
-    qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#0b0c0c", light="#ffffff",
-                                                       title="QR code for your authenticator app"))
+    qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2, dark="#0b0c0c", light="#ffffff")
     page = render_template("auth/two_factor_setup.html", form=form, qr=qr,
                            key=two_factor_rules.grouped_secret(secret),
                            required=two_factor_rules.required_for(actor.roles, False))
