@@ -8,15 +8,19 @@ import zipfile
 import pytest
 from flask import url_for
 
+from tenderapp.domain.roles import Role
 from tests import factories
+from tests.conftest import Browser
 from tests.web.test_bids import _post, answer, declare, price
 from tests.web.test_opening import attach
 from tests.web.test_tenant_isolation import OWN, PUBLIC_BY_NATURE, SAMPLE_VALUES, access_rule
 
 MARKERS = {"bidder@supplier.example": ("CANARY-ALPHA-7731", "24680.13", "FILE-ALPHA-3319", "NAME-ALPHA-8812"),
            "bidder@rival.example": ("CANARY-BRAVO-1944", "13579.24", "FILE-BRAVO-5507", "NAME-BRAVO-2290")}
+ANONYMOUS = "anonymous"  # a visitor who is not signed in
 ROLES = ["admin@lead.example", "admin2@lead.example", "viewer@lead.example", "signatory@lead.example",
-         "admin@partner.example", "signatory@partner.example", "admin@other.example", "bidder@third.example"]
+         "admin@partner.example", "signatory@partner.example", "evaluator@partner.example", "viewer@partner.example",
+         "admin@other.example", "bidder@third.example", ANONYMOUS]
 
 
 @pytest.fixture
@@ -25,6 +29,10 @@ def bids_with_markers(world, db, clock, sign_in_as):
         org = factories.organisation(db, name, clock.moment, factories.OrganisationKind.SUPPLIER)
         factories.user(db, org, email, ["bidder"], clock.moment)
     tender = world.open_tender
+    # a partner's evaluator on the tender's panel, and a partner's viewer
+    evaluator = factories.user(db, world.partner, "evaluator@partner.example", ["evaluator"], clock.moment)
+    factories.assign_evaluator(db, tender, evaluator, clock.moment)
+    factories.user(db, world.partner, "viewer@partner.example", ["viewer"], clock.moment)
     for email, (word, amount, content, name) in MARKERS.items():
         bidder = sign_in_as(email)
         price(bidder, tender.id, amount, "1000")
@@ -54,7 +62,7 @@ def test_no_page_or_export_reveals_any_bid_before_the_opening(app, world, bids_w
     leaks, fetched = [], 0
     others = [m for email, m in MARKERS.items() if email != crawler]
     for email in [crawler]:
-        person = sign_in_as(email)
+        person = Browser(app.test_client()) if email == ANONYMOUS else sign_in_as(email)
         for rule in app.url_map.iter_rules():
             if rule.endpoint in PUBLIC_BY_NATURE or "GET" not in rule.methods or rule.endpoint == "auth.sign_out":
                 continue
@@ -70,6 +78,17 @@ def test_no_page_or_export_reveals_any_bid_before_the_opening(app, world, bids_w
                     leaks.append((email, url, needle))
     assert leaks == []
     assert fetched > 40
+
+
+def test_the_crawl_covers_every_role_and_anonymous_visitors(bids_with_markers, db):
+    from sqlmodel import select
+
+    from tenderapp.models import RoleAssignment, User
+
+    held = db.exec(select(RoleAssignment.role).join(User, User.id == RoleAssignment.user_id)
+                   .where(User.email.in_(ROLES + list(MARKERS)))).all()
+    assert {Role(r) for r in held} == set(Role)
+    assert ANONYMOUS in ROLES
 
 
 def test_each_bidder_sees_its_own_markers_only(app, world, bids_with_markers, sign_in_as):
