@@ -15,6 +15,8 @@ from flask import url_for
 
 from tenderapp.domain.roles import Role
 from tests.conftest import csrf_from
+from tests.web.test_contracts import recommended  # noqa: F401  (the fixture)
+from tests.web.test_evaluation import opened  # noqa: F401  (the fixture)
 
 # Endpoints outside our blueprints that are public by nature.
 PUBLIC_BY_NATURE = {"static"}
@@ -36,7 +38,7 @@ OTHER_TENANT = {
     "open_tender": lambda w: w.other_tender.id,
     "panel_tender": lambda w: w.other_tender.id,
     "decision": lambda w: w.other_decision.id,
-    "contract": lambda w: 999_999,  # the world has no contract: covered in tests/web/test_contracts.py
+    "contract": lambda w: 999_999,  # the world has no contract: see the real contract's test below
     "member_contract": lambda w: 999_999,
 }
 # ...and these name the actor's own (or managed) objects.
@@ -217,3 +219,43 @@ def test_own_objects_answer_to_people_holding_the_role(app, world, sign_in_as):
         url = build(app, rule, values)
         expected = (200, 302, 403, 404) if rule.endpoint in ABSENT_IN_WORLD else (200, 302)
         assert person.get(url).status_code in expected, url
+
+
+def test_a_real_contract_answers_404_to_other_tenants_and_opens_to_its_own(app, world, db, recommended, sign_in_as):
+    """The world has no contract, so the harness above names a missing one; here a real contract
+    is awarded and every contract route is tried with its id by another tenant's admin (404),
+    the lead's admin (their own: no 404) and a member authority's officer (only their own cost)."""
+    from sqlmodel import select
+
+    from tenderapp.models import Contract, Decision
+    from tests.web.test_contracts import decision_form
+
+    tender, lead = recommended
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("ISO/1"))
+    decision = db.exec(select(Decision).where(Decision.number == "ISO/1")).one()
+    assert lead.submit(f"/tenders/{tender.id}/award",
+                       {"decision_id": decision.id, "notice_on": ["1", "12", "2026"]}).status_code == 302
+    contract = db.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
+
+    outsider, member = sign_in_as("admin@other.example"), sign_in_as("signatory@partner.example")
+    outsider_token = csrf_from(outsider.get("/account").get_data(as_text=True))
+    checked = 0
+    for rule in rules(app):
+        marker = access_rule(app, rule)
+        if marker is None or marker.kind != "tenant" or "contract_id" not in marker.objects:
+            continue
+        values = {a: contract.id if a == "contract_id" else SAMPLE_VALUES[a] for a in rule.arguments}
+        url = build(app, rule, values)
+        for method in methods(rule):
+            response = outsider.client.open(url, method=method, data={"csrf_token": outsider_token})
+            assert response.status_code == 404, (method, url, response.status_code)
+            checked += 1
+        if "GET" in rule.methods and set(rule.arguments) == {"contract_id"}:  # others name sub-objects too
+            own = lead.get(url).status_code
+            assert own != 404 and own < 500, (url, own)
+            seen_by_member = member.get(url).status_code
+            if marker.objects["contract_id"] == "member_contract":
+                assert seen_by_member == 200, url
+            else:
+                assert seen_by_member in (403, 404), (url, seen_by_member)
+    assert checked >= 10
