@@ -35,8 +35,8 @@ _LINKS = [
 
 
 def items() -> list[dict]:
-    if not current_user.is_authenticated:
-        return []
+    if not current_user.is_authenticated or current_user.needs_second_factor:
+        return []  # nothing to go to until the second factor is passed
     current = request.endpoint or ""
     return [
         {

@@ -64,6 +64,7 @@ def test_an_admin_sets_up_an_app_before_seeing_any_page(app, world, db, clock):
     page = setup.get_data(as_text=True)
     assert 'src="data:image/svg+xml' in page and 'alt="QR code for your authenticator app"' in page
     secret = _secret_from(page)
+    assert 'href="/tenders"' not in page and 'href="/account"' not in page  # nowhere to go yet
 
     wrong = _post(browser, "/account/two-factor/set-up", {"code": "000000" if _code(secret, clock.moment) != "000000" else "111111"})
     assert wrong.status_code == 400
