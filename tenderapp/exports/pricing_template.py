@@ -49,9 +49,9 @@ def workbook_bytes(reference: str, title: str, schedule_version: int, lines, pri
         sheet.column_dimensions[column].width = width
     sheet.protection.sheet = True  # only the price cells can be typed in
     meta = book.create_sheet(META_SHEET)
-    meta.append(["tender_reference", reference])
+    meta.append(["tender_reference", safe_cell(reference)])
     meta.append(["schedule_version", schedule_version])
-    meta.append(["line_codes", *[line.code for line in lines]])
+    meta.append(["line_codes", *[safe_cell(line.code) for line in lines]])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     buffer = BytesIO()

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from tenderapp.domain.money import MoneyError, from_number, parse_amount
 from tenderapp.exports.pricing_template import HEADER_ROW, META_SHEET, PRICE_COLUMN, PRICING_SHEET
+from tenderapp.exports.cells import safe_cell
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A filled template unpacks to a few hundred KB; these caps leave room for what Excel and
@@ -98,7 +99,7 @@ def _read_book(book, expected: Expected) -> Upload:
     meta = {row[0]: row[1:] for row in book[META_SHEET].iter_rows(max_row=10, values_only=True) if row and row[0]}
     reference = (meta.get("tender_reference") or [None])[0]
     version = (meta.get("schedule_version") or [None])[0]
-    if reference != expected.reference:
+    if reference != safe_cell(expected.reference):  # written escaped, as every cell is
         return Upload({}, [f"This template is for tender {reference}, not {expected.reference}. Download the "
                            "template for this tender"])
     if version != expected.schedule_version:
