@@ -69,7 +69,8 @@ def _restricted_app(_app, database_url, tmp_path, mode):
         cursor = dbapi_connection.cursor()
         if mode == "read-only":
             cursor.execute("PRAGMA query_only = ON")
-        else:  # no room for one more page
+        else:  # no room for one more page (and no free pages to reuse: VACUUM drops them first)
+            cursor.execute("VACUUM")
             pages = cursor.execute("PRAGMA page_count").fetchone()[0]
             cursor.execute(f"PRAGMA max_page_count = {pages}")
         cursor.close()
