@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
@@ -60,11 +61,25 @@ def init_app(app: Flask) -> None:
     @app.teardown_request
     def close_session(_exc):
         session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
         token = g.pop("write_intent_token", None)
-        if token is not None:
-            _write_intent.reset(token)
+        try:
+            if session is not None:
+                _close(session)
+        finally:
+            if token is not None:
+                _write_intent.reset(token)
+
+
+def _close(session: Session) -> None:
+    """Closes a request's session. Closing rolls back what is still open; when the connection
+    has died (the database restarted, the connection was terminated) that rollback fails, and
+    an error escaping teardown would replace the response already made (the page, or the 503
+    page) with the server's bare 500. The dead connection is discarded instead."""
+    try:
+        session.close()
+    except DBAPIError:
+        current_app.logger.warning("database connection lost while closing the session", exc_info=True)
+        session.invalidate()
 
 
 @contextmanager

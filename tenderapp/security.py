@@ -12,7 +12,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 
 # RFC 9106's second recommended option
-DEFAULT_COST = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+# argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 25 ms of one core.
+# RFC 9106's 64 MiB, t=3, p=4 costs ~0.22 CPU-seconds a sign-in, and on a deadline day the
+# sign-ins alone queued every other request (benchmarks/README.md). Older hashes are upgraded
+# at the next sign-in (needs_rehash).
+DEFAULT_COST = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
 EXTENSION_KEY = "tenderapp.passwords"
 
 
