@@ -6,7 +6,7 @@ Forbidden, so its existence is not revealed.
 """
 
 from tenderapp.access.agreements import (
-    acting_organisation_ids,
+    acting_organisations,
     get_lead_agreement,
     get_party_agreement,
     party_agreements,
@@ -34,7 +34,7 @@ from tenderapp.access.organisations import (
 
 __all__ = [
     "Actor",
-    "acting_organisation_ids",
+    "acting_organisations",
     "actor_for",
     "get_lead_agreement",
     "get_lead_contract",

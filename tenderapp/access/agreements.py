@@ -1,5 +1,7 @@
 """Scoping of collaborative agreements: parties and the lead."""
 
+from collections.abc import Collection
+
 from sqlalchemy import Select
 from sqlmodel import Session, select
 
@@ -12,15 +14,17 @@ from tenderapp.models import Agreement, Collaboration, CollaborationMember, Repr
 # --- agreements ----------------------------------------------------------------------------
 
 
-def acting_organisation_ids(actor: Actor, collaboration_id) -> Select:
-    """Organisations the actor may answer for in a collaboration: their own, if it is a
-    member, and every member their organisation represents there."""
-    own = select(CollaborationMember.organisation_id).where(
-        CollaborationMember.collaboration_id == collaboration_id,
+def acting_organisations(actor: Actor, collaboration_ids: Collection[int]) -> Select:
+    """(collaboration id, organisation id) for every organisation the actor may answer for in
+    each of the collaborations: their own, where it is a member, and every member their
+    organisation represents there."""
+    own = select(CollaborationMember.collaboration_id, CollaborationMember.organisation_id).where(
+        CollaborationMember.collaboration_id.in_(collaboration_ids),
         CollaborationMember.organisation_id == actor.organisation_id,
     )
-    represented = select(Representation.represented_organisation_id).where(
-        Representation.collaboration_id == collaboration_id,
+    represented = select(Representation.collaboration_id,
+                         Representation.represented_organisation_id.label("organisation_id")).where(
+        Representation.collaboration_id.in_(collaboration_ids),
         Representation.representative_organisation_id == actor.organisation_id,
     )
     return own.union(represented)

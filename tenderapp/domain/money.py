@@ -8,8 +8,13 @@ and only for display.
 import re
 from decimal import Decimal, InvalidOperation
 
+from tenderapp.domain.errors import RuleViolation
+
 PENNY = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000")  # £1bn: well above any line in a pricing schedule
+# The pence columns are 32-bit integers (PostgreSQL's INTEGER), so an amount typed to be kept
+# as it is must fit one: £21,474,836.47 at most, until they are widened to BIGINT.
+MAX_STORED_PENCE = 2**31 - 1
 
 _AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
@@ -39,10 +44,11 @@ def parse_amount(text: str | None) -> Decimal:
         amount = Decimal(raw.lstrip("£").replace(",", ""))
     except InvalidOperation:
         raise MoneyError("enter a number, like 1250.00") from None
-    if amount != amount.quantize(PENNY):
-        raise MoneyError("enter the price in pounds and pence, with no more than 2 decimal places")
+    # the size first: quantizing a number of more than 28 digits is itself an error
     if amount >= MAX_AMOUNT:
         raise MoneyError("enter a price under £1,000,000,000")
+    if amount != amount.quantize(PENNY):
+        raise MoneyError("enter the price in pounds and pence, with no more than 2 decimal places")
     return amount.quantize(PENNY)
 
 
@@ -63,6 +69,14 @@ def to_pence(amount: Decimal) -> int:
     if pence != pence.to_integral_value():
         raise ValueError(f"{amount} is not a whole number of pence")
     return int(pence)
+
+
+def storable_pence(amount: Decimal, field: str, label: str) -> int:
+    """``amount`` in pence. Raises RuleViolation (on ``field``) for more than a pence column holds."""
+    pence = to_pence(amount)
+    if pence > MAX_STORED_PENCE:
+        raise RuleViolation(f"{label} must be £{from_pence(MAX_STORED_PENCE):,} or less", field=field)
+    return pence
 
 
 def from_pence(pence: int) -> Decimal:

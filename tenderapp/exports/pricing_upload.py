@@ -17,9 +17,14 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # A filled template unpacks to a few hundred KB; these caps leave room for what Excel and
 # LibreOffice add while keeping the reading of any file short.
 MAX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024
-MAX_PART_BYTES = 2 * 1024 * 1024
+MAX_PART_BYTES = 512 * 1024  # parsing a part this size of the smallest cells takes half a second
 MAX_ENTRIES = 500
 MAX_ROWS = 1000
+# Parts openpyxl parses on opening that the reader never needs: the stylesheet (parsing takes more
+# than the size of its part suggests: seconds for the 100,000 tiny styles of a 10KB upload) and
+# the document properties. They are left out of the copy that is opened.
+UNREAD_PARTS = {"xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"}
+SHOWN_CHARACTERS = 40  # of a value quoted back from the workbook
 NOT_A_WORKBOOK = "The selected file must be an Excel workbook (.xlsx), like the template you downloaded"
 
 
@@ -48,7 +53,7 @@ def _check_archive(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             names = {e.filename for e in entries}
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):  # a damaged or odd zip
         return NOT_A_WORKBOOK
     if (len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES
             or any(e.file_size > MAX_PART_BYTES for e in entries)):
@@ -56,6 +61,22 @@ def _check_archive(data: bytes) -> str | None:
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         return NOT_A_WORKBOOK
     return None
+
+
+def _without_unread_parts(data: bytes) -> io.BytesIO:
+    copy = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as target:
+        for entry in source.infolist():
+            if entry.filename not in UNREAD_PARTS:
+                target.writestr(entry.filename, source.read(entry))
+    copy.seek(0)
+    return copy
+
+
+def _shown(value) -> str:
+    """A value from the workbook as a message quotes it: on one line, and short."""
+    text = "".join(c if c.isprintable() else " " for c in str(value)).strip()
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS - 1] + "…"
 
 
 def _cell_price(value, cell: str) -> tuple[str | None, str | None]:
@@ -80,7 +101,7 @@ def read(data: bytes, expected: Expected) -> Upload:
     if refusal:
         return Upload({}, [refusal])
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        book = load_workbook(_without_unread_parts(data), read_only=True, data_only=False, keep_links=False)
     except Exception:  # noqa: BLE001 - whatever the parser refuses (entities, corrupt parts) is a bad file
         return Upload({}, ["The selected file could not be read as an Excel workbook. Download the template "
                            "again, enter your prices and save it as .xlsx"])
@@ -96,19 +117,21 @@ def _read_book(book, expected: Expected) -> Upload:
     if META_SHEET not in book.sheetnames or PRICING_SHEET not in book.sheetnames:
         return Upload({}, ["This is not a Tenderapp pricing template. Download the template for this tender and "
                            "use that"])
-    meta = {row[0]: row[1:] for row in book[META_SHEET].iter_rows(max_row=10, values_only=True) if row and row[0]}
+    meta = {row[0]: row[1:] for row in book[META_SHEET].iter_rows(max_row=10, max_col=2, values_only=True)
+            if row and isinstance(row[0], str)}
     reference = (meta.get("tender_reference") or [None])[0]
     version = (meta.get("schedule_version") or [None])[0]
     if reference != safe_cell(expected.reference):  # written escaped, as every cell is
-        return Upload({}, [f"This template is for tender {reference}, not {expected.reference}. Download the "
-                           "template for this tender"])
+        return Upload({}, [f"This template is for tender {_shown(reference)}, not {expected.reference}. Download "
+                           "the template for this tender"])
     if version != expected.schedule_version:
-        return Upload({}, [f"This template is for version {version} of the pricing schedule; the tender has been "
-                           f"amended and is now at version {expected.schedule_version}. Download the template again"])
+        return Upload({}, [f"This template is for version {_shown(version)} of the pricing schedule; the tender has "
+                           f"been amended and is now at version {expected.schedule_version}. Download the template "
+                           "again"])
     prices, problems, seen = {}, [], set()
     price_index = ord(PRICE_COLUMN) - ord("A")
-    for number, row in enumerate(book[PRICING_SHEET].iter_rows(min_row=HEADER_ROW + 1, values_only=True),
-                                 start=HEADER_ROW + 1):
+    rows = book[PRICING_SHEET].iter_rows(min_row=HEADER_ROW + 1, max_col=price_index + 1, values_only=True)
+    for number, row in enumerate(rows, start=HEADER_ROW + 1):
         if number > MAX_ROWS:
             return Upload({}, [f"{PRICING_SHEET}: the sheet has more than {MAX_ROWS:,} rows. Use the template"])
         code = row[0] if row else None
@@ -116,7 +139,7 @@ def _read_book(book, expected: Expected) -> Upload:
             continue
         code = str(code).strip().lstrip("'")
         if code not in expected.codes:
-            problems.append(f"{PRICING_SHEET}, A{number}: “{code}” is not a line of this pricing schedule")
+            problems.append(f"{PRICING_SHEET}, A{number}: “{_shown(code)}” is not a line of this pricing schedule")
             continue
         seen.add(code)
         value = row[price_index] if len(row) > price_index else None

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tenderapp.domain.agreements import Action, PartyStatus, Response, derive_status
 from tenderapp.domain.roles import Role
@@ -31,6 +31,16 @@ def current_version(session: Session, agreement_id: int) -> AgreementVersion | N
     ).first()
 
 
+def current_versions(session: Session, agreement_ids: list[int]) -> dict[int, AgreementVersion]:
+    """``current_version`` of each agreement, in one query (agreements never issued are left out)."""
+    latest = (select(AgreementVersion.agreement_id, func.max(AgreementVersion.number).label("number"))
+              .where(AgreementVersion.agreement_id.in_(agreement_ids), AgreementVersion.issued_at.is_not(None))
+              .group_by(AgreementVersion.agreement_id).subquery())
+    return {version.agreement_id: version for version in session.exec(
+        select(AgreementVersion).join(latest, (latest.c.agreement_id == AgreementVersion.agreement_id)
+                                      & (latest.c.number == AgreementVersion.number))).all()}
+
+
 def draft_version(session: Session, agreement_id: int) -> AgreementVersion | None:
     return session.exec(
         select(AgreementVersion)
@@ -54,21 +64,36 @@ def members(session: Session, agreement: Agreement) -> list[Organisation]:
     ).all())
 
 
-def responses_by_organisation(
-    session: Session, agreement_id: int, organisation_ids: list[int] | None = None
-) -> dict[int, list[tuple[AgreementResponse, int]]]:
-    """Each organisation's responses (with the version number each answered), oldest first."""
+def _responses(agreement_ids: list[int], organisation_ids: list[int] | None):
     query = (
         select(AgreementResponse, AgreementVersion.number)
         .join(AgreementVersion, AgreementVersion.id == AgreementResponse.version_id)
-        .where(AgreementResponse.agreement_id == agreement_id)
+        .where(AgreementResponse.agreement_id.in_(agreement_ids))
         .order_by(AgreementResponse.created_at, AgreementResponse.id)
     )
     if organisation_ids is not None:
         query = query.where(AgreementResponse.organisation_id.in_(organisation_ids))
+    return query
+
+
+def responses_by_organisation(
+    session: Session, agreement_id: int, organisation_ids: list[int] | None = None
+) -> dict[int, list[tuple[AgreementResponse, int]]]:
+    """Each organisation's responses (with the version number each answered), oldest first."""
     grouped: dict[int, list[tuple[AgreementResponse, int]]] = defaultdict(list)
-    for response, number in session.exec(query).all():
+    for response, number in session.exec(_responses([agreement_id], organisation_ids)).all():
         grouped[response.organisation_id].append((response, number))
+    return grouped
+
+
+def responses_by_party(
+    session: Session, agreement_ids: list[int], organisation_ids: list[int]
+) -> dict[tuple[int, int], list[tuple[AgreementResponse, int]]]:
+    """``responses_by_organisation`` for many agreements at once, keyed by (agreement id,
+    organisation id)."""
+    grouped: dict[tuple[int, int], list[tuple[AgreementResponse, int]]] = defaultdict(list)
+    for response, number in session.exec(_responses(agreement_ids, organisation_ids)).all():
+        grouped[response.agreement_id, response.organisation_id].append((response, number))
     return grouped
 
 

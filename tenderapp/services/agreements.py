@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from tenderapp.access import Actor, get_lead_agreement, get_led_collaboration
 from tenderapp.domain.agreements import text_fingerprint
-from tenderapp.domain.documents import check_pdf, safe_filename
+from tenderapp.domain.documents import PDF, check_pdf, safe_filename
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.domain.text import check_single_line
@@ -42,13 +42,13 @@ def _apply_content(version: AgreementVersion, content: VersionContent, store: Do
     A new upload replaces the text; new text replaces an earlier upload."""
     body = (content.body or "").strip()
     summary = (content.summary or "").strip()
-    if content.document:
-        check_pdf(content.document, field="document")
+    if content.document is not None:
+        check_pdf(content.document, content.document_name, "document")
         if not summary:
             raise RuleViolation("Enter a summary of the document", field="summary")
         version.body = None
         version.document_sha256 = store.save(content.document)
-        version.document_name = safe_filename(content.document_name)
+        version.document_name = safe_filename(content.document_name, media_type=PDF)
         version.summary = summary
     elif body:
         version.body = body
@@ -201,8 +201,8 @@ def record_representation(
     reference = check_single_line(reference, "reference", "Authority",
                                   "Enter the authority it relies on, such as a letter or minute reference", 500)
     document_sha = None
-    if document:
-        check_pdf(document, field="document")
+    if document is not None:
+        check_pdf(document, document_name, "document")
         document_sha = store.save(document)
     rows = []
     for organisation_id in represented:
@@ -215,7 +215,7 @@ def record_representation(
         row.representative_organisation_id = representative_id
         row.authority_reference = reference
         if document_sha:
-            row.document_sha256, row.document_name = document_sha, safe_filename(document_name)
+            row.document_sha256, row.document_name = document_sha, safe_filename(document_name, media_type=PDF)
         session.add(row)
         rows.append(row)
     session.flush()

@@ -1,15 +1,24 @@
 """Decisions, the award and the contract register (the lead's procurement admins)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, func, select
+from sqlalchemy import or_
+from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_contract, get_lead_tender, get_led_collaboration
+from tenderapp.access import (
+    Actor,
+    get_lead_contract,
+    get_lead_tender,
+    get_led_collaboration,
+    led_collaborations,
+    member_collaborations,
+)
 from tenderapp.domain import contracts as rules
 from tenderapp.domain.deadlines import standstill_period
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
-from tenderapp.domain.documents import safe_filename
+from tenderapp.domain.documents import check_document, safe_filename
 from tenderapp.domain.tenders import Regime
 from tenderapp.domain.text import check_single_line
 from tenderapp.domain.uk_time import uk_date_of
@@ -26,11 +35,10 @@ from tenderapp.models import (
     Recommendation,
     Tender,
 )
-from tenderapp.services import audit
+from tenderapp.services import audit, same_text
 from tenderapp.domain.money import to_pence
 from tenderapp.services.opening import opened_bids
 from tenderapp.services.results import compute
-from tenderapp.services.tender_schedule import check_document
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ def record_decision(session: Session, actor: Actor, collaboration_id: int, data:
                     tender_id: int | None = None) -> Decision:
     collaboration = get_led_collaboration(session, actor, collaboration_id)
     number = check_single_line(data.number, "number", "Decision number", "Enter the decision number", 40)
-    if session.exec(select(Decision.id).where(func.lower(Decision.number) == number.lower())).first():
+    if session.exec(select(Decision.id).where(same_text(Decision.number, number))).first():
         raise Conflict("A decision with this number is already recorded", "number")
     if data.kind not in ("award", "extension", "other"):
         raise RuleViolation("Select the type of decision", "kind")
@@ -196,6 +204,23 @@ def contract_of(session: Session, tender: Tender) -> Contract | None:
     return session.exec(select(Contract).where(Contract.tender_id == tender.id)).first()
 
 
+def decisions_by_collaboration(session: Session, actor: Actor) -> list[tuple[Collaboration, bool, list[Decision]]]:
+    """Each collaboration the actor's organisation belongs to, whether the actor leads it, and
+    its decisions: every one for the lead's admins, the published ones for other members. Three
+    queries however many collaborations and decisions there are."""
+    memberships = [collaboration for collaboration, _ in member_collaborations(session, actor)]
+    if not memberships:
+        return []
+    led = {c.id for c in led_collaborations(session, actor)}
+    grouped: dict[int, list[Decision]] = defaultdict(list)
+    for decision in session.exec(
+            select(Decision).where(Decision.collaboration_id.in_([c.id for c in memberships]),
+                                   or_(Decision.collaboration_id.in_(led), Decision.published_at.is_not(None)))
+            .order_by(Decision.created_at)).all():
+        grouped[decision.collaboration_id].append(decision)
+    return [(c, c.id in led, grouped[c.id]) for c in memberships]
+
+
 def decisions_of(session: Session, collaboration: Collaboration, published_only: bool = False) -> list[Decision]:
     query = select(Decision).where(Decision.collaboration_id == collaboration.id)
     if published_only:
@@ -259,9 +284,9 @@ def add_decision_document(session: Session, actor: Actor, decision_id: int, kind
     if kind not in DOCUMENT_KINDS:
         raise RuleViolation("Select the kind of document", "kind")
     title = check_single_line(title, "title", "Title", "Enter a title for the document", 200)
-    check_document(content)
+    media_type = check_document(content, filename, "document")
     document = DecisionDocument(decision_id=decision.id, kind=kind, title=title,
-                                filename=safe_filename(filename, "document"), sha256=store.save(content),
+                                filename=safe_filename(filename, "document", media_type), sha256=store.save(content),
                                 size=len(content), uploaded_by_user_id=actor.user_id, uploaded_at=now)
     session.add(document)
     session.flush()

@@ -7,12 +7,11 @@ from datetime import datetime
 from sqlmodel import Session
 
 from tenderapp.access import Actor
-from tenderapp.domain.documents import safe_filename
+from tenderapp.domain.documents import check_document, safe_filename
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.models import Bid, BidAttachment, QualityCriterion, Tender
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, bids
-from tenderapp.services.tender_schedule import document_type
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_CRITERION = 5
@@ -24,19 +23,14 @@ def _binding(tender: Tender, bid: Bid, attachment_sha: str) -> str:
 
 def add(session: Session, actor: Actor, sealer: Sealer, tender_id: int, criterion_id: int, content: bytes | None,
         filename: str | None, now: datetime) -> BidAttachment:
-    """Raises RuleViolation for a missing, empty, too large or unrecognised file, or too many;
-    DeadlinePassed after the deadline."""
+    """Raises RuleViolation for a missing, empty, too large or unrecognised file, a name that is
+    not a plain file name, or too many files; DeadlinePassed after the deadline."""
     tender, bid, draft = bids.load(session, actor, sealer, tender_id)
     bids.refuse_if_late(session, actor, tender, "attach a file", now)
     criterion = session.get(QualityCriterion, criterion_id)
     if criterion is None or criterion.tender_id != tender.id:
         raise NotFound("Criterion not found")
-    if not content:
-        raise RuleViolation("Select a file", "attachment")
-    if len(content) > MAX_BYTES:
-        raise RuleViolation("The selected file must be smaller than 10MB", "attachment")
-    if document_type(content) is None:
-        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "attachment")
+    media_type = check_document(content, filename, "attachment", max_bytes=MAX_BYTES)
     if bid is None:
         bid = bids.save_draft(session, actor, sealer, tender, None, draft, "answers", now)
         session.refresh(bid, with_for_update=True)
@@ -45,7 +39,7 @@ def add(session: Session, actor: Actor, sealer: Sealer, tender_id: int, criterio
     sha = hashlib.sha256(content).hexdigest()
     attachment = BidAttachment(
         bid_id=bid.id, criterion_id=criterion.id, size=len(content), sha256=sha,
-        sealed_name=sealer.seal(tender.id, safe_filename(filename).encode(),
+        sealed_name=sealer.seal(tender.id, safe_filename(filename, "attachment", media_type).encode(),
                                 bids.name_binding(tender, bid.organisation_id, sha)),
         content=sealer.seal(tender.id, content, _binding(tender, bid, sha)),
         uploaded_at=now, uploaded_by_user_id=actor.user_id)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor, get_lead_contract, get_member_contract
 from tenderapp.domain.cost_shares import Projection, projection, split
 from tenderapp.domain.errors import RuleViolation
-from tenderapp.domain.money import from_pence, to_pence
+from tenderapp.domain.money import from_pence, storable_pence
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.models import (
     AuthorityBaseline,
@@ -51,9 +51,10 @@ def set_basis(session: Session, actor: Actor, contract_id: int, core_codes: list
         raise RuleViolation("Select the pay-as-you-go meeting line", "payg_code")
     if included_meetings < 0 or procurement_cost < 0:
         raise RuleViolation("Included meetings and the procurement cost must be 0 or more", "included_meetings")
+    cost = storable_pence(procurement_cost, "procurement_cost", "Shared procurement cost")
     basis = basis_of(session, contract) or CostShareBasis(contract_id=contract.id, core_codes="", payg_code="")
     basis.core_codes, basis.payg_code = ",".join(core_codes), payg_code
-    basis.included_meetings, basis.procurement_cost_pence, basis.weighted = included_meetings, to_pence(procurement_cost), weighted
+    basis.included_meetings, basis.procurement_cost_pence, basis.weighted = included_meetings, cost, weighted
     session.add(basis)
     audit.record(session, actor, "contract.cost_basis_set", "contract", contract.id, now,
                  {"core": core_codes, "payg": payg_code, "included_meetings": included_meetings,
@@ -69,10 +70,12 @@ def set_baseline(session: Session, actor: Actor, contract_id: int, organisation_
         raise RuleViolation("Not a member authority of this collaboration", "organisation_id")
     if meetings_per_year < 0 or weight < 0 or (previous_cost is not None and previous_cost < 0):
         raise RuleViolation("Enter 0 or more", "meetings_per_year")
+    previous_pence = (storable_pence(previous_cost, "previous_cost", "Previous contract cost a year")
+                      if previous_cost is not None else None)
     row = session.exec(select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id,
                                                        AuthorityBaseline.organisation_id == organisation_id)).first()
     row = row or AuthorityBaseline(contract_id=contract.id, organisation_id=organisation_id)
-    row.previous_annual_cost_pence = to_pence(previous_cost) if previous_cost is not None else None
+    row.previous_annual_cost_pence = previous_pence
     row.meetings_per_year, row.weight = meetings_per_year, weight
     session.add(row)
     audit.record(session, actor, "contract.baseline_set", "contract", contract.id, now,

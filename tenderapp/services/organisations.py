@@ -22,12 +22,12 @@ from tenderapp.models import (
     RoleAssignment,
     User,
 )
-from tenderapp.services import audit
+from tenderapp.services import audit, same_text
 
 
 def _name_taken(session: Session, model, name: str) -> bool:
     return (
-        session.exec(select(model.id).where(func.lower(model.name) == name.strip().lower())).first()
+        session.exec(select(model.id).where(same_text(model.name, name.strip()))).first()
         is not None
     )
 

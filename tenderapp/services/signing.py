@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from tenderapp import security
 from tenderapp import access
-from tenderapp.access import Actor, acting_organisation_ids, get_party_agreement, require_role
+from tenderapp.access import Actor, get_party_agreement, require_role
 from tenderapp.domain.agreements import Action, PartyStatus, check_move
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
@@ -24,7 +24,7 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.services import audit, end_read_transaction
-from tenderapp.services.agreement_status import current_version, responses_by_organisation, status_of
+from tenderapp.services.agreement_status import current_version, current_versions, responses_by_party, status_of
 from tenderapp.services.auth import ClientInfo
 
 
@@ -41,19 +41,32 @@ class Party:
 
 def parties(session: Session, actor: Actor, agreement: Agreement) -> list[Party]:
     """The organisations the actor may answer for in this agreement, with their status."""
-    organisations = session.exec(
-        select(Organisation).where(Organisation.id.in_(acting_organisation_ids(actor, agreement.collaboration_id)))
+    return parties_of(session, actor, [agreement])[agreement.id]
+
+
+def parties_of(session: Session, actor: Actor, agreements: list[Agreement]) -> dict[int, list[Party]]:
+    """``parties`` of each agreement (by id), in four queries however many agreements and
+    organisations there are: the actor's own organisation first, then by name."""
+    if not agreements:
+        return {}
+    collaboration_ids = {a.collaboration_id for a in agreements}
+    acting = access.acting_organisations(actor, collaboration_ids).subquery()
+    rows = session.exec(
+        select(acting.c.collaboration_id, Organisation).join(Organisation, Organisation.id == acting.c.organisation_id)
         .order_by(Organisation.id != actor.organisation_id, Organisation.name)
     ).all()
-    ids = [o.id for o in organisations]
-    representing = {r.represented_organisation_id: r for r in session.exec(
+    ids = list({o.id for _, o in rows})
+    representing = {(r.collaboration_id, r.represented_organisation_id): r for r in session.exec(
         select(Representation).where(
-            Representation.collaboration_id == agreement.collaboration_id,
+            Representation.collaboration_id.in_(collaboration_ids),
             Representation.representative_organisation_id == actor.organisation_id,
             Representation.represented_organisation_id.in_(ids)))}
-    current = current_version(session, agreement.id)
-    history = responses_by_organisation(session, agreement.id, ids)
-    return [Party(o, status_of(current, history.get(o.id, [])), representing.get(o.id)) for o in organisations]
+    current = current_versions(session, [a.id for a in agreements])
+    history = responses_by_party(session, [a.id for a in agreements], ids)
+    return {a.id: [Party(o, status_of(current.get(a.id), history.get((a.id, o.id), [])),
+                         representing.get((a.collaboration_id, o.id)))
+                   for collaboration_id, o in rows if collaboration_id == a.collaboration_id]
+            for a in agreements}
 
 
 def _check_request(
@@ -186,8 +199,9 @@ def sign(
 def overview(session: Session, actor: Actor) -> list[tuple[Agreement, list[Party]]]:
     """Each agreement the actor's organisation is party to (or answers in), with the status of
     every organisation the actor may answer for: what the dashboard shows."""
-    return [(agreement, parties(session, actor, agreement))
-            for agreement, _ in access.party_agreements(session, actor)]
+    agreements = [agreement for agreement, _ in access.party_agreements(session, actor)]
+    found = parties_of(session, actor, agreements)
+    return [(agreement, found[agreement.id]) for agreement in agreements]
 
 
 def history(session: Session, actor: Actor, agreement: Agreement) -> list[tuple[AgreementResponse, int, Organisation]]:

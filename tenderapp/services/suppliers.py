@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from tenderapp import security
 from tenderapp.access import Actor, get_visible_tender, require_role
@@ -16,7 +16,7 @@ from tenderapp.domain.suppliers import check_company_number
 from tenderapp.domain.text import check_single_line
 from tenderapp.formatting import uk_datetime
 from tenderapp.models import Organisation, RoleAssignment, SupplierRegistration, Tender, TenderInterest, User
-from tenderapp.services import audit, end_read_transaction, outbox
+from tenderapp.services import audit, end_read_transaction, outbox, same_text
 from tenderapp.services.auth import normalise_email
 
 VALIDITY = timedelta(hours=24)
@@ -32,7 +32,7 @@ class RegistrationInput:
 
 
 def _name_taken(session: Session, name: str) -> bool:
-    return session.exec(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())).first() is not None
+    return session.exec(select(Organisation.id).where(same_text(Organisation.name, name))).first() is not None
 
 
 def register(session: Session, data: RegistrationInput, now: datetime, link_for: Callable[[str], str]) -> None:

@@ -2,18 +2,17 @@
 After publication, changing the pricing schedule starts a new schedule version, so that an
 Excel template for an older version is refused."""
 
-import io
-import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from tenderapp.access import Actor, get_lead_tender, get_visible_tender
-from tenderapp.domain.documents import MAX_DOCUMENT_BYTES, safe_filename
+from tenderapp.domain.documents import check_document, safe_filename
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.text import check_single_line
 from tenderapp.models import PricingLine, QualityCriterion, Tender, TenderDocument
+from tenderapp.services import same_text
 from tenderapp.services.tenders import record_change
 from tenderapp.storage import DocumentStore
 
@@ -57,7 +56,7 @@ def documents(session: Session, tender: Tender) -> list[TenderDocument]:
 
 def _check_line(session: Session, tender: Tender, data: LineInput, line_id: int | None) -> dict:
     code = check_single_line(data.code, "code", "Code", "Enter a code for the line, like CORE-Y1", 20)
-    clash = select(PricingLine.id).where(PricingLine.tender_id == tender.id, func.lower(PricingLine.code) == code.lower())
+    clash = select(PricingLine.id).where(PricingLine.tender_id == tender.id, same_text(PricingLine.code, code))
     if line_id is not None:
         clash = clash.where(PricingLine.id != line_id)
     if session.exec(clash).first() is not None:
@@ -182,41 +181,15 @@ def remove_criterion(session: Session, actor: Actor, tender_id: int, criterion_i
     session.commit()
 
 
-def check_document(content: bytes | None) -> None:
-    """Raises RuleViolation (on the ``document`` field) for a missing, empty, too large or
-    unrecognised upload: every document the app keeps passes here."""
-    if not content:
-        raise RuleViolation("Select a file", "document")
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise RuleViolation("The selected file must be smaller than 20MB", "document")
-    if document_type(content) is None:
-        raise RuleViolation("The selected file must be a PDF, Word or Excel document", "document")
-
-
-def document_type(content: bytes) -> str | None:
-    """The media type of a PDF or an Office Open XML file (Word, Excel), recognised by its
-    content, never its name; None for anything else."""
-    if content.startswith(b"%PDF-"):
-        return "application/pdf"
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if "[Content_Types].xml" in archive.namelist():
-                    return "application/octet-stream"
-        except zipfile.BadZipFile:
-            return None
-    return None
-
-
 def add_document(session: Session, actor: Actor, tender_id: int, title: str, content: bytes | None,
                  filename: str | None, store: DocumentStore, amendment_summary: str | None,
                  now: datetime) -> TenderDocument:
-    """Stores a PDF or Office document by content hash. Raises RuleViolation for a missing,
-    empty, too large or unrecognised file."""
+    """Stores a PDF, Word or Excel document by content hash. Raises RuleViolation for a missing,
+    empty, too large or unrecognised file, or a name that is not a plain file name."""
     tender = get_lead_tender(session, actor, tender_id)
     title = check_single_line(title, "title", "Title", "Enter a title for the document, like Specification")
-    check_document(content)
-    document = TenderDocument(tender_id=tender.id, title=title, filename=safe_filename(filename, "document"),
+    kind = check_document(content, filename, "document")
+    document = TenderDocument(tender_id=tender.id, title=title, filename=safe_filename(filename, "document", kind),
                               sha256=store.save(content), size=len(content), uploaded_by_user_id=actor.user_id,
                               uploaded_at=now)
     session.add(document)

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from tenderapp.access import Actor, get_lead_tender, get_led_collaboration
 from tenderapp.domain.audit_chain import canonical_json
 from tenderapp.domain.errors import Conflict, RuleViolation
-from tenderapp.domain.money import to_pence
+from tenderapp.domain.money import storable_pence
 from tenderapp.domain.tenders import (
     AwardProgress,
     PriceMethod,
@@ -40,7 +40,7 @@ from tenderapp.models import (
     TenderInterest,
     User,
 )
-from tenderapp.services import audit, outbox
+from tenderapp.services import audit, outbox, same_text
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ def _check_details(details: TenderDetails) -> dict:
     return {
         "reference": reference, "title": title, "description": details.description.strip(),
         "regime": details.regime.value, "light_touch": details.light_touch, "cpv_code": cpv,
-        "estimated_value_pence": to_pence(details.estimated_value) if details.estimated_value is not None else None,
+        "estimated_value_pence": (storable_pence(details.estimated_value, "estimated_value", "Estimated total value")
+                                  if details.estimated_value is not None else None),
         "contract_start": details.contract_start, "initial_term_months": details.initial_term_months,
         "extensions_allowed": details.extensions_allowed,
         "extension_max_months": details.extension_max_months if details.extensions_allowed else 0,
@@ -79,7 +80,7 @@ def _check_details(details: TenderDetails) -> dict:
 
 
 def _reference_taken(session: Session, reference: str, tender_id: int | None) -> bool:
-    query = select(Tender.id).where(func.lower(Tender.reference) == reference.lower())
+    query = select(Tender.id).where(same_text(Tender.reference, reference))
     if tender_id is not None:
         query = query.where(Tender.id != tender_id)
     return session.exec(query).first() is not None

@@ -2,8 +2,9 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextInput
-from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
+from wtforms import DateField, PasswordField, SelectChoice, SelectMultipleField, StringField
 from wtforms.utils import unset_value
+from wtforms.validators import Length, StopValidation, ValidationError
 
 from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.uk_time import parse_clock_time
@@ -17,13 +18,41 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def without_nul(value):
+    """A field filter: a NUL character means nothing in text, and PostgreSQL cannot store one
+    (saving it was a server error there)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            """Every text field drops NUL characters; a password is kept exactly as typed."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                options = {**options, "filters": [without_nul, *unbound_field.kwargs.get("filters", ())]}
+            return super().bind_field(form, unbound_field, options)
+
     def add_domain_error(self, error: DomainError, default_field: str | None = None) -> None:
         """Shows a rule's message beside its field (or ``default_field``)."""
         name = error.field if error.field in self._fields else default_field
         if name is None:
             name = next(iter(k for k in self._fields if k != "csrf_token"))
         self._fields[name].errors = list(self._fields[name].errors or []) + [error.message]
+
+
+class MaxLength(Length):
+    """Length(max=...) that ends the field's checks when the text is too long, so that a costly
+    check after it (an email address's syntax takes seconds on a megabyte) never runs."""
+
+    def __init__(self, max: int, message: str):
+        super().__init__(max=max, message=message)
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError as error:
+            raise StopValidation(str(error)) from None
 
 
 class RolesField(SelectMultipleField):
@@ -74,7 +103,7 @@ class UKDateField(DateField):
     def process_formdata(self, valuelist):
         if valuelist and not any(v.strip() for v in valuelist):
             self.data = None
-            self.raw_data = valuelist
+            self.raw_data = [v.strip() for v in valuelist]  # spaces alone are no answer to InputRequired
             return
         try:
             super().process_formdata([" ".join(v.strip() for v in valuelist)])

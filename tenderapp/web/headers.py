@@ -1,9 +1,12 @@
 """Security headers on every response, with a per-request nonce for the one inline script
-GOV.UK's page template needs."""
+GOV.UK's page template needs; download names any server can send."""
 
 import secrets
+import unicodedata
+from urllib.parse import quote
 
 from flask import Flask, g, request
+from werkzeug.http import dump_options_header, parse_options_header
 
 
 def csp_nonce() -> str:
@@ -30,4 +33,18 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if "Content-Disposition" in response.headers:
+            response.headers["Content-Disposition"] = portable_disposition(response.headers["Content-Disposition"])
         return response
+
+
+def portable_disposition(value: str) -> str:
+    """A Content-Disposition a server can send. Headers are Latin-1, so a download whose name
+    has other letters (a Welsh ŵ, a Polish ł) would fail as it is: it gets an ASCII name and,
+    beside it, the real name in UTF-8 (RFC 6266), as Flask's send_file does."""
+    if value.isascii():
+        return value
+    kind, options = parse_options_header(value)
+    name = options.get("filename", "")
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii") or "download"
+    return dump_options_header(kind, {"filename": plain, "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|~')}"})

@@ -275,8 +275,12 @@ def test_a_pdf_agreement_needs_a_summary_and_is_served_to_members(world, db, sig
                                               "document": (BytesIO(PDF), "agreement.pdf")},
                                    content_type="multipart/form-data")
     assert "Enter a summary of the document" in no_summary.get_data(as_text=True)
+    path = admin.client.post(url, data={"csrf_token": token, "title": "PDF agreement", "summary": "Members share costs.",
+                                        "document": (BytesIO(PDF), "../../etc/Agreement v1.pdf")},
+                             content_type="multipart/form-data")
+    assert path.status_code == 400 and "must not include a folder" in path.get_data(as_text=True)
     ok = admin.client.post(url, data={"csrf_token": token, "title": "PDF agreement", "summary": "Members share costs.",
-                                      "document": (BytesIO(PDF), "../../etc/Agreement v1.pdf")},
+                                      "document": (BytesIO(PDF), "Agreement v1.pdf")},
                            content_type="multipart/form-data")
     assert ok.status_code == 302
     agreement_id = int(re.search(r"/agreements/(\d+)/", ok.headers["Location"]).group(1))

@@ -3,7 +3,7 @@ from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringFie
 from wtforms.validators import Email, InputRequired, Length
 
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.web.forms import BaseForm, RolesField, strip
+from tenderapp.web.forms import BaseForm, MaxLength, RolesField, strip
 
 
 class CollaborationForm(BaseForm):
@@ -50,9 +50,9 @@ class InvitationForm(BaseForm):
         "Email address", widget=GovTextInput(), filters=[strip],
         description="The invitation link is sent to this address",
         validators=[InputRequired(message="Enter an email address"),
+                    MaxLength(320, message="Email address must be 320 characters or fewer"),
                     Email(message="Enter an email address in the correct format, like name@example.com",
-                          check_deliverability=False),
-                    Length(max=320, message="Email address must be 320 characters or fewer")],
+                          check_deliverability=False)],
     )
     roles = RolesField("Roles", validators=[InputRequired(message="Select at least one role")])
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

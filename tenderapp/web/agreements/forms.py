@@ -48,8 +48,17 @@ class ConfirmForm(BaseForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
+class VersionField(HiddenField):
+    """The id of the version the person read. Anything else on the form reads as 0, which the
+    service answers as a superseded version (the page then shows the current one)."""
+
+    def process_formdata(self, valuelist):
+        value = valuelist[0].strip() if valuelist else ""
+        self.data = int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
 class _AnswerForm(BaseForm):
-    version_id = HiddenField()
+    version_id = VersionField()
     organisation_ids = OrganisationsField(
         "Organisations you are answering for",
         validators=[InputRequired(message="Select the organisations you are answering for")],

@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.contracts import status as contract_status
+from tenderapp.domain.documents import document_type
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.exports import cost_shares as cost_share_export
@@ -18,7 +19,6 @@ from tenderapp.services import assessment_summaries as summaries_service
 from tenderapp.services import award as awards
 from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services.award import DecisionInput
-from tenderapp.services.tender_schedule import document_type
 from tenderapp.storage import document_store
 from tenderapp.web.contracts.forms import (
     ActionForm,
@@ -51,12 +51,8 @@ def decision_status(decision) -> str:
 @bp.route("/decisions")
 @signed_in
 def decisions():
-    db_session = get_session()
-    groups = []
-    for collaboration, _ in access.member_collaborations(db_session, current_user):
-        led = any(c.id == collaboration.id for c in access.led_collaborations(db_session, current_user))
-        groups.append((collaboration, led, awards.decisions_of(db_session, collaboration, published_only=not led)))
-    return render_template("contracts/decisions.html", groups=groups)
+    return render_template("contracts/decisions.html",
+                           groups=awards.decisions_by_collaboration(get_session(), current_user))
 
 
 @bp.route("/collaborations/<int:collaboration_id>/decisions/new", methods=["GET", "POST"])

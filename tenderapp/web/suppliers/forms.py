@@ -3,7 +3,7 @@ from wtforms import EmailField, RadioField, SelectChoice, StringField, SubmitFie
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from tenderapp.web.auth.forms import AcceptInvitationForm
-from tenderapp.web.forms import BaseForm, strip
+from tenderapp.web.forms import BaseForm, MaxLength, strip
 
 
 class RegistrationForm(BaseForm):
@@ -22,8 +22,9 @@ class RegistrationForm(BaseForm):
         "Your email address", widget=GovTextInput(), filters=[strip],
         description="We will send a link to this address to confirm it",
         validators=[InputRequired(message="Enter your email address"),
+                    MaxLength(320, message="Email address must be 320 characters or fewer"),
                     Email(message="Enter an email address in the correct format, like name@example.com",
-                          check_deliverability=False), Length(max=320)])
+                          check_deliverability=False)])
     submit = SubmitField("Register", widget=GovSubmitInput())
 
 

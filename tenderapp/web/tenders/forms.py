@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from tenderapp.domain.tenders import PriceMethod, Regime
 from tenderapp.web.forms import BaseForm, ClockTimeField, MoneyField, UKDateField
@@ -34,10 +34,19 @@ class WholeNumberField(IntegerField):
             raise ValueError(f"{self.label.text.replace(' (optional)', '')} must be a whole number, like 12") from None
 
 
+class WholeNumberRange(NumberRange):
+    """NumberRange for whole numbers of any size: NumberRange turns the number into a float
+    first, which fails for one of more than 308 digits."""
+
+    def __call__(self, form, field):
+        if not (isinstance(field.data, int) and self.min <= field.data <= self.max):
+            raise ValidationError(self.message)
+
+
 def _whole(label, minimum=0, maximum=1000, required=True):
     validators = [InputRequired(message=f"Enter the {label.lower()}")] if required else [Optional()]
-    return validators + [NumberRange(min=minimum, max=maximum,
-                                     message=f"{label} must be a whole number between {minimum} and {maximum}")]
+    return validators + [WholeNumberRange(min=minimum, max=maximum,
+                                          message=f"{label} must be a whole number between {minimum} and {maximum}")]
 
 
 class DetailsForm(AmendmentMixin, BaseForm):

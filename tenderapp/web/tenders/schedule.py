@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from tenderapp import access, clock
 from tenderapp.db import get_session
+from tenderapp.domain.documents import document_type
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.services import tender_schedule
 from tenderapp.services.tender_schedule import CriterionInput, LineInput
@@ -154,6 +155,6 @@ def withdraw_document(tender_id: int, document_id: int):
 @tenant_owned(tender_id="tender")
 def document(tender_id: int, document_id: int):
     found = tender_schedule.get_document(get_session(), current_user, tender_id, document_id)
-    mimetype = tender_schedule.document_type(content := document_store().read(found.sha256)) or "application/octet-stream"
+    mimetype = document_type(content := document_store().read(found.sha256)) or "application/octet-stream"
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{found.filename}"'})

@@ -1,0 +1,54 @@
+"""Typed amounts: whatever is typed, the answer is an amount or a MoneyError with a hint."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.money import MAX_AMOUNT, MoneyError, from_number, parse_amount, storable_pence
+
+
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("9" * 1000, "enter a price under £1,000,000,000"),  # once an InvalidOperation: a server error
+    ("9" * 27 + ".5", "enter a price under £1,000,000,000"),
+    ("1." + "1" * 1000, "enter the price in pounds and pence, with no more than 2 decimal places"),
+    ("NaN", "enter a number, like 1250.00"),
+    ("Infinity", "enter a number, like 1250.00"),
+    ("1e9", "enter a number, like 1250.00"),
+    ("£1,2,3", "enter a number, like 1250.00"),
+    ("-0", "enter a price of £0 or more"),
+])
+def test_odd_amounts_get_a_hint_not_an_error(typed, hint):
+    with pytest.raises(MoneyError) as raised:
+        parse_amount(typed)
+    assert raised.value.hint == hint
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.from_regex(r"£?[0-9,]{1,80}(\.[0-9]{0,60})?", fullmatch=True)))
+def test_any_typed_text_is_an_amount_in_range_or_a_money_error(typed):
+    try:
+        amount = parse_amount(typed)
+    except MoneyError as error:
+        assert error.hint
+    else:
+        assert Decimal(0) <= amount < MAX_AMOUNT and amount == amount.quantize(Decimal("0.01"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.decimals(), st.booleans()))
+def test_any_spreadsheet_number_is_an_amount_or_a_money_error(value):
+    try:
+        amount = from_number(value)
+    except MoneyError:
+        return
+    assert Decimal(0) <= amount < MAX_AMOUNT
+
+
+def test_an_amount_is_stored_in_pence_only_when_a_pence_column_holds_it():
+    assert storable_pence(Decimal("21474836.47"), "cost", "Cost") == 2**31 - 1
+    with pytest.raises(RuleViolation) as raised:
+        storable_pence(Decimal("21474836.48"), "cost", "Cost")
+    assert raised.value.message == "Cost must be £21,474,836.47 or less" and raised.value.field == "cost"
