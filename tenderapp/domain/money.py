@@ -14,7 +14,7 @@ PENNY = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000")  # £1bn: well above any line in a pricing schedule
 # The pence columns are 32-bit integers (PostgreSQL's INTEGER), so an amount typed to be kept
 # as it is must fit one: £21,474,836.47 at most, until they are widened to BIGINT.
-MAX_STORED_PENCE = 2**31 - 1
+MAX_STORED_PENCE = 10**14  # £1 trillion: a sanity bound well inside the 64-bit pence columns
 
 _AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Integer, TypeDecorator
 from sqlmodel import SQLModel
 
 NAMING_CONVENTION = {
@@ -13,6 +13,11 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+# Money in pence: 64-bit. SQLite's INTEGER is 64-bit already; PostgreSQL needs BIGINT (its
+# INTEGER stops at £21,474,836.47).
+Pence = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator):

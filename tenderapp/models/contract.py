@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tenderapp.models.base import UTCDateTime, in_check
+from tenderapp.models.base import Pence, UTCDateTime, in_check
 
 DECISION_KINDS = ("award", "extension", "other")
 
@@ -44,7 +44,7 @@ class Contract(SQLModel, table=True):
     submission_id: int = Field(foreign_key="bid_submission.id")
     supplier_organisation_id: int = Field(foreign_key="organisation.id")
     award_decision_id: int = Field(foreign_key="decision.id")
-    value_pence: int
+    value_pence: int = Field(sa_column=Column(Pence, nullable=False))
     start_date: date = Field(sa_column=Column(Date, nullable=False))
     initial_end_date: date = Field(sa_column=Column(Date, nullable=False))
     end_date: date = Field(sa_column=Column(Date, nullable=False))
@@ -88,7 +88,7 @@ class ContractPrice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     code: str = Field(max_length=20)
-    unit_price_pence: int
+    unit_price_pence: int = Field(sa_column=Column(Pence, nullable=False))
 
 
 class CostShareBasis(SQLModel, table=True):
@@ -102,7 +102,7 @@ class CostShareBasis(SQLModel, table=True):
     core_codes: str = Field(max_length=300)  # the per-year core subscription lines, comma separated, in year order
     payg_code: str = Field(max_length=20)
     included_meetings: int = Field(default=0)
-    procurement_cost_pence: int = Field(default=0)
+    procurement_cost_pence: int = Field(default=0, sa_column=Column(Pence, nullable=False, default=0))
     weighted: bool = Field(default=False)  # split the procurement cost by weights, not equally
 
 
@@ -115,7 +115,7 @@ class AuthorityBaseline(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id")
-    previous_annual_cost_pence: int | None = None
+    previous_annual_cost_pence: int | None = Field(default=None, sa_column=Column(Pence, nullable=True))
     meetings_per_year: int = Field(default=0)
     weight: int = Field(default=1)
 

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.domain.tenders import PriceMethod, Regime
-from tenderapp.models.base import UTCDateTime, in_check
+from tenderapp.models.base import Pence, UTCDateTime, in_check
 
 
 class Tender(SQLModel, table=True):
@@ -26,7 +26,7 @@ class Tender(SQLModel, table=True):
     procedure: str = Field(default="open", max_length=20)
     light_touch: bool = Field(default=False)
     cpv_code: str = Field(max_length=12)
-    estimated_value_pence: int | None = None
+    estimated_value_pence: int | None = Field(default=None, sa_column=Column(Pence, nullable=True))
     contract_start: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     initial_term_months: int | None = None
     extensions_allowed: int = Field(default=0)

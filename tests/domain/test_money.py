@@ -48,7 +48,8 @@ def test_any_spreadsheet_number_is_an_amount_or_a_money_error(value):
 
 
 def test_an_amount_is_stored_in_pence_only_when_a_pence_column_holds_it():
-    assert storable_pence(Decimal("21474836.47"), "cost", "Cost") == 2**31 - 1
+    assert storable_pence(Decimal("21474836.48"), "cost", "Cost") == 2**31  # beyond a 32-bit column
+    assert storable_pence(Decimal("1000000000000.00"), "cost", "Cost") == 10**14
     with pytest.raises(RuleViolation) as raised:
-        storable_pence(Decimal("21474836.48"), "cost", "Cost")
-    assert raised.value.message == "Cost must be £21,474,836.47 or less" and raised.value.field == "cost"
+        storable_pence(Decimal("1000000000000.01"), "cost", "Cost")
+    assert raised.value.message == "Cost must be £1,000,000,000,000.00 or less" and raised.value.field == "cost"

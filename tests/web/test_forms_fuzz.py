@@ -583,10 +583,14 @@ def test_a_name_differing_only_in_letters_sqlite_cannot_lower_is_still_taken(wor
     assert "A collaboration with this name already exists" in again.get_data(as_text=True)
 
 
-def test_an_amount_a_pence_column_cannot_hold_is_refused_beside_its_field(world, sign_in_as):
-    # on PostgreSQL £79,995,000.00 overflowed the 32-bit pence column: a server error
+def test_an_amount_above_a_32_bit_pence_column_is_stored(world, db, sign_in_as):
+    # on PostgreSQL £30,000,000.00 overflowed the 32-bit pence column (a server error); the pence
+    # columns are 64-bit now
+    from tenderapp.models import Tender
+
     response = sign_in_as("admin@lead.example").submit(f"/tenders/{world.tender.id}/details", details(
         reference="LEAD-001", estimated_value="£30,000,000"))
-    page = response.get_data(as_text=True)
-    assert response.status_code == 400 and 'value="£30,000,000"' in page
-    assert "Estimated total value must be £21,474,836.47 or less" in page
+    assert response.status_code == 302, response.get_data(as_text=True)
+    tender = db.get(Tender, world.tender.id)
+    db.refresh(tender)
+    assert tender.estimated_value_pence == 3_000_000_000 > 2**31
