@@ -12,9 +12,9 @@ from tenderapp.domain.errors import RuleViolation
 
 PENNY = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000")  # £1bn: well above any line in a pricing schedule
-# The pence columns are 32-bit integers (PostgreSQL's INTEGER), so an amount typed to be kept
-# as it is must fit one: £21,474,836.47 at most, until they are widened to BIGINT.
-MAX_STORED_PENCE = 10**14  # £1 trillion: a sanity bound well inside the 64-bit pence columns
+# The pence columns are 64-bit (BIGINT on PostgreSQL); an amount typed to be kept as it is
+# (an estimated value, a procurement cost) is bounded well inside them: £1 trillion.
+MAX_STORED_PENCE = 10**14
 
 _AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
