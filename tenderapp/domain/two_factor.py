@@ -24,6 +24,10 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 
 CODE_MISSING = "Enter the 6-digit code from your authenticator app, or a recovery code"
 CODE_WRONG = "The code is not correct. Enter the current code from your app, or an unused recovery code"
+APP_CODE_NEEDED = "Enter the 6-digit code your authenticator app shows"
+SET_UP_CODE_WRONG = "The code is not correct. Check the key and enter the current code"
+APP_CODE_WRONG = "The code is not correct. Enter the current code from your app"
+SET_UP_FIRST = "Set up two-factor sign-in first"
 
 
 def required_for(roles: Iterable[Role], enrolled: bool) -> bool:
@@ -52,6 +56,14 @@ def classify(typed: str, field: str = "code") -> tuple[str, str]:
     if len(value) == _RECOVERY_LENGTH and all(c in _RECOVERY_ALPHABET for c in value):
         return "recovery", value
     raise RuleViolation(CODE_WRONG, field=field)
+
+
+def app_code(typed: str, field: str = "code") -> str:
+    """The six digits of an app code (where a recovery code will not do). Raises RuleViolation."""
+    kind, code = classify(typed, field)
+    if kind != "totp":
+        raise RuleViolation(APP_CODE_NEEDED, field=field)
+    return code
 
 
 def new_recovery_codes(count: int = RECOVERY_CODE_COUNT) -> list[str]:

@@ -11,7 +11,7 @@ import hmac
 from datetime import datetime
 
 import pyotp
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tenderapp.access import Actor, get_managed_user
 from tenderapp.domain import two_factor as rules
@@ -70,36 +70,57 @@ def _pass_second_factor(session: Session, actor: Actor, now: datetime) -> None:
         session.add(user_session)
 
 
-def _replace_recovery_codes(session: Session, user_id: int, now: datetime) -> list[str]:
+def _delete_recovery_codes(session: Session, user_id: int) -> None:
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user_id)).all():
         session.delete(old)
     session.flush()
+
+
+def _replace_recovery_codes(session: Session, user_id: int, now: datetime) -> list[str]:
+    _delete_recovery_codes(session, user_id)
     codes = rules.new_recovery_codes()
     for code in codes:
         session.add(RecoveryCode(user_id=user_id, code_hash=_code_hash(code), created_at=now))
     return [rules.display(code) for code in codes]
 
 
-def is_enrolled(session: Session, user_id: int) -> bool:
-    return session.get(User, user_id).totp_enrolled_at is not None
+def _enrolled_user(session: Session, actor: Actor) -> User:
+    """The actor's own row, locked so that no code is taken twice. Raises RuleViolation when no
+    app is set up."""
+    user = _locked_user(session, actor.user_id)
+    if user.totp_enrolled_at is None:
+        raise RuleViolation(rules.SET_UP_FIRST, field="code")
+    return user
+
+
+def _accept_app_code(user: User, sealer: Sealer, code: str, now: datetime) -> bool:
+    """Whether ``code`` is the user's current app code, never used before; moves the last step on."""
+    secret = sealer.open_value(PURPOSE, user.totp_secret_sealed, _binding(user.id)).decode()
+    step = _matching_step(secret, code, now, user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    return True
+
+
+def _refuse(session: Session, actor: Actor, user: User, now: datetime, details: dict, message: str):
+    """Records the failed attempt (committed, so the refusal cannot roll it back) and refuses."""
+    audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, details)
+    session.commit()
+    raise RuleViolation(message, field="code")
 
 
 def enrol(session: Session, actor: Actor, sealer: Sealer, secret: str, typed: str, now: datetime) -> list[str]:
     """Sets up the app whose secret is ``secret`` once ``typed`` is its current code; this session
     counts as having passed the second factor. Returns the new recovery codes (shown once).
     Raises RuleViolation on ``code`` when the code is wrong; Conflict when already set up."""
-    kind, code = rules.classify(typed)
-    if kind != "totp":
-        raise RuleViolation("Enter the 6-digit code your authenticator app shows", field="code")
+    code = rules.app_code(typed)
     user = _locked_user(session, actor.user_id)
     if user.totp_enrolled_at is not None:
         raise Conflict("Two-factor sign-in is already set up for your account")
     step = _matching_step(secret, code, now, None)
     if step is None:
-        audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, {"stage": "set_up"})
-        session.commit()
-        raise RuleViolation(rules.CODE_WRONG.split(". ")[0] + ". Check the key and enter the current code",
-                            field="code")
+        _refuse(session, actor, user, now, {"stage": "set_up"}, rules.SET_UP_CODE_WRONG)
     user.totp_secret_sealed = sealer.seal_value(PURPOSE, secret.encode(), _binding(user.id))
     user.totp_enrolled_at = now
     user.totp_last_step = step
@@ -115,16 +136,10 @@ def verify(session: Session, actor: Actor, sealer: Sealer, typed: str, now: date
     """Passes this session's second factor with an app code or an unused recovery code.
     Returns "totp" or "recovery". Raises RuleViolation on ``code`` when it is wrong."""
     kind, code = rules.classify(typed)
-    user = _locked_user(session, actor.user_id)
-    if user.totp_enrolled_at is None:
-        raise RuleViolation("Set up two-factor sign-in first", field="code")
+    user = _enrolled_user(session, actor)
     if kind == "totp":
-        secret = sealer.open_value(PURPOSE, user.totp_secret_sealed, _binding(user.id)).decode()
-        step = _matching_step(secret, code, now, user.totp_last_step)
-        accepted = step is not None
-        if accepted:
-            user.totp_last_step = step
-            session.add(user)
+        accepted = _accept_app_code(user, sealer, code, now)
+        session.add(user)
     else:
         stored = session.exec(
             select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _code_hash(code),
@@ -135,9 +150,7 @@ def verify(session: Session, actor: Actor, sealer: Sealer, typed: str, now: date
             stored.used_at = now
             session.add(stored)
     if not accepted:
-        audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, {"kind": kind})
-        session.commit()
-        raise RuleViolation(rules.CODE_WRONG, field="code")
+        _refuse(session, actor, user, now, {"kind": kind}, rules.CODE_WRONG)
     _pass_second_factor(session, actor, now)
     audit.record(session, actor, "auth.two_factor_passed", "user_account", user.id, now, {"kind": kind})
     session.commit()
@@ -146,20 +159,10 @@ def verify(session: Session, actor: Actor, sealer: Sealer, typed: str, now: date
 
 def renew_recovery_codes(session: Session, actor: Actor, sealer: Sealer, typed: str, now: datetime) -> list[str]:
     """New recovery codes (the old ones stop working), confirmed with a current app code."""
-    kind, code = rules.classify(typed)
-    if kind != "totp":
-        raise RuleViolation("Enter the 6-digit code your authenticator app shows", field="code")
-    user = _locked_user(session, actor.user_id)
-    if user.totp_enrolled_at is None:
-        raise RuleViolation("Set up two-factor sign-in first", field="code")
-    secret = sealer.open_value(PURPOSE, user.totp_secret_sealed, _binding(user.id)).decode()
-    step = _matching_step(secret, code, now, user.totp_last_step)
-    if step is None:
-        audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, {"stage": "renew"})
-        session.commit()
-        raise RuleViolation(rules.CODE_WRONG.split(". ")[0] + ". Enter the current code from your app",
-                            field="code")
-    user.totp_last_step = step
+    code = rules.app_code(typed)
+    user = _enrolled_user(session, actor)
+    if not _accept_app_code(user, sealer, code, now):
+        _refuse(session, actor, user, now, {"stage": "renew"}, rules.APP_CODE_WRONG)
     session.add(user)
     codes = _replace_recovery_codes(session, user.id, now)
     audit.record(session, actor, "auth.recovery_codes_renewed", "user_account", user.id, now)
@@ -168,9 +171,10 @@ def renew_recovery_codes(session: Session, actor: Actor, sealer: Sealer, typed: 
 
 
 def unused_recovery_codes(session: Session, user_id: int) -> int:
-    return len(session.exec(
-        select(RecoveryCode.id).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
-    ).all())
+    return session.exec(
+        select(func.count()).select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+    ).one()
 
 
 def reset(session: Session, actor: Actor, user_id: int, now: datetime) -> User:
@@ -186,8 +190,7 @@ def reset(session: Session, actor: Actor, user_id: int, now: datetime) -> User:
     user.totp_enrolled_at = None
     user.totp_last_step = None
     session.add(user)
-    for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all():
-        session.delete(old)
+    _delete_recovery_codes(session, user.id)
     end_all_sessions(session, user.id, now, "two_factor_reset")
     audit.record(session, actor, "auth.two_factor_reset", "user_account", user.id, now,
                  organisation_id=user.organisation_id)
