@@ -118,6 +118,9 @@ class ClockTimeField(StringField):
     widget = GovTextInput()
 
     def process_formdata(self, valuelist):
+        if valuelist and not any(v.strip() for v in valuelist):
+            valuelist = [v.strip() for v in valuelist]  # spaces alone are no answer to InputRequired
+            self.raw_data = valuelist
         super().process_formdata(valuelist)
         self.time = None
         if self.data and self.data.strip():

@@ -121,6 +121,7 @@ def test_details_errors_appear_beside_fields_and_keep_the_input(world, admin):
     ({"submission_date": ["3", "1", "2027"]}, "Submission deadline must be after the clarification deadline"),
     ({"award_date": ["20", "1", "2027"]}, "Planned award must be on or after the planned evaluation"),
     ({"submission_time": "25:00"}, "Submission deadline time must be a time, like 5pm or 17:00"),
+    ({"clarification_time": " "}, "Enter the clarification deadline time"),
     ({"award_date": ["1", "5", "2027"]}, "Contract start must be after the planned award"),
 ])
 def test_timetable_must_be_in_order(world, admin, change, message):
