@@ -159,7 +159,7 @@ def build_world(url: str, documents: Path, bid_secret: str, bidders: int, office
                           password_hash=production_hash, created_at=now, password_changed_at=now)
             session.add(person)
             session.flush()
-            session.add(RoleAssignment(user_id=person.id, role=Role.BIDDER.value))
+            session.add(RoleAssignment(user_id=person.id, role=Role.BIDDER.value, granted_at=now))
             for info in tenders.values():
                 session.add(TenderInterest(tender_id=info.id, organisation_id=org.id, user_id=person.id,
                                            registered_at=now - timedelta(days=2)))
@@ -176,7 +176,7 @@ def build_world(url: str, documents: Path, bid_secret: str, bidders: int, office
                           password_hash=production_hash, created_at=now, password_changed_at=now)
             session.add(person)
             session.flush()
-            session.add(RoleAssignment(user_id=person.id, role=Role.VIEWER.value))
+            session.add(RoleAssignment(user_id=person.id, role=Role.VIEWER.value, granted_at=now))
             made_officers.append(email)
         session.commit()
         demo_tender_ids = [t.id for t in session.exec(select(Tender).where(Tender.reference.in_(["SC14027", "SC26041"])))]

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tenderapp import clock, db, formatting, mail, sealing, security
+from tenderapp import audit_trail, clock, db, formatting, mail, sealing, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
 from tenderapp.extensions import csrf, limiter, login_manager
@@ -83,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     db.init_app(app)
+    audit_trail.init_app(app, app.extensions["tenderapp.engine"], app.extensions[sealing.EXTENSION_KEY].derive_key)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | deliver-outbox | export-ocds | verify-audit."""
+"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | deliver-outbox | export-ocds | verify-audit | audit-checkpoint."""
 
 import click
 from flask import Flask, current_app
@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from tenderapp import clock
 from tenderapp.db import engine, write_intent
+from tenderapp.services import audit
 
 
 def register(app: Flask) -> None:
@@ -69,18 +70,40 @@ def register(app: Flask) -> None:
         click.echo(json.dumps(package, indent=2, ensure_ascii=False))
 
     @app.cli.command("verify-audit")
-    def verify_audit():
-        """Check the audit log's hash chain: prints OK, or the first broken entry and exits 1."""
-        from tenderapp.services import audit
+    @click.option("--checkpoints", "checkpoint_dirs", multiple=True, type=click.Path(file_okay=False),
+                  help="A folder of checkpoint files (chain-N.jsonl); repeatable. Default: AUDIT_CHECKPOINT_DIR.")
+    @click.option("--receipt", "receipts", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                  help="A bid receipt or checkpoint email (text) whose audit position must still be in the log; "
+                       "repeatable.")
+    def verify_audit(checkpoint_dirs, receipts):
+        """Check the audit log's keyed hash chains against the checkpoints and receipts given:
+        prints OK, or each chain's first problem (truncation, deletion, insertion, rewriting) and exits 1."""
+        from pathlib import Path
 
+        from tenderapp.services import audit_verification
+
+        settings = current_app.extensions["tenderapp.audit"]
+        folders = [Path(d) for d in checkpoint_dirs] or [settings.checkpoints.directory]
+        anchors, refused = audit_verification.anchors_from(settings.key, folders, [Path(r) for r in receipts])
         bind = engine()
         if bind.dialect.name == "postgresql":
             # one snapshot for the whole check, so events appended meanwhile cannot look broken
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
         with Session(bind) as session:
-            broken = audit.verify(session)
-        if broken is None:
-            click.echo("OK: the audit log's hash chain is intact.")
-            return
-        click.echo(f"BROKEN at entry {broken.seq}: {broken.reason}", err=True)
-        raise SystemExit(1)
+            problems = audit.verify(session, anchors)
+            chains = audit_verification.chain_count(session)
+        for message in refused:
+            click.echo(f"FORGED or unreadable anchor: {message}", err=True)
+        for broken in problems:
+            click.echo(f"BROKEN: chain {broken.chain} at entry {broken.seq}: {broken.reason}", err=True)
+        if problems or refused:
+            raise SystemExit(1)
+        click.echo(f"OK: {chains} audit chains intact, checked against {len(anchors)} checkpoints and receipts.")
+
+    @app.cli.command("audit-checkpoint")
+    def audit_checkpoint():
+        """Anchor every audit chain that moved since its last checkpoint (run daily, from cron)."""
+        with write_intent(), Session(engine(), expire_on_commit=False) as session:
+            written = audit.write_checkpoints(session, clock.now())
+        folder = current_app.extensions["tenderapp.audit"].checkpoints.directory
+        click.echo(f"Wrote {len(written)} checkpoints to {folder}.")

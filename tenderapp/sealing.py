@@ -43,6 +43,10 @@ class Sealer:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                     info=f"tenderapp {purpose}".encode()).derive(self._secret)
 
+    def derive_key(self, purpose: str) -> bytes:
+        """A 32-byte key of its own for ``purpose`` (the audit chain's, say), derived from the secret."""
+        return self._purpose_key(purpose)
+
     def seal_value(self, purpose: str, plaintext: bytes, binding: str) -> bytes:
         """Seals a secret that is not bid content (a two-factor secret, say) under its own key."""
         nonce = os.urandom(NONCE_BYTES)

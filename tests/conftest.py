@@ -6,6 +6,7 @@ is a SQLite file in a temporary folder. Migrations build the schema, so they alw
 
 import os
 import re
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,6 @@ from sqlmodel import Session, SQLModel
 
 from tenderapp import create_app, migrate, security
 from tenderapp.config import TestingConfig
-from tenderapp.domain.audit_chain import GENESIS_HASH
 from tenderapp.clock import FrozenClock
 from tenderapp.extensions import limiter
 from tests import factories
@@ -67,9 +67,6 @@ def _empty_all_tables(engine) -> None:
         else:
             for name in tables:
                 connection.execute(text(f'DELETE FROM "{name}"'))
-        # as the migration left it
-        connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :genesis)"),
-                           {"genesis": GENESIS_HASH})
 
 
 @pytest.fixture
@@ -79,6 +76,7 @@ def app(_app):
     yield _app
     limiter.reset()
     _empty_all_tables(_app.extensions["tenderapp.engine"])
+    shutil.rmtree(_app.extensions["tenderapp.audit"].checkpoints.directory, ignore_errors=True)
 
 
 @pytest.fixture

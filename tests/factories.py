@@ -20,6 +20,7 @@ from tenderapp.models import (
     QualityCriterion,
     RoleAssignment,
     Tender,
+    TenderOpener,
     User,
 )
 
@@ -43,7 +44,7 @@ def user(session: Session, org: Organisation, email: str, roles, now: datetime,
     session.add(person)
     session.flush()
     for role in roles:
-        session.add(RoleAssignment(user_id=person.id, role=Role(role).value))
+        session.add(RoleAssignment(user_id=person.id, role=Role(role).value, granted_at=now))
     session.commit()
     return person
 
@@ -143,11 +144,13 @@ def build_world(session: Session, now: datetime) -> World:
     other_admin = user(session, other_lead, "admin@other.example", [Role.PROCUREMENT_ADMIN], now)
     open_tender = published_tender(session, collab, lead_admin, now, "OPEN-001")
     assign_evaluator(session, open_tender, lead_admin, now)
+    lead_admin2 = user(session, lead, "admin2@lead.example", [Role.PROCUREMENT_ADMIN], now)
+    name_openers(session, open_tender, [lead_admin2], now)
     return World(
         lead=lead, partner=partner, other_lead=other_lead, supplier=supplier,
         collab=collab, other_collab=other_collab,
         lead_admin=lead_admin,
-        lead_admin2=user(session, lead, "admin2@lead.example", [Role.PROCUREMENT_ADMIN], now),
+        lead_admin2=lead_admin2,
         lead_viewer=user(session, lead, "viewer@lead.example", [Role.VIEWER], now),
         lead_signatory=user(session, lead, "signatory@lead.example", [Role.SIGNATORY], now),
         partner_admin=user(session, partner, "admin@partner.example", [Role.PROCUREMENT_ADMIN], now),
@@ -186,4 +189,20 @@ def published_tender(session: Session, collab: Collaboration, author: User, now:
                                  guidance="How you will deliver the service.", weight=60, max_score=5, min_score=2,
                                  descriptors="0 – none\n5 – excellent", word_limit=200))
     session.commit()
+    name_openers(session, tender, lead_procurement_admins(session, collab), now)
     return tender
+
+
+def lead_procurement_admins(session: Session, collab: Collaboration) -> list[User]:
+    return list(session.exec(select(User).join(RoleAssignment, RoleAssignment.user_id == User.id).where(
+        User.organisation_id == collab.lead_organisation_id,
+        RoleAssignment.role == Role.PROCUREMENT_ADMIN.value).order_by(User.id)).all())
+
+
+def name_openers(session: Session, tender: Tender, people: list[User], now: datetime) -> None:
+    """Names ``people`` as the tender's bid openers, as the lead would have before the deadline
+    (the rules of naming are tested through the openers page)."""
+    for person in people:
+        session.add(TenderOpener(tender_id=tender.id, user_id=person.id, named_at=now,
+                                 named_by_user_id=tender.created_by_user_id))
+    session.commit()

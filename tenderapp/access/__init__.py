@@ -21,6 +21,7 @@ from tenderapp.access.bids import (
 from tenderapp.access.contracts import get_lead_contract, get_member_contract, member_contracts
 from tenderapp.access.core import Actor, actor_for, require_role
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
+from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
 from tenderapp.access.organisations import (
     get_led_collaboration,
@@ -62,4 +63,8 @@ __all__ = [
     "party_agreements",
     "require_role",
     "visible_outbox",
+    "get_replacement",
+    "lead_people",
+    "named_openers",
+    "replacements",
 ]

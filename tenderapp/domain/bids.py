@@ -73,15 +73,6 @@ def content_hash(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def check_opening_key(now: datetime, deadline: datetime, first_key_user_id: int | None, user_id: int) -> None:
-    """The rules of the dual-key opening: only after the deadline, and the second key must be
-    turned by a different admin from the first."""
-    if now < deadline:
-        raise RuleViolation("The bids cannot be opened before the submission deadline")
-    if first_key_user_id is not None and first_key_user_id == user_id:
-        raise RuleViolation("You turned the first key. A different procurement admin must confirm the opening.")
-
-
 REQUIRED_DECLARATIONS = [
     "We have read the tender documents and accept the terms and conditions",
     "No exclusion ground applies to us, or we have told the buyer about any that does",

@@ -173,6 +173,8 @@ class Readiness:
     price_weight: int
     conflicts_recorded: bool
     documents: int
+    openers: int = 0  # bid openers named
+    opening_quorum: int = 2
 
 
 def publication_problems(r: Readiness) -> list[str]:
@@ -194,4 +196,6 @@ def publication_problems(r: Readiness) -> list[str]:
         problems.append("Upload the specification")
     if not r.conflicts_recorded:
         problems.append("Record the conflicts assessment (Procurement Act 2023, section 83)")
+    if r.openers < max(r.opening_quorum, 2):
+        problems.append(f"Name at least {max(r.opening_quorum, 2)} bid openers")
     return problems

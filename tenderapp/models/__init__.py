@@ -3,7 +3,15 @@
 from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  (sets naming first)
 from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
-from tenderapp.models.bid import Bid, BidAttachment, BidSubmission, LateAttempt, TenderOpening
+from tenderapp.models.bid import (
+    Bid,
+    BidAttachment,
+    BidSubmission,
+    LateAttempt,
+    OpenerReplacement,
+    OpeningKey,
+    TenderOpener,
+)
 from tenderapp.models.contract import (
     AssessmentSummary,
     AuthorityBaseline,
@@ -51,7 +59,9 @@ __all__ = [
     "TenderAmendment",
     "TenderDocument",
     "TenderInterest",
-    "TenderOpening",
+    "TenderOpener",
+    "OpenerReplacement",
+    "OpeningKey",
     "AuditEvent",
     "AssessmentSummary",
     "AuthorityBaseline",

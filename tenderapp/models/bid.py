@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.models.base import UTCDateTime
@@ -38,6 +38,11 @@ class BidSubmission(SQLModel, table=True):
     submitted_by_user_id: int = Field(foreign_key="user_account.id")
     withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     withdrawn_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # Where the audit log stood when this was received (chain, position, entry hash): the
+    # receipt carries them, so the log cannot later be cut back past this bid unnoticed.
+    audit_chain: int | None = None
+    audit_seq: int | None = None
+    audit_hash: str | None = Field(default=None, max_length=64)
 
 
 class LateAttempt(SQLModel, table=True):
@@ -53,21 +58,59 @@ class LateAttempt(SQLModel, table=True):
     attempted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class TenderOpening(SQLModel, table=True):
-    """The dual-key opening: two different procurement admins, after the deadline."""
+class TenderOpener(SQLModel, table=True):
+    """A procurement admin of the lead named, before the submission deadline, as one who may
+    turn a key of the bid box. Never deleted: a removal or replacement only marks the row, so
+    the opening record shows every change."""
 
-    __tablename__ = "tender_opening"
+    __tablename__ = "tender_opener"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    named_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    named_by_user_id: int = Field(foreign_key="user_account.id")
+    # A replacement after the deadline: who confirmed it (a second person) and why.
+    confirmed_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    removed_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class OpenerReplacement(SQLModel, table=True):
+    """A proposal, after the deadline, to replace a named opener who has left. It takes effect
+    only when a second person confirms it (see tenderapp.domain.openers)."""
+
+    __tablename__ = "opener_replacement"
     __table_args__ = (
-        CheckConstraint("second_key_user_id IS NULL OR second_key_user_id <> first_key_user_id",
+        CheckConstraint("nominee_user_id <> leaving_user_id", name="different_people"),
+        CheckConstraint("confirmed_by_user_id IS NULL OR confirmed_by_user_id <> proposed_by_user_id",
                         name="two_people"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    tender_id: int = Field(foreign_key="tender.id", unique=True)
-    first_key_user_id: int = Field(foreign_key="user_account.id")
-    first_key_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    second_key_user_id: int | None = Field(default=None, foreign_key="user_account.id")
-    second_key_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    tender_id: int = Field(foreign_key="tender.id", index=True)
+    leaving_user_id: int = Field(foreign_key="user_account.id")
+    nominee_user_id: int = Field(foreign_key="user_account.id")
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    proposed_by_user_id: int = Field(foreign_key="user_account.id")
+    proposed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    confirmed_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    confirmed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class OpeningKey(SQLModel, table=True):
+    """A key of the bid box turned by a named opener after the deadline. The box opens when
+    the tender's quorum of different named openers has turned one."""
+
+    __tablename__ = "opening_key"
+    __table_args__ = (UniqueConstraint("tender_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    turned_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class BidAttachment(SQLModel, table=True):

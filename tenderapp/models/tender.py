@@ -15,6 +15,7 @@ class Tender(SQLModel, table=True):
         CheckConstraint(in_check("price_method", [m.value for m in PriceMethod]), name="price_method"),
         CheckConstraint("price_weight BETWEEN 0 AND 100", name="price_weight"),
         CheckConstraint("estimated_value_pence IS NULL OR estimated_value_pence >= 0", name="estimated_value"),
+        CheckConstraint("opening_quorum >= 2", name="opening_quorum"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +49,8 @@ class Tender(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     published_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # How many different named openers must turn a key before the bids can be read (at least 2).
+    opening_quorum: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
     # Evaluation settings (issue 5): wide disagreement between evaluators, abnormally low prices
     spread_threshold: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
     abnormally_low_percent: int = Field(default=80, sa_column_kwargs={"server_default": "80"})

@@ -53,6 +53,9 @@ class RoleAssignment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     role: str = Field(max_length=30)
+    # Since when: a role given after a tender's deadline does not make its holder eligible to
+    # confirm or become a replacement bid opener (tenderapp.domain.openers).
+    granted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class UserSession(SQLModel, table=True):

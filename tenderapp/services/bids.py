@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from tenderapp.access import Actor, get_open_tender_for_bidder, own_bid, published_tenders
 from tenderapp.domain import bids as rules
+from tenderapp.domain.audit_chain import anchor_lines
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.suppliers import word_count
@@ -316,8 +317,10 @@ def submit(session: Session, actor: Actor, sealer: Sealer, tender_id: int, now: 
         schedule_version=tender.schedule_version, submitted_at=now, submitted_by_user_id=actor.user_id)
     session.add(submission)
     session.flush()
-    audit.record(session, actor, "bid.submitted", "bid", bid.id, now,
-                 {"receipt": receipt, "sha256": submission.content_sha256, "version": number})
+    logged = audit.record(session, actor, "bid.submitted", "bid", bid.id, now,
+                          {"receipt": receipt, "sha256": submission.content_sha256, "version": number})
+    submission.audit_chain, submission.audit_seq, submission.audit_hash = logged.chain, logged.seq, logged.hash
+    session.add(submission)
     outbox.queue(session, actor.email, f"Receipt for your bid: tender {tender.reference}",
                  receipt_text(tender, actor.organisation_name, submission), now, actor.organisation_id)
     session.commit()
@@ -344,7 +347,11 @@ def receipt_text(tender: Tender, supplier: str, submission: BidSubmission) -> st
             f"Submission id: {submission.receipt} (version {submission.number})\n"
             f"Received: {submission.submitted_at.isoformat()} (UTC), {uk_datetime(submission.submitted_at)} UK time\n"
             f"SHA-256 of the bid content: {submission.content_sha256}\n\n"
-            "Keep this receipt. Your bid stays sealed until the buyer opens all bids after the deadline.\n")
+            + (anchor_lines(submission.audit_chain, submission.audit_seq, submission.audit_hash)
+               if submission.audit_seq is not None else "")
+            + "\nKeep this receipt. Your bid stays sealed until the buyer opens all bids after the deadline.\n"
+            "The audit lines above record where the buyer's tamper-evident log stood when your bid arrived: an "
+            "auditor can check the log still holds them (flask verify-audit --receipt).\n")
 
 
 def submitted_content(session: Session, actor: Actor, sealer: Sealer, tender_id: int, number: int) -> str:

@@ -73,7 +73,7 @@ def _accounts(session, scenario, orgs, password, reset_passwords, now) -> list[D
             held = set(session.exec(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)).all())
             for role in sorted(roles):
                 if role.value not in held:
-                    session.add(RoleAssignment(user_id=user.id, role=role.value))
+                    session.add(RoleAssignment(user_id=user.id, role=role.value, granted_at=now))
             accounts.append(DemoAccount(email, person["name"], organisation.name, tuple(sorted(roles))))
     return accounts
 

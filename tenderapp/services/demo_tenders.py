@@ -15,13 +15,14 @@ from tenderapp.models import (
     Bid,
     BidSubmission,
     Collaboration,
+    OpeningKey,
     Organisation,
     PricingLine,
     QualityCriterion,
     Tender,
     TenderDocument,
     TenderInterest,
-    TenderOpening,
+    TenderOpener,
     User,
 )
 from tenderapp.sealing import Sealer
@@ -89,12 +90,15 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
         session.flush()
         for bid in spec.get("bids", []):
             _bid(session, tender, criteria, bid, orgs, sealer, now)
+        for email in spec.get("openers", []):
+            session.add(TenderOpener(tender_id=tender.id, user_id=_user(session, email).id, named_at=published_at,
+                                     named_by_user_id=author.id))
         if spec.get("opening"):
             opening = spec["opening"]
             at = _moment(opening["at"], now)
-            session.add(TenderOpening(tender_id=tender.id, first_key_user_id=_user(session, opening["first"]).id,
-                                      first_key_at=at, second_key_user_id=_user(session, opening["second"]).id,
-                                      second_key_at=at + timedelta(minutes=5)))
+            for minutes, key in enumerate(("first", "second")):
+                session.add(OpeningKey(tender_id=tender.id, user_id=_user(session, opening[key]).id,
+                                       turned_at=at + timedelta(minutes=5 * minutes)))
             tender.opened_at = at + timedelta(minutes=5)
             session.add(tender)
             audit.record(session, None, "tender.opened", "tender", tender.id, now,

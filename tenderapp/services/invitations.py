@@ -137,7 +137,7 @@ def accept(session: Session, token: str, password: str, now: datetime) -> User:
     session.add(user)
     session.flush()
     for role in invitation.roles:
-        session.add(RoleAssignment(user_id=user.id, role=role))
+        session.add(RoleAssignment(user_id=user.id, role=role, granted_at=now))
     invitation.accepted_at = now
     invitation.user_id = user.id
     session.add(invitation)

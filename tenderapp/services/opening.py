@@ -1,4 +1,4 @@
-"""The dual-key opening of the bid box, the opening record, and reading bids afterwards."""
+"""The opening of the bid box by its named openers, the opening record, and reading bids afterwards."""
 
 import json
 from dataclasses import dataclass
@@ -10,61 +10,78 @@ from sqlmodel import Session, select
 
 from tenderapp.access import Actor, get_lead_tender, readable_submissions
 from tenderapp.domain import bids as rules
+from tenderapp.domain import openers as opener_rules
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from tenderapp.models import (
     Bid,
     BidAttachment,
     BidSubmission,
     LateAttempt,
+    OpeningKey,
     Organisation,
     Tender,
-    TenderOpening,
     User,
 )
 from tenderapp.sealing import Sealer
-from tenderapp.services import audit
+from tenderapp.services import audit, outbox
 from tenderapp.services.bid_attachments import unseal
 from tenderapp.services.bids import schedule
+from tenderapp.services.openers import OpenersView, current_openers
+from tenderapp.services.openers import view as openers_view
 
 
-def opening_of(session: Session, tender: Tender) -> TenderOpening | None:
-    return session.exec(select(TenderOpening).where(TenderOpening.tender_id == tender.id)).first()
+def keys_of(session: Session, tender: Tender) -> list[OpeningKey]:
+    return list(session.exec(select(OpeningKey).where(OpeningKey.tender_id == tender.id)
+                             .order_by(OpeningKey.turned_at, OpeningKey.id)).all())
 
 
-def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime) -> TenderOpening:
-    """Turns the first key, or the second (which opens the box). Raises RuleViolation before
-    the deadline or when the same admin turns both keys; Conflict once opened."""
+def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime, link: str = "") -> bool:
+    """Turns the actor's key; True when it was the last one needed and the box is open.
+    Raises Forbidden without two-factor sign-in this session or for anyone not named as an
+    opener before the deadline; RuleViolation before the deadline or for a second key by the
+    same person; Conflict once opened."""
     if not actor.second_factor_passed:
         raise Forbidden("Sign in with two-factor sign-in (a code from your authenticator app) before you "
                         "turn a key to open bids")
     tender = get_lead_tender(session, actor, tender_id)
-    session.refresh(tender, with_for_update=True)  # two admins at once: one waits for the other
+    session.refresh(tender, with_for_update=True)  # two openers at once: one waits for the other
     if tender.opened_at is not None:
         raise Conflict("The bids have already been opened")
     if tender.published_at is None:
         raise RuleViolation("The tender has not been published: there is nothing to open")
-    opening = opening_of(session, tender)
-    rules.check_opening_key(now, tender.submission_deadline, opening.first_key_user_id if opening else None,
-                            actor.user_id)
-    details = {}
-    if opening is None:
-        opening = TenderOpening(tender_id=tender.id, first_key_user_id=actor.user_id, first_key_at=now)
-        action = "tender.opening_first_key"
-    else:
-        opening.second_key_user_id, opening.second_key_at = actor.user_id, now
-        tender.opened_at = now
-        session.add(tender)
-        action = "tender.opened"
-        details = _box_contents(session, tender)
-    session.add(opening)
+    openers = {o.user_id for o in current_openers(session, tender)}
+    turned = {k.user_id for k in keys_of(session, tender)}
+    opener_rules.check_key(now, tender.submission_deadline, openers, turned, actor.user_id)
+    session.add(OpeningKey(tender_id=tender.id, user_id=actor.user_id, turned_at=now))
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict("Another admin turned the first key at the same moment. Reload the page.") from None
-    audit.record(session, actor, action, "tender", tender.id, now, details)
+        raise Conflict("Your key was turned at the same moment in another window. Reload the page.") from None
+    counted = opener_rules.keys_counted(openers, turned | {actor.user_id})
+    opens = len(counted) >= tender.opening_quorum
+    details = {"keys": len(counted), "quorum": tender.opening_quorum}
+    if opens:
+        tender.opened_at = now
+        session.add(tender)
+        details |= _box_contents(session, tender) | {"openers": sorted(counted)}
+    audit.record(session, actor, "tender.opened" if opens else "tender.opening_key_turned", "tender", tender.id,
+                 now, details)
+    if not opens:
+        for email, organisation_id in _other_openers(session, tender, openers - counted):
+            outbox.queue(session, email, f"A key has been turned: tender {tender.reference}",
+                         f"{actor.full_name} turned a key to open the bids of tender {tender.reference}, "
+                         f"“{tender.title}”. {tender.opening_quorum - len(counted)} more named opener(s) must turn "
+                         f"a key before the bids can be read.\n\n{link}\n", now, organisation_id)
     session.commit()
-    return opening
+    return opens
+
+
+def _other_openers(session: Session, tender: Tender, user_ids: set[int]) -> list[tuple[str, int]]:
+    if not user_ids:
+        return []
+    return list(session.exec(select(User.email, User.organisation_id)
+                             .where(User.id.in_(sorted(user_ids)), User.active.is_(True))).all())
 
 
 def _box_contents(session: Session, tender: Tender) -> dict:
@@ -90,36 +107,46 @@ class RecordLine:
 
 
 @dataclass(frozen=True)
+class KeyLine:
+    name: str
+    turned_at: datetime
+    counts: bool  # False when its holder was replaced as an opener afterwards
+
+
+@dataclass(frozen=True)
 class OpeningRecord:
     tender: Tender
-    opening: TenderOpening | None
-    first_key_by: str | None
-    second_key_by: str | None
+    openers: OpenersView
+    keys: list[KeyLine]
+    turned_by_me: bool
+    may_turn: bool  # the actor is a named opener
     bids: list[RecordLine]
     late: list[tuple[str, str, datetime]]  # supplier, what, when
 
+    @property
+    def keys_counted(self) -> int:
+        return sum(1 for k in self.keys if k.counts)
 
-def record(session: Session, actor: Actor, tender_id: int) -> OpeningRecord:
-    """The keys turned so far and, once opened, every bid in the box with its receipt hash and
-    time, and every late attempt."""
-    tender = get_lead_tender(session, actor, tender_id)
-    opening = opening_of(session, tender)
-    names = {}
-    if opening:
-        ids = [i for i in (opening.first_key_user_id, opening.second_key_user_id) if i]
-        names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+def record(session: Session, actor: Actor, tender_id: int, now: datetime) -> OpeningRecord:
+    """The openers, the keys turned so far and, once opened, every bid in the box with its
+    receipt hash and time, and every late attempt."""
+    named = openers_view(session, actor, tender_id, now)
+    tender = named.tender
+    current = {o.user_id for o in named.current}
+    keys = [KeyLine(named.name(k.user_id), k.turned_at, k.user_id in current) for k in keys_of(session, tender)]
+    turned = {k.user_id for k in keys_of(session, tender)}
     lines, late = [], []
     if tender.opened_at is not None:
-        _, current = readable_submissions(session, actor, tender.id)
-        suppliers = _supplier_names(session, [s.bid_id for s in current])
+        _, submissions = readable_submissions(session, actor, tender.id)
+        suppliers = _supplier_names(session, [s.bid_id for s in submissions])
         lines = [RecordLine(suppliers[s.bid_id], s.receipt, s.number, s.submitted_at, s.content_sha256)
-                 for s in current]
+                 for s in submissions]
         late = list(session.exec(
             select(Organisation.name, LateAttempt.action, LateAttempt.attempted_at)
             .join(Organisation, Organisation.id == LateAttempt.organisation_id)
             .where(LateAttempt.tender_id == tender.id).order_by(LateAttempt.attempted_at)).all())
-    return OpeningRecord(tender, opening, names.get(opening.first_key_user_id) if opening else None,
-                         names.get(opening.second_key_user_id) if opening else None, lines, late)
+    return OpeningRecord(tender, named, keys, actor.user_id in turned, actor.user_id in current, lines, late)
 
 
 def _supplier_names(session: Session, bid_ids: list[int]) -> dict[int, str]:

@@ -185,7 +185,7 @@ def change_roles(
         if Role(assignment.role) not in roles:
             session.delete(assignment)
     for role in sorted(roles - before):
-        session.add(RoleAssignment(user_id=user.id, role=role.value))
+        session.add(RoleAssignment(user_id=user.id, role=role.value, granted_at=now))
     audit.record(session, actor, "user.roles_changed", "user_account", user.id, now,
                  {"before": sorted(before), "after": sorted(roles)},
                  organisation_id=user.organisation_id)

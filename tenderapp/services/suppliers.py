@@ -104,7 +104,7 @@ def confirm(session: Session, token: str, password: str, now: datetime) -> User:
                 password_hash=password_hash, created_at=now, password_changed_at=now)
     session.add(user)
     session.flush()
-    session.add(RoleAssignment(user_id=user.id, role=Role.BIDDER.value))
+    session.add(RoleAssignment(user_id=user.id, role=Role.BIDDER.value, granted_at=now))
     registration.confirmed_at, registration.organisation_id = now, organisation.id
     session.add(registration)
     audit.record(session, None, "supplier.registered", "organisation", organisation.id, now,

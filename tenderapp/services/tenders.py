@@ -38,6 +38,7 @@ from tenderapp.models import (
     TenderAmendment,
     TenderDocument,
     TenderInterest,
+    TenderOpener,
     User,
 )
 from tenderapp.services import audit, outbox, same_text
@@ -232,7 +233,10 @@ def readiness(session: Session, tender: Tender, now: datetime) -> list[str]:
         has_timetable=tender.submission_deadline is not None,
         submission_deadline_passed=tender.submission_deadline is not None and tender.submission_deadline <= now,
         pricing_lines=lines, criteria_weights=criteria_weights(session, tender), price_weight=tender.price_weight,
-        conflicts_recorded=tender.conflicts_assessed_at is not None, documents=documents))
+        conflicts_recorded=tender.conflicts_assessed_at is not None, documents=documents,
+        openers=session.exec(select(func.count()).select_from(TenderOpener).where(
+            TenderOpener.tender_id == tender.id, TenderOpener.removed_at.is_(None))).one(),
+        opening_quorum=tender.opening_quorum))
 
 
 def timetable_warnings(tender: Tender) -> list[str]:

@@ -1,7 +1,9 @@
-"""The audit log's hash chain: each entry's hash covers the previous hash and the entry itself."""
+"""The audit log's keyed hash chain: each entry's hash is an HMAC, under a key outside the
+database, of the previous hash and the entry itself; anchors hold the chain from outside."""
 
 import dataclasses
 import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -13,10 +15,29 @@ from tenderapp.domain.audit_chain import (
     AuditEntry,
     ChainBreak,
     ChainedEntry,
+    Anchor,
+    Checkpoint,
     canonical_json,
-    entry_hash,
-    verify_chain,
+    check_anchor,
+    entry_mac,
+    legacy_entry_hash,
+    parse_anchor,
+    anchor_lines,
+    read_checkpoint,
+    sign_checkpoint,
 )
+from tenderapp.domain.audit_chain import verify_chain as verify_keyed
+
+KEY = bytes(range(32))
+
+
+def entry_hash(prev_hash, entry):
+    """The hash the audit service stores: HMAC under the instance's key."""
+    return entry_mac(KEY, prev_hash, entry)
+
+
+def verify_chain(entries):
+    return verify_keyed(KEY, entries)
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -66,30 +87,69 @@ CHANGED_VALUE = {
     "object_type": "lot",
     "object_id": "102",
     "details": {"title": "Entry 1 (edited)"},
+    "chain": 5,
 }
 
 
 # --- entry_hash ------------------------------------------------------------------------
 
 
-def test_entry_hash_is_sha256_of_previous_hash_and_canonical_json():
-    entry = make_entry(1)
+def _body_of_entry_1(with_chain):
     # Written out by hand: keys sorted, no spaces, time in UTC with microseconds.
-    body = (
-        '{"action":"tender.published","actor_user_id":7,"details":{"title":"Entry 1"},'
-        '"object_id":"101","object_type":"tender",'
+    return (
+        '{"action":"tender.published","actor_user_id":7,' + ('"chain":0,' if with_chain else '')
+        + '"details":{"title":"Entry 1"},"object_id":"101","object_type":"tender",'
         '"occurred_at":"2026-11-30T09:01:00.000000+00:00","organisation_id":3,"seq":1}'
     )
-    expected = hashlib.sha256((GENESIS_HASH + body).encode("utf-8")).hexdigest()
 
-    assert entry_hash(GENESIS_HASH, entry) == expected
+
+def test_entry_hash_is_hmac_sha256_of_previous_hash_and_canonical_json_with_the_chain():
+    expected = hmac.new(KEY, (GENESIS_HASH + _body_of_entry_1(True)).encode("utf-8"), hashlib.sha256).hexdigest()
+
+    assert entry_mac(KEY, GENESIS_HASH, make_entry(1)) == expected
+
+
+def test_legacy_entries_are_sha256_of_previous_hash_and_canonical_json():
+    expected = hashlib.sha256((GENESIS_HASH + _body_of_entry_1(False)).encode("utf-8")).hexdigest()
+
+    assert legacy_entry_hash(GENESIS_HASH, make_entry(1)) == expected
 
 
 def test_entry_hash_of_a_known_entry_never_changes():
-    # Pinned: stored chains become unverifiable if the serialisation ever changes.
-    assert entry_hash(GENESIS_HASH, make_entry(1)) == (
+    # Pinned: stored chains become unverifiable if the serialisation ever changes. The legacy
+    # value is the one unkeyed chains were written with.
+    assert legacy_entry_hash(GENESIS_HASH, make_entry(1)) == (
         "f8a7ece8e88fc3da3ec3632efa69da6ab9c14a26721a08f3d674fa53a0eceedd"
     )
+    assert entry_mac(KEY, GENESIS_HASH, make_entry(1)) == entry_mac(bytes(range(32)), GENESIS_HASH, make_entry(1))
+
+
+def test_the_key_decides_the_hash():
+    assert entry_mac(KEY, GENESIS_HASH, make_entry(1)) != entry_mac(b"k" * 32, GENESIS_HASH, make_entry(1))
+
+
+def test_a_chain_recomputed_without_the_key_does_not_verify():
+    chain, prev = [], GENESIS_HASH
+    for seq in (1, 2, 3):
+        digest = legacy_entry_hash(prev, make_entry(seq))
+        chain.append(ChainedEntry(make_entry(seq), prev, digest))
+        prev = digest
+
+    assert verify_chain(chain) == ChainBreak(1, CONTENT_CHANGED)
+    # and calling it "legacy" does not help outside the closed legacy chain
+    relabelled = [dataclasses.replace(c, scheme="sha256") for c in chain]
+    assert verify_chain(relabelled) == ChainBreak(1, CONTENT_CHANGED)
+
+
+def test_the_closed_legacy_chain_verifies_with_plain_sha256():
+    chain, prev = [], GENESIS_HASH
+    for seq in (1, 2):
+        entry = make_entry(seq, chain=-1)
+        digest = legacy_entry_hash(prev, entry)
+        chain.append(ChainedEntry(entry, prev, digest, scheme="sha256"))
+        prev = digest
+
+    assert verify_chain(chain) is None
 
 
 def test_entry_hash_is_deterministic_for_equal_entries():
@@ -173,7 +233,7 @@ def test_a_chain_not_starting_from_genesis_breaks_at_entry_1():
 
 # --- verify_chain: tampering -------------------------------------------------------------
 
-CONTENT_CHANGED = "content does not match its hash"
+CONTENT_CHANGED = "content does not match its keyed hash"
 
 
 @pytest.mark.parametrize("k", [1, 3, 5])
@@ -302,6 +362,7 @@ _NEW_VALUE = {
     "object_type": _text,
     "object_id": _text,
     "details": _details,
+    "chain": st.integers(min_value=1, max_value=100),
 }
 
 
@@ -331,3 +392,56 @@ def test_any_single_field_tamper_is_reported_at_the_tampered_entry(tampered):
 
     assert broken is not None
     assert broken.seq == k
+
+
+@settings(max_examples=50, deadline=None)
+@given(tampered_chains())
+def test_a_tamper_cannot_be_hidden_by_relinking_without_the_key(tampered):
+    chain, k = tampered
+    # the attacker recomputes every hash from entry k on with the public SHA-256 algorithm
+    prev = chain[k - 2].hash if k > 1 else GENESIS_HASH
+    relinked = chain[:k - 1]
+    for stored in chain[k - 1:]:
+        digest = hashlib.sha256((prev + canonical_json({"seq": stored.entry.seq})).encode()).hexdigest()
+        relinked.append(dataclasses.replace(stored, prev_hash=prev, hash=digest))
+        prev = digest
+    broken = verify_chain(relinked)
+
+    assert broken is not None and broken.seq == k
+
+
+# --- anchors: checkpoints and receipts ------------------------------------------------------
+
+
+def test_a_signed_checkpoint_reads_back_and_an_altered_one_is_refused():
+    checkpoint = Checkpoint(3, 17, "a" * 64, T0, "tender.opened")
+    record = sign_checkpoint(KEY, checkpoint)
+
+    assert read_checkpoint(KEY, record) == checkpoint
+    for field, value in [("seq", 16), ("hash", "b" * 64), ("chain", 4), ("reason", "daily")]:
+        with pytest.raises(ValueError, match="signature"):
+            read_checkpoint(KEY, record | {field: value})
+    with pytest.raises(ValueError, match="signature"):
+        read_checkpoint(b"x" * 32, record)
+    with pytest.raises(ValueError, match="not a checkpoint"):
+        read_checkpoint(KEY, {"seq": 1})
+
+
+def test_an_anchor_reports_truncation_deletion_and_rewriting():
+    anchor = Anchor(0, 5, "c" * 64, "receipt r.txt")
+
+    assert check_anchor(anchor, "c" * 64, 9) is None
+    assert check_anchor(anchor, None, 3) == ChainBreak(
+        4, "the log ends at entry 3, but the receipt r.txt records entry 5: entries were cut off")
+    assert check_anchor(anchor, None, 9).seq == 5
+    assert "rewritten" in check_anchor(anchor, "d" * 64, 9).reason
+
+
+def test_receipt_lines_read_back_and_text_without_them_is_refused():
+    text = "Tenderapp bid receipt\n" + anchor_lines(12, 34, "e" * 64) + "Keep this receipt.\n"
+
+    assert parse_anchor(text, "receipt x") == Anchor(12, 34, "e" * 64, "receipt x")
+    with pytest.raises(ValueError, match="does not carry an audit position"):
+        parse_anchor("Tenderapp bid receipt\n", "receipt y")
+    with pytest.raises(ValueError, match="64 hexadecimal"):
+        parse_anchor(anchor_lines(1, 2, "zz"), "receipt z")

@@ -100,9 +100,18 @@ def partner_signs_the_agreement(journey):
 
 
 def admin_publishes_the_tender(journey):
-    journey.step("The lead's procurement admin publishes the tender")
+    journey.step("The second procurement admin sets up two-factor sign-in, so they can be a bid opener")
+    sign_in(journey, SECOND_ADMIN, start="/tenders")
+
+    journey.step("The lead's procurement admin names the bid openers and publishes the tender")
     admin = sign_in(journey, ADMIN, start="/tenders")
     admin.follow(arrange.TITLE)
+    admin.sees("Name at least 2 bid openers")
+    admin.follow("Name the bid openers")
+    admin.press("Save the bid openers")  # the default: every admin with two-factor sign-in
+    admin.sees("Bid openers saved")
+    admin.screenshot("bid-openers-named")
+    admin.follow("Back to the tender")
     admin.follow("Publish the tender")
     admin.press("Publish the tender")
     admin.sees(f"Tender {arrange.REFERENCE} published")
@@ -203,7 +212,7 @@ def two_admins_open_the_bids(journey):
     first.sees("2 bids submitted")
     first.follow("Open the bids")
     first.press("Confirm the opening (key 1 of 2)")
-    first.sees("First key turned")
+    first.sees("Your key is turned")
     first.screenshot("first-key-turned")
 
     journey.step("A second admin turns the second key and reads the bids")

@@ -30,11 +30,13 @@ from tenderapp.models import (
     Contract,
     ContractExtension,
     ContractPrice,
+    OpenerReplacement,
     OutboxMessage,
     PricingLine,
     QualityCriterion,
     Tender,
     TenderDocument,
+    User,
 )
 from tenderapp.storage import DocumentStore
 from tests import factories
@@ -306,6 +308,45 @@ def second_factor_due(f: Fuzzing) -> dict:
     return {"browser": browser}
 
 
+def _enrol_lead_admins(f: Fuzzing, *extra_emails: str) -> list:
+    """The lead's admins (and ``extra_emails``, new procurement admins) with two-factor sign-in
+    since well before any deadline."""
+    people = [f.world.lead_admin, f.world.lead_admin2]
+    people += [factories.user(f.db, f.world.lead, email, ["procurement_admin"], f.now - timedelta(days=30))
+               for email in extra_emails]
+    for person in people:
+        row = f.db.get(User, person.id)
+        row.totp_enrolled_at = f.now - timedelta(days=30)
+        f.db.add(row)
+    f.db.commit()
+    return people
+
+
+def openers_draft(f: Fuzzing) -> dict:
+    _enrol_lead_admins(f)
+    return {"tender_id": f.world.tender.id}
+
+
+def replaceable(f: Fuzzing) -> dict:
+    """A closed tender whose opener Admin2 has left; admin3 can replace them."""
+    values = closed(f)  # named openers: the two admins there are now
+    people = _enrol_lead_admins(f, "admin3@lead.example", "admin4@lead.example")
+    return {**values, "leaving": people[1].id, "nominee": people[2].id,
+            "page": f"/tenders/{values['tender_id']}/openers"}
+
+
+def proposed(f: Fuzzing) -> dict:
+    values = replaceable(f)
+    proposer = f.sign_in_as("admin@lead.example")
+    page = proposer.get(values["page"]).get_data(as_text=True)
+    proposer.client.post(f"/tenders/{values['tender_id']}/openers/replace", data={
+        "csrf_token": csrf_from(page), "leaving": values["leaving"], "nominee": values["nominee"],
+        "reason": "Left the council."})
+    replacement = f.db.exec(select(OpenerReplacement.id)).one()
+    return {"tender_id": values["tender_id"], "replacement_id": replacement, "action": "confirm",
+            "page": values["page"], "actor": "admin4@lead.example"}
+
+
 def contract_page(values: dict) -> str:
     return f"/contracts/{values['contract_id']}"
 
@@ -402,6 +443,11 @@ CASES = {
     "bids.withdraw": Case(submitted),
     # opening and evaluation
     "opening.opening_page": Case(closed),
+    "opening.openers": Case(openers_draft, seed=lambda f, v, form: {
+        "openers": [str(f.world.lead_admin.id), str(f.world.lead_admin2.id)], "quorum": "2"}),
+    "opening.propose_replacement": Case(replaceable, seed=lambda f, v, form: {
+        "leaving": str(v["leaving"]), "nominee": str(v["nominee"]), "reason": "Left the council on 1 December."}),
+    "opening.decide_replacement": Case(proposed),
     "evaluation.assign": Case(published, seed=lambda f, v, form: {
         "user_id": str(f.world.lead_admin2.id), "criterion_ids": [str(_criterion_of(f, v["tender_id"]))]}),
     "evaluation.declaration": Case(seed=seed({"has_conflict": "no"})),

@@ -39,8 +39,8 @@ def test_two_admins_open_the_bids_after_the_deadline(world, closing, db, clock, 
     clock.set(closing.submission_deadline)
     _post(bidder, closing.id, "submit")  # a late attempt, refused
     page = turn(admin, closing.id)
-    assert "First key turned" in page
-    assert "You turned the first key" in turn(admin, closing.id)  # the same admin twice: refused
+    assert "Your key is turned" in page
+    assert "You have turned your key" in turn(admin, closing.id)  # the same admin twice: refused
     assert db.get(Tender, closing.id).opened_at is None
     assert admin.get(f"/tenders/{closing.id}/bids").status_code == 403
 
@@ -52,7 +52,7 @@ def test_two_admins_open_the_bids_after_the_deadline(world, closing, db, clock, 
     # 16 × 7,480 + 112 × 995.50
     assert "£231,176.00" in listing
     actions = db.exec(select(AuditEvent.action).where(AuditEvent.action.startswith("tender.open"))).all()
-    assert actions == ["tender.opening_first_key", "tender.opened"]
+    assert actions == ["tender.opening_key_turned", "tender.opened"]
 
 
 def test_partners_and_other_tenants_cannot_open_or_read(world, closing, clock, sign_in_as):

@@ -25,7 +25,7 @@ PUBLIC_BY_NATURE = {"static"}
 SAMPLE_VALUES = {"token": "no-such-token", "reference": "NO-SUCH-TENDER", "filename": "app.js", "number": 1, "representation_id": 1,
                  "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
                  "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1, "organisation_id": 1,
-                 "summary_id": 1, "extension_id": 1}
+                 "summary_id": 1, "extension_id": 1, "replacement_id": 1, "action": "confirm"}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...

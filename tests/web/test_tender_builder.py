@@ -65,7 +65,25 @@ def build_ready_tender(admin, world):
                   title="Specification").status_code == 302
     assert admin.submit(f"/tenders/{tender_id}/conflicts", {
         "assessment": "All panel members declared no conflicts on 20 November 2026."}).status_code == 302
+    name_openers(admin, world, tender_id)
     return tender_id
+
+
+def name_openers(admin, world, tender_id):
+    """The lead's two admins, with two-factor sign-in set up, named as the bid openers."""
+    from sqlmodel import Session
+
+    from tenderapp.models import User
+
+    app = admin.client.application
+    with Session(app.extensions["tenderapp.engine"]) as session:
+        for person in (world.lead_admin, world.lead_admin2):
+            row = session.get(User, person.id)
+            row.totp_enrolled_at = row.totp_enrolled_at or app.config["CLOCK"]()
+            session.add(row)
+        session.commit()
+    assert admin.submit(f"/tenders/{tender_id}/openers", {
+        "openers": [str(world.lead_admin.id), str(world.lead_admin2.id)], "quorum": "2"}).status_code == 302
 
 
 def test_a_complete_draft_can_be_published(world, admin, db):

@@ -2,11 +2,20 @@
 tender, so their classes are built for the tender at hand."""
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput, GovSubmitInput, GovTextInput
-from wtforms import SelectChoice, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from tenderapp.domain.bids import REQUIRED_DECLARATIONS
-from tenderapp.web.forms import BaseForm, RolesField
+from tenderapp.web.forms import BaseForm, OrganisationsField, RolesField, strip
+from tenderapp.web.tenders.forms import WholeNumberField, WholeNumberRange
 
 
 def prices_form(lines, data=None):
@@ -49,3 +58,30 @@ class AttachmentForm(BaseForm):
 
 class ButtonForm(BaseForm):
     submit = SubmitField("Submit your bid", widget=GovSubmitInput())
+
+
+class OpenersForm(BaseForm):
+    """The bid openers: checkboxes of the lead's procurement admins, and how many must turn a key."""
+
+    # every id is checked by the service (another tenant's person: not found; one without
+    # two-factor sign-in: a message naming them), so the list's own choice check is off
+    openers = OrganisationsField("Bid openers", validate_choice=False, description="Procurement admins of your authority with two-factor "
+                                 "sign-in set up. Name at least one more than the quorum, so the box can still be "
+                                 "opened if someone is away.")
+    quorum = WholeNumberField("How many openers must turn a key", widget=GovTextInput(),
+                              description="At least 2", validators=[
+                                  InputRequired(message="Enter how many openers must turn a key"),
+                                  WholeNumberRange(min=2, max=20, message="At least 2 openers, and at most 20, must turn a key")])
+    submit = SubmitField("Save the bid openers", widget=GovSubmitInput())
+
+
+class ReplacementForm(BaseForm):
+    leaving = SelectField("Opener who has left", coerce=int, widget=GovSelect())
+    nominee = SelectField("Replacement opener", coerce=int, widget=GovSelect(),
+                          description="Only a procurement admin who had the role and two-factor sign-in before the "
+                                      "submission deadline")
+    reason = TextAreaField("Reason", widget=GovTextArea(), filters=[strip],
+                           description="For example: left the council on 3 March. This is shown on the opening record.",
+                           validators=[InputRequired(message="Enter the reason the opener is being replaced"),
+                                       Length(max=2000, message="Reason must be 2,000 characters or fewer")])
+    submit = SubmitField("Propose the replacement", widget=GovSubmitInput())

@@ -15,7 +15,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.domain.tenders import PriceMethod, Regime, Timetable, tender_status
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
-from tenderapp.services import assessment_summaries, clarifications, suppliers, tender_schedule, tenders
+from tenderapp.services import assessment_summaries, clarifications, openers, suppliers, tender_schedule, tenders
 from tenderapp.services.tenders import TenderDetails
 from tenderapp.web.guards import public, signed_in, tenant_owned
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
@@ -87,6 +87,7 @@ def tender(tender_id: int):
         documents=tender_schedule.documents(db_session, found),
         amendments=tenders.amendments(db_session, found), buyer=tenders.lead_name(db_session, found),
         problems=tenders.readiness(db_session, found, clock.now()) if lead and not found.published_at else [],
+        opener_names=openers.opener_names(db_session, found) if lead else [],
     )
 
 

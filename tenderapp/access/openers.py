@@ -1,0 +1,38 @@
+"""Scoping of a tender's bid openers: the people of the lead who may be named, confirm a
+replacement, or turn a key. Only ever asked for a tender already loaded through
+``get_lead_tender``, so the people are always the lead's own."""
+
+from sqlmodel import Session, select
+
+from tenderapp.domain.openers import Candidate
+from tenderapp.domain.roles import Role
+from tenderapp.models import Collaboration, OpenerReplacement, RoleAssignment, Tender, TenderOpener, User
+
+
+def lead_people(session: Session, tender: Tender) -> dict[int, Candidate]:
+    """Every person of the tender's lead authority, by id, as the opener rules see them."""
+    lead_id = select(Collaboration.lead_organisation_id).where(Collaboration.id == tender.collaboration_id)
+    rows = session.exec(
+        select(User, RoleAssignment.granted_at)
+        .outerjoin(RoleAssignment, (RoleAssignment.user_id == User.id)
+                   & (RoleAssignment.role == Role.PROCUREMENT_ADMIN.value))
+        .where(User.organisation_id.in_(lead_id)).order_by(User.full_name, User.id)).all()
+    return {user.id: Candidate(user.id, user.full_name, user.active, granted, user.totp_enrolled_at)
+            for user, granted in rows}
+
+
+def named_openers(session: Session, tender: Tender) -> list[TenderOpener]:
+    """Every opener row of the tender, current and removed, in the order they were named."""
+    return list(session.exec(select(TenderOpener).where(TenderOpener.tender_id == tender.id)
+                             .order_by(TenderOpener.named_at, TenderOpener.id)).all())
+
+
+def replacements(session: Session, tender: Tender) -> list[OpenerReplacement]:
+    return list(session.exec(select(OpenerReplacement).where(OpenerReplacement.tender_id == tender.id)
+                             .order_by(OpenerReplacement.proposed_at, OpenerReplacement.id)).all())
+
+
+def get_replacement(session: Session, tender: Tender, replacement_id: int) -> OpenerReplacement | None:
+    """The tender's replacement proposal of that id, or None (another tender's is not found)."""
+    return session.exec(select(OpenerReplacement).where(OpenerReplacement.id == replacement_id,
+                                                        OpenerReplacement.tender_id == tender.id)).first()
