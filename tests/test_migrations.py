@@ -66,3 +66,46 @@ def test_migrations_run_down_to_nothing_and_up_again(tmp_path):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM organisation")).scalar() == 0
     engine.dispose()
+
+
+def test_an_older_log_becomes_the_closed_legacy_chain_and_still_verifies(tmp_path):
+    """A database from before keyed chains: its entries (plain SHA-256, one global chain) are
+    kept as chain -1 and verify; new entries go to keyed chains beside them."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from tenderapp.audit_trail import AuditSettings, CheckpointFiles, register
+    from tenderapp.domain.audit_chain import GENESIS_HASH, AuditEntry, canonical_json, legacy_entry_hash
+    from tenderapp.services import audit
+
+    url = f"sqlite:///{tmp_path / 'legacy.db'}"
+    migrate.upgrade(url, "b1c2d3e4f5a6")
+    engine = create_engine(url)
+    prev, moment = GENESIS_HASH, datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        for seq in (1, 2, 3):
+            entry = AuditEntry(seq=seq, occurred_at=moment, actor_user_id=None, organisation_id=None,
+                               action="test.old", object_type="thing", object_id=str(seq), details={"n": seq})
+            digest = legacy_entry_hash(prev, entry)
+            connection.execute(text(
+                "INSERT INTO audit_event (seq, occurred_at, action, object_type, object_id, details, prev_hash, hash) "
+                "VALUES (:seq, :at, 'test.old', 'thing', :oid, :details, :prev, :hash)"),
+                {"seq": seq, "at": "2026-11-01 09:00:00.000000", "oid": str(seq),
+                 "details": canonical_json({"n": seq}), "prev": prev, "hash": digest})
+            prev = digest
+        connection.execute(text("UPDATE audit_head SET seq = 3, hash = :hash WHERE id = 1"), {"hash": prev})
+    engine.dispose()
+
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    register(engine, AuditSettings(b"k" * 32, CheckpointFiles(tmp_path / "checkpoints")))
+    with Session(engine) as session:
+        assert audit.verify(session) == []
+        audit.record(session, None, "test.new", "thing", 4, moment, {})
+        session.commit()
+        assert audit.verify(session) == []
+        session.execute(text("UPDATE audit_event SET details = '{}' WHERE chain = -1 AND seq = 2"))
+        session.commit()
+        assert [(b.chain, b.seq) for b in audit.verify(session)] == [(-1, 2)]
+    engine.dispose()
