@@ -85,11 +85,10 @@ def register(app: Flask) -> None:
         settings = current_app.extensions["tenderapp.audit"]
         folders = [Path(d) for d in checkpoint_dirs] or [settings.checkpoints.directory]
         anchors, refused = audit_verification.anchors_from(settings.key, folders, [Path(r) for r in receipts])
-        bind = engine()
-        if bind.dialect.name == "postgresql":
-            # one snapshot for the whole check, so events appended meanwhile cannot look broken
-            bind = bind.execution_options(isolation_level="REPEATABLE READ")
-        with Session(bind) as session:
+        with Session(engine()) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # one snapshot for the whole check, so events appended meanwhile cannot look broken
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             problems = audit.verify(session, anchors)
             chains = audit_verification.chain_count(session)
         for message in refused:
