@@ -1,7 +1,7 @@
 """The lead's side of the bid box: the dual-key opening, the opening record, and the bids
 once opened."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tenderapp import clock
@@ -12,6 +12,7 @@ from tenderapp.sealing import sealer
 from tenderapp.services import bids as bid_service
 from tenderapp.services import opening
 from tenderapp.web.bids.forms import ButtonForm
+from tenderapp.web.downloads import download
 from tenderapp.web.guards import tenant_owned
 
 bp = Blueprint("opening", __name__, url_prefix="/tenders/<int:tender_id>")
@@ -56,5 +57,4 @@ def opened_bid(tender_id: int, submission_id: int):
 @tenant_owned(ADMIN, tender_id="tender")
 def opened_file(tender_id: int, submission_id: int, sha256: str):
     name, content = opening.opened_attachment(get_session(), current_user, sealer(), tender_id, submission_id, sha256)
-    return Response(content, mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(content, "application/octet-stream", name)
