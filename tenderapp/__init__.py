@@ -13,7 +13,7 @@ from tenderapp import audit_trail, clock, db, formatting, mail, sealing, securit
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
 from tenderapp.extensions import csrf, limiter, login_manager
-from tenderapp.web import errors, headers, navigation
+from tenderapp.web import converters, errors, headers, navigation
 from tenderapp.web import session as web_session
 from tenderapp.web.admin.routes import bp as admin_bp
 from tenderapp.web.agreements.routes import bp as agreements_bp
@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=config.pop("INSTANCE_PATH", None) or str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
     )
+    converters.init_app(app)
     app.config.from_object(CONFIGS[env])
     app.config["ENV_NAME"] = env
     app.config.from_pyfile("config.py", silent=True)

@@ -7,6 +7,7 @@ import unicodedata
 import zipfile
 
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.text import is_hidden_character
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -20,10 +21,8 @@ EXTENSIONS = {PDF: ".pdf", WORD: ".docx", EXCEL: ".xlsx"}
 # The main part that makes an Office Open XML package a Word or an Excel file.
 _OFFICE_PARTS = {"word/document.xml": WORD, "xl/workbook.xml": EXCEL}
 
-# Marks that change the direction text is shown in: "invoice\u202efdp.exe" shows as
-# "invoiceexe.pdf". With the other format characters they have no place in a file name.
-_DIRECTION_MARKS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_NOT_PLAIN = re.compile(r"[^\w .()\-]")
 
 NAME_HAS_FOLDER = "The selected file’s name must not include a folder or drive, like / or \\ or C:"
 NAME_STARTS_BADLY = "The selected file’s name must not start with a full stop or a dash"
@@ -34,10 +33,6 @@ NOT_PDF = "The selected file must be a PDF"
 NOT_DOCUMENT = "The selected file must be a PDF, Word or Excel document"
 
 
-def _is_hidden_character(character: str) -> bool:
-    return character in _DIRECTION_MARKS or unicodedata.category(character) in {"Cc", "Cf", "Cs", "Zl", "Zp"}
-
-
 def check_filename(name: str | None, field: str) -> str:
     """The name as given when it is a plain file name. Raises RuleViolation (on ``field``) when
     it is blank or longer than 200 characters, names a folder or drive (/, \\, .., C:), starts
@@ -45,7 +40,7 @@ def check_filename(name: str | None, field: str) -> str:
     name = name or ""
     if not name.strip():
         raise RuleViolation(NAME_MISSING, field=field)
-    if any(_is_hidden_character(c) for c in name):
+    if any(is_hidden_character(c) for c in name):
         raise RuleViolation(NAME_HAS_CONTROLS, field=field)
     if "/" in name or "\\" in name or _DRIVE.match(name) or name.strip() == "..":
         raise RuleViolation(NAME_HAS_FOLDER, field=field)
@@ -103,13 +98,19 @@ def check_pdf(content: bytes | None, filename: str | None, field: str, max_bytes
         raise RuleViolation(NOT_PDF, field=field)
 
 
+def plain_characters(name: str) -> str:
+    """``name`` (NFKC) with every character other than letters, digits, spaces and . ( ) - _
+    made an underscore: no quotes, slashes, semicolons, control characters or hidden marks,
+    so that it is safe in a download's name whatever reads it."""
+    return _NOT_PLAIN.sub("_", unicodedata.normalize("NFKC", name))
+
+
 def safe_filename(name: str | None, default: str = "document.pdf", media_type: str | None = None) -> str:
     """A display name with any folder part, control characters and odd punctuation removed,
     ending in the extension of ``media_type`` (the type the content was recognised as), so
     that the file opens in the right program whatever it was called."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = unicodedata.normalize("NFKC", name)
-    name = re.sub(r"[^\w .()\-]", "_", name).strip(" .")
+    name = plain_characters(name).strip(" .")
     name = name[:MAX_FILENAME_LENGTH] or default
     extension = EXTENSIONS.get(media_type)
     if extension and not name.lower().endswith(extension):

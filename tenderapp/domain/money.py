@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.text import has_other_digits
 
 PENNY = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000")  # £1bn: well above any line in a pricing schedule
@@ -16,7 +17,11 @@ MAX_AMOUNT = Decimal("1000000000")  # £1bn: well above any line in a pricing sc
 # (an estimated value, a procurement cost) is bounded well inside them: £1 trillion.
 MAX_STORED_PENCE = 10**14
 
-_AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# [0-9], not \d: \d also matches Arabic-Indic and other digits, which Decimal reads silently.
+_AMOUNT = re.compile(r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
+
+NOT_PLAIN_DIGITS = "enter a price using the digits 0 to 9, like 1250.00"
+SPACE_INSIDE = "enter a price without spaces between the digits, like 1250.00"
 
 
 class MoneyError(ValueError):
@@ -30,18 +35,24 @@ class MoneyError(ValueError):
 def parse_amount(text: str | None) -> Decimal:
     """A non-negative amount of pounds from what a person types: "£1,250.00", "1250", "1,250.5".
 
-    Raises MoneyError for empty input, text, negative amounts, misplaced commas, more than
-    two decimal places or amounts of £1bn or more.
+    Spaces around the amount and after the £ are ignored. Raises MoneyError for empty input,
+    text, negative amounts, spaces between the digits, digits other than 0 to 9 (such as ٣),
+    misplaced commas, more than two decimal places or amounts of £1bn or more.
     """
-    raw = (text or "").strip().replace(" ", "")
-    if not raw:
+    raw = (text or "").strip()
+    number = raw[1:].lstrip() if raw.startswith("£") else raw
+    if not number:
         raise MoneyError("enter a price, like 1250.00")
-    if raw.startswith("-") or raw.startswith("£-") or raw.startswith("("):
+    if number.startswith(("-", "(")):
         raise MoneyError("enter a price of £0 or more")
-    if not _AMOUNT.match(raw):
+    if not _AMOUNT.fullmatch(number):
+        if has_other_digits(number):
+            raise MoneyError(NOT_PLAIN_DIGITS)
+        if _AMOUNT.fullmatch("".join(number.split())):
+            raise MoneyError(SPACE_INSIDE)
         raise MoneyError("enter a number, like 1250.00")
     try:
-        amount = Decimal(raw.lstrip("£").replace(",", ""))
+        amount = Decimal(number.replace(",", ""))
     except InvalidOperation:
         raise MoneyError("enter a number, like 1250.00") from None
     # the size first: quantizing a number of more than 28 digits is itself an error

@@ -24,7 +24,7 @@ from tenderapp.domain.tenders import (
     check_weights,
     publication_problems,
 )
-from tenderapp.domain.text import check_single_line
+from tenderapp.domain.text import check_reference, check_single_line
 from tenderapp.domain.uk_time import uk_date_of
 from tenderapp.models import (
     Collaboration,
@@ -60,7 +60,7 @@ class TenderDetails:
 
 
 def _check_details(details: TenderDetails) -> dict:
-    reference = check_single_line(details.reference, "reference", "Reference", "Enter a reference", 50)
+    reference = check_reference(details.reference)
     title = check_single_line(details.title, "title", "Title", "Enter a title")
     if not details.description.strip():
         raise RuleViolation("Enter a description of what is being bought", "description")

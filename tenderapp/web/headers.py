@@ -1,12 +1,10 @@
 """Security headers on every response, with a per-request nonce for the one inline script
-GOV.UK's page template needs; download names any server can send."""
+GOV.UK's page template needs; nothing but static assets and public pages kept in a cache.
+(Download names: tenderapp.web.downloads.)"""
 
 import secrets
-import unicodedata
-from urllib.parse import quote
 
-from flask import Flask, g, request
-from werkzeug.http import dump_options_header, parse_options_header
+from flask import Flask, current_app, g, request, session
 
 
 def csp_nonce() -> str:
@@ -33,18 +31,19 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if "Content-Disposition" in response.headers:
-            response.headers["Content-Disposition"] = portable_disposition(response.headers["Content-Disposition"])
+        if not cacheable():
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
-def portable_disposition(value: str) -> str:
-    """A Content-Disposition a server can send. Headers are Latin-1, so a download whose name
-    has other letters (a Welsh ŵ, a Polish ł) would fail as it is: it gets an ASCII name and,
-    beside it, the real name in UTF-8 (RFC 6266), as Flask's send_file does."""
-    if value.isascii():
-        return value
-    kind, options = parse_options_header(value)
-    name = options.get("filename", "")
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii") or "download"
-    return dump_options_header(kind, {"filename": plain, "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|~')}"})
+def cacheable() -> bool:
+    """Whether a browser or proxy may keep this response: a static asset, or a public page
+    answered to someone not signed in. Anything else (bids, receipts, downloads, evaluation,
+    errors, every page of a signed-in person) may hold what a shared computer must not keep.
+    Whether someone is signed in is read from the session, not the database, so that the
+    error page of a database that cannot be reached is still answered."""
+    if request.endpoint == "static":
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    public = getattr(getattr(view, "access_rule", None), "kind", None) == "public"
+    return public and "_user_id" not in session  # Flask-Login's key for the signed-in session

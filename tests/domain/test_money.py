@@ -26,6 +26,32 @@ def test_odd_amounts_get_a_hint_not_an_error(typed, hint):
     assert raised.value.hint == hint
 
 
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("٣٤٥", "enter a price using the digits 0 to 9, like 1250.00"),  # once £345.00
+    ("£١,٢٥٠.٠٠", "enter a price using the digits 0 to 9, like 1250.00"),
+    ("１２３", "enter a price using the digits 0 to 9, like 1250.00"),  # full-width
+    ("12३", "enter a price using the digits 0 to 9, like 1250.00"),
+    ("1 2 3", "enter a price without spaces between the digits, like 1250.00"),  # once £123.00
+    ("1 250.00", "enter a price without spaces between the digits, like 1250.00"),
+    ("1\u00a0250", "enter a price without spaces between the digits, like 1250.00"),
+    ("1250 .00", "enter a price without spaces between the digits, like 1250.00"),
+    ("a thousand", "enter a number, like 1250.00"),
+    ("£", "enter a price, like 1250.00"),
+    ("£ -5", "enter a price of £0 or more"),
+])
+def test_only_the_digits_0_to_9_with_no_spaces_inside_make_an_amount(typed, hint):
+    with pytest.raises(MoneyError) as raised:
+        parse_amount(typed)
+    assert raised.value.hint == hint
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("  1250 ", "1250.00"), ("£1,250.00", "1250.00"), ("£ 1,250.5", "1250.50"), (" £7,480.00\t", "7480.00"),
+])
+def test_spaces_around_a_leading_pound_sign_and_thousands_commas_are_kept_as_today(typed, amount):
+    assert parse_amount(typed) == Decimal(amount)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=60), st.from_regex(r"£?[0-9,]{1,80}(\.[0-9]{0,60})?", fullmatch=True)))
 def test_any_typed_text_is_an_amount_in_range_or_a_money_error(typed):

@@ -64,6 +64,8 @@ def test_blank_prices_are_simply_not_priced_yet():
     (-1, "Pricing, E5: enter a price of £0 or more"),
     (12.345, "Pricing, E5: enter the price in pounds and pence, with no more than 2 decimal places"),
     (True, "Pricing, E5: enter a number, like 1250.00"),
+    ("٣٤٥", "Pricing, E5: enter a price using the digits 0 to 9, like 1250.00"),
+    ("1 2 3", "Pricing, E5: enter a price without spaces between the digits, like 1250.00"),
 ])
 def test_bad_price_cells_are_reported_by_sheet_and_cell(value, problem):
     result = read(filled({"CORE": value, "PAYG": 1}), EXPECTED)

@@ -81,6 +81,20 @@ def test_each_bad_price_gets_its_own_message_and_nothing_typed_is_lost(world, te
     assert price(bidder, tender.id, "12.345", "1").status_code == 400
 
 
+def test_prices_in_other_digits_or_with_spaces_inside_are_refused_beside_the_line(world, tender, bidder):
+    from tests.web.test_uploads import error_beside
+
+    fields = line_fields(bidder, tender.id)
+    response = price(bidder, tender.id, "٣٤٥", "1 2 3")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert error_beside(page, fields[0]) == "Line 1 (CORE): enter a price using the digits 0 to 9, like 1250.00"
+    assert error_beside(page, fields[1]) == "Line 2 (PAYG): enter a price without spaces between the digits, like 1250.00"
+    assert 'value="٣٤٥"' in page and 'value="1 2 3"' in page
+    assert "£345.00" not in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert price(bidder, tender.id, " £ 7,480.00 ", "1000 ").status_code == 302
+
+
 def test_a_complete_bid_is_submitted_with_a_receipt_matching_the_stored_content(world, tender, bidder, db, app):
     complete_bid(bidder, tender.id)
     response = _post(bidder, tender.id, "submit")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
+from markupsafe import escape
 from sqlmodel import select
 
 from tenderapp.models import AuditEvent, PricingLine, Tender, TenderAmendment
@@ -132,6 +133,53 @@ def test_details_errors_appear_beside_fields_and_keep_the_input(world, admin):
     assert "Contract start date must be a real date" in page
     assert "Initial term (months) must be a whole number, like 12" in page
     assert 'value="lots"' in page and 'value="31"' in page
+
+
+HOSTILE_REFERENCE = "Q\";filename*=UTF-8''evil.html;a=\""
+
+
+@pytest.mark.parametrize("reference", [HOSTILE_REFERENCE, "SC<script>", "SC 1;2", "SC\u202e14027", "Réf-1"])
+def test_a_reference_with_other_characters_is_refused_beside_the_field_and_kept(world, admin, reference):
+    from tests.web.test_uploads import error_beside
+
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new", details(reference=reference))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert error_beside(page, "reference") in {
+        "Reference must only include letters a to z, numbers, spaces, hyphens, full stops, underscores, "
+        "brackets and slashes", "Reference must be on one line, without special characters"}
+    assert f'value="{escape(reference)}"' in page
+
+
+@pytest.mark.parametrize("reference", ["SC26041", "ODR/17/0042", "14/00153", "KCC-001", "KCC_2026.3 (Lot 2)"])
+def test_references_in_the_shapes_councils_use_are_accepted(world, admin, db, reference):
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new", details(reference=reference))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.exec(select(Tender).where(Tender.reference == reference)).one()
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u200b", "\u2066", "\ufeff", "\u2028"])
+def test_a_title_with_a_hidden_mark_is_refused_beside_the_field(world, admin, mark):
+    from tests.web.test_uploads import error_beside
+
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new",
+                            details(title=f"SEND Mediation{mark}ecivres"))
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "title") == \
+        "Title must be on one line, without special characters"
+
+
+def test_a_whole_number_in_other_digits_is_refused_beside_the_field(world, admin):
+    from tests.web.test_uploads import error_beside
+
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new",
+                            details(initial_term_months="٣٦", extensions_allowed="1_0"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert error_beside(page, "initial_term_months") == \
+        "Initial term (months) must be a whole number using the digits 0 to 9, like 12"
+    assert error_beside(page, "extensions_allowed") == "Number of optional extensions must be a whole number, like 12"
+    assert 'value="٣٦"' in page
 
 
 @pytest.mark.parametrize("change,message", [

@@ -1,7 +1,7 @@
 """The collaborative agreement: the lead drafts, issues and tracks it; members read it,
 agree in principle, sign or decline."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -23,6 +23,7 @@ from tenderapp.web.agreements.forms import (
     RepresentationForm,
     SignForm,
 )
+from tenderapp.web.downloads import download
 from tenderapp.web.forms import organisation_choices, uploaded
 from tenderapp.web import throttle
 from tenderapp.web.guards import signed_in, tenant_owned
@@ -100,9 +101,8 @@ def document(agreement_id: int, number: int):
                     if v.number == number and v.document_sha256 and (v.issued_at or _leads(found))), None)
     if version is None:
         raise NotFound("Document not found")
-    return Response(document_store().read(version.document_sha256), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{version.document_name}"',
-        "X-Content-Type-Options": "nosniff"})
+    return download(document_store().read(version.document_sha256), "application/pdf", version.document_name,
+                    inline=True)
 
 
 # --- signatories ---------------------------------------------------------------------------
@@ -294,10 +294,9 @@ def tracker(agreement_id: int):
 @tenant_owned(ADMIN, agreement_id="agreement")
 def tracker_workbook(agreement_id: int):
     view = agreement_tracker.tracker(get_session(), current_user, agreement_id)
-    return Response(
-        tracker_export.workbook_bytes(view),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="agreement-{agreement_id}-tracker.xlsx"'})
+    return download(tracker_export.workbook_bytes(view),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"agreement-{agreement_id}-tracker.xlsx")
 
 
 @bp.route("/agreements/<int:agreement_id>/reminders", methods=["POST"])
@@ -352,5 +351,4 @@ def new_representation(collaboration_id: int):
 @tenant_owned(ADMIN, collaboration_id="collaboration")
 def representation_document(collaboration_id: int, representation_id: int):
     row = agreements.representation_document(get_session(), current_user, collaboration_id, representation_id)
-    return Response(document_store().read(row.document_sha256), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{row.document_name}"'})
+    return download(document_store().read(row.document_sha256), "application/pdf", row.document_name, inline=True)

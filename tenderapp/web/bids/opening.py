@@ -1,9 +1,9 @@
 """The lead's side of the bid box: its named openers, the opening by them, the opening record, and the bids
 once opened."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
-from wtforms import SelectChoice
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from tenderapp import clock
 from tenderapp.db import get_session
@@ -14,6 +14,7 @@ from tenderapp.services import bids as bid_service
 from tenderapp.services import opening
 from tenderapp.services import openers as opener_service
 from tenderapp.web.bids.forms import ButtonForm, OpenersForm, ReplacementForm
+from tenderapp.web.downloads import download
 from tenderapp.web.guards import tenant_owned
 
 bp = Blueprint("opening", __name__, url_prefix="/tenders/<int:tender_id>")
@@ -130,5 +131,4 @@ def opened_bid(tender_id: int, submission_id: int):
 @tenant_owned(ADMIN, tender_id="tender")
 def opened_file(tender_id: int, submission_id: int, sha256: str):
     name, content = opening.opened_attachment(get_session(), current_user, sealer(), tender_id, submission_id, sha256)
-    return Response(content, mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(content, "application/octet-stream", name)

@@ -1,7 +1,7 @@
 """A supplier's bid: prices (online or by Excel), quality answers, declarations, review and
 submission with a receipt, withdrawal."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -22,6 +22,7 @@ from tenderapp.web.bids.forms import (
     answers_form,
     prices_form,
 )
+from tenderapp.web.downloads import download
 from tenderapp.web.forms import uploaded
 from tenderapp.web.guards import tenant_owned
 
@@ -77,9 +78,8 @@ def prices(tender_id: int):
 @tenant_owned(BIDDER, tender_id="open_tender")
 def template(tender_id: int):
     tender, content = bids.template(get_session(), current_user, sealer(), tender_id)
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="pricing-{tender.reference}-'
-                                                    f'v{tender.schedule_version}.xlsx"'})
+    return download(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"pricing-{tender.reference}-v{tender.schedule_version}.xlsx")
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -164,8 +164,7 @@ def attachments(tender_id: int, criterion_id: int):
 @tenant_owned(BIDDER, tender_id="open_tender")
 def attachment_file(tender_id: int, attachment_id: int):
     name, content = bid_attachments.read_own(get_session(), current_user, sealer(), tender_id, attachment_id)
-    return Response(content, mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(content, "application/octet-stream", name)
 
 
 @bp.route("/files/<int:attachment_id>/remove", methods=["POST"])
@@ -255,13 +254,12 @@ def receipt(tender_id: int, number: int):
 @tenant_owned(BIDDER, tender_id="open_tender")
 def receipt_content(tender_id: int, number: int):
     content = bids.submitted_content(get_session(), current_user, sealer(), tender_id, number)
-    return Response(content, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="bid-{tender_id}-v{number}.json"'})
+    return download(content, "application/json", f"bid-{tender_id}-v{number}.json")
 
 
 @bp.route("/receipts/<int:number>.txt")
 @tenant_owned(BIDDER, tender_id="open_tender")
 def receipt_download(tender_id: int, number: int):
     tender, submission = bids.get_receipt(get_session(), current_user, sealer(), tender_id, number)
-    return Response(bids.receipt_text(tender, current_user.organisation_name, submission), mimetype="text/plain",
-                    headers={"Content-Disposition": f'attachment; filename="receipt-{submission.receipt}.txt"'})
+    return download(bids.receipt_text(tender, current_user.organisation_name, submission), "text/plain",
+                    f"receipt-{submission.receipt}.txt")

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -32,6 +32,7 @@ from tenderapp.web.contracts.forms import (
     ExtensionForm,
     SummaryForm,
 )
+from tenderapp.web.downloads import download
 from tenderapp.web.forms import uploaded
 from tenderapp.web.guards import signed_in, tenant_owned
 
@@ -205,9 +206,9 @@ def cost_shares(contract_id: int):
 @tenant_owned(ADMIN, contract_id="contract")
 def cost_shares_workbook(contract_id: int):
     contract, tender, basis, shares = cost_share_service.all_shares(get_session(), current_user, contract_id)
-    return Response(cost_share_export.workbook_bytes(tender, shares),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="cost-shares-{tender.reference}.xlsx"'})
+    return download(cost_share_export.workbook_bytes(tender, shares),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"cost-shares-{tender.reference}.xlsx")
 
 
 @bp.route("/contracts/<int:contract_id>/cost-shares/basis", methods=["GET", "POST"])
@@ -376,5 +377,4 @@ def new_decision_document(decision_id: int):
 def decision_document(decision_id: int, document_id: int):
     found = awards.decision_document(get_session(), current_user, decision_id, document_id)
     content = document_store().read(found.sha256)
-    return Response(content, mimetype=document_type(content) or "application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{found.filename}"'})
+    return download(content, document_type(content) or "application/octet-stream", found.filename)

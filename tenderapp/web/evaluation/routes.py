@@ -1,7 +1,7 @@
 """Evaluation: the lead's panel, conflicts, compliance, moderation and results; the
 evaluators' declarations and scoring."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -12,6 +12,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
 from tenderapp.exports import evaluation_matrix
 from tenderapp.services import evaluating, moderation, panel, recommendation, results, tender_schedule
+from tenderapp.web.downloads import download
 from tenderapp.web.evaluation.forms import (
     AssignForm,
     ComplianceForm,
@@ -172,8 +173,8 @@ def matrix(tender_id: int):
     db_session = get_session()
     outcome = results.compute(db_session, current_user, sealer(), tender_id)
     content = evaluation_matrix.workbook_bytes(outcome, moderation.grid(db_session, current_user, tender_id))
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="evaluation-{outcome.tender.reference}.xlsx"'})
+    return download(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    f"evaluation-{outcome.tender.reference}.xlsx")
 
 
 @bp.route("/tenders/<int:tender_id>/evaluation/report")
@@ -232,8 +233,7 @@ def work(tender_id: int):
 def attachment(tender_id: int, submission_id: int, criterion_id: int, sha256: str):
     name, content = evaluating.attachment(get_session(), current_user, sealer(), tender_id, submission_id,
                                           criterion_id, sha256)
-    return Response(content, mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(content, "application/octet-stream", name)
 
 
 @bp.route("/tenders/<int:tender_id>/evaluate/<int:submission_id>/<int:criterion_id>", methods=["GET", "POST"])

@@ -1,3 +1,5 @@
+import re
+
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -11,7 +13,11 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, String
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from tenderapp.domain.tenders import PriceMethod, Regime
+from tenderapp.domain.text import has_other_digits
 from tenderapp.web.forms import BaseForm, ClockTimeField, MoneyField, UKDateField
+
+
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 class AmendmentMixin:
@@ -23,15 +29,24 @@ class AmendmentMixin:
 
 
 class WholeNumberField(IntegerField):
-    """A whole number with a GOV.UK message naming the field."""
+    """A whole number typed with the digits 0 to 9, with a GOV.UK message naming the field.
+    (int() alone would also take ٣, 1_000 and +5.)"""
 
     widget = GovTextInput()
 
     def process_formdata(self, valuelist):
+        label = self.label.text.replace(" (optional)", "")
+        typed = valuelist[0].strip() if valuelist and isinstance(valuelist[0], str) else ""
+        if typed and has_other_digits(typed):
+            self.data = None
+            raise ValueError(f"{label} must be a whole number using the digits 0 to 9, like 12")
+        if typed and not _WHOLE.fullmatch(typed):
+            self.data = None
+            raise ValueError(f"{label} must be a whole number, like 12")
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(f"{self.label.text.replace(' (optional)', '')} must be a whole number, like 12") from None
+            raise ValueError(f"{label} must be a whole number, like 12") from None
 
 
 class WholeNumberRange(NumberRange):

@@ -1,7 +1,7 @@
 """The lead's pages for a tender's pricing lines, quality criteria and documents, and the
 document download for everyone who may see the tender."""
 
-from flask import Response, render_template
+from flask import render_template
 from flask_login import current_user
 
 from tenderapp import access, clock
@@ -11,6 +11,7 @@ from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.services import tender_schedule
 from tenderapp.services.tender_schedule import CriterionInput, LineInput
 from tenderapp.storage import document_store
+from tenderapp.web.downloads import download
 from tenderapp.web.forms import uploaded
 from tenderapp.web.guards import tenant_owned
 from tenderapp.web.tenders.forms import AmendmentOnlyForm, CriterionForm, DocumentForm, LineForm
@@ -156,5 +157,4 @@ def withdraw_document(tender_id: int, document_id: int):
 def document(tender_id: int, document_id: int):
     found = tender_schedule.get_document(get_session(), current_user, tender_id, document_id)
     mimetype = document_type(content := document_store().read(found.sha256)) or "application/octet-stream"
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{found.filename}"'})
+    return download(content, mimetype, found.filename)
