@@ -1,23 +1,37 @@
 """Hostile input for the fuzz tests: sample files whose type their name belies, a reader of
 the post forms on a page, and Hypothesis strategies for what hostile people type and upload."""
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from hypothesis import strategies as st
+from pypdf import PdfWriter
 
 # --- files whose content and name may disagree ----------------------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+def pdf(text: str = "") -> bytes:
+    """A real one-page PDF; ``text``, when given, is its title, readable in its bytes."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if text:
+        writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = pdf()
 HTML = b"<!doctype html><script>alert(document.cookie)</script>"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"This program cannot be run in DOS mode"
 SCRIPT = b"#!/bin/sh\nrm -rf ~\n"
 
 
 def office(*parts: str) -> bytes:
-    """A zip holding ``parts``: with [Content_Types].xml and word/document.xml, a Word file."""
+    """A zip holding ``parts``, each a tiny XML document: the names of an Office file without its
+    content (with [Content_Types].xml and word/document.xml, it claims to be a Word file)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for part in parts:
@@ -25,8 +39,54 @@ def office(*parts: str) -> bytes:
     return buffer.getvalue()
 
 
-DOCX = office("[Content_Types].xml", "word/document.xml")
-XLSX = office("[Content_Types].xml", "xl/workbook.xml")
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_MAIN = {
+    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+}
+_BODY = {
+    "word/document.xml": '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                         "<w:body><w:p><w:r><w:t>Method statement</w:t></w:r></w:p></w:body></w:document>",
+    "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+}
+
+
+def package(main: str, extra: dict[str, bytes] | None = None, main_type: str | None = None) -> bytes:
+    """A minimal real Word (main "word/document.xml") or Excel ("xl/workbook.xml") file, with
+    ``extra`` entries added and, if given, another content type declared for its main part."""
+    content_types = (f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_PACKAGE}/content-types">'
+                     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                     '<Default Extension="xml" ContentType="application/xml"/>'
+                     f'<Override PartName="/{main}" ContentType="{main_type or _MAIN[main]}"/></Types>')
+    relationships = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE}/relationships">'
+                     f'<Relationship Id="rId1" Type="{_OFFICE_DOCUMENT}" Target="{main}"/></Relationships>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", relationships)
+        archive.writestr(main, _BODY[main])
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+DOCX = package("word/document.xml")
+XLSX = package("xl/workbook.xml")
+
+
+@functools.cache
+def zip_bomb() -> bytes:
+    """A Word file of 200KB that unpacks to 200MB (an image of zeros): past every limit."""
+    buffer = io.BytesIO(DOCX)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("word/media/image1.png", "w", force_zip64=True) as entry:
+        zeros = bytes(1024 * 1024)
+        for _ in range(200):
+            entry.write(zeros)
+    return buffer.getvalue()
+
+
 TRICK_NAMES = ["../../etc/passwd", "/etc/passwd", "C:\\x\\y.pdf", "..\\..\\windows\\win.ini", "reports/../q1.pdf",
                ".hidden.pdf", "-rf.pdf", "spec\x00.pdf", "spec\x1b[31m.pdf", "invoice\u202efdp.exe", "n" * 300 + ".pdf"]
 

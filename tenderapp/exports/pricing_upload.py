@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
+from tenderapp.domain.archives import ArchiveTooLarge, ArchiveUnreadable, ZipLimits, open_zip, read_whole_entry
 from tenderapp.domain.money import MoneyError, from_number, parse_amount
 from tenderapp.exports.pricing_template import HEADER_ROW, META_SHEET, PRICE_COLUMN, PRICING_SHEET
 from tenderapp.exports.cells import safe_cell
@@ -19,6 +20,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024
 MAX_PART_BYTES = 512 * 1024  # parsing a part this size of the smallest cells takes half a second
 MAX_ENTRIES = 500
+WORKBOOK_LIMITS = ZipLimits(entries=MAX_ENTRIES, unpacked_bytes=MAX_UNCOMPRESSED_BYTES, entry_bytes=MAX_PART_BYTES)
 MAX_ROWS = 1000
 # Parts openpyxl parses on opening that the reader never needs: the stylesheet (parsing takes more
 # than the size of its part suggests: seconds for the 100,000 tiny styles of a 10KB upload) and
@@ -47,16 +49,12 @@ def _check_archive(data: bytes) -> str | None:
         return "The selected file is empty"
     if len(data) > MAX_FILE_BYTES:
         return "The selected file must be smaller than 5MB"
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        return NOT_A_WORKBOOK
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            names = {e.filename for e in entries}
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):  # a damaged or odd zip
+        with open_zip(data, WORKBOOK_LIMITS) as archive:
+            names = set(archive.namelist())
+    except ArchiveUnreadable:  # not a zip, or a damaged or odd one
         return NOT_A_WORKBOOK
-    if (len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES
-            or any(e.file_size > MAX_PART_BYTES for e in entries)):
+    except ArchiveTooLarge:
         return "The workbook is too large once unpacked. Use the template and enter only the prices."
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         return NOT_A_WORKBOOK
@@ -68,7 +66,8 @@ def _without_unread_parts(data: bytes) -> io.BytesIO:
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as target:
         for entry in source.infolist():
             if entry.filename not in UNREAD_PARTS:
-                target.writestr(entry.filename, source.read(entry))
+                # Unpacking stops past the cap, whatever size the entry declared.
+                target.writestr(entry.filename, read_whole_entry(source, entry, MAX_PART_BYTES))
     copy.seek(0)
     return copy
 

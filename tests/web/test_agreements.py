@@ -11,8 +11,9 @@ from sqlmodel import select
 from tenderapp.models import AgreementResponse, AgreementVersion, OutboxMessage, Signature
 from tests import factories
 from tests.factories import PASSWORD
+from tests.hostile import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf("Mediation agreement")
 
 
 @pytest.fixture

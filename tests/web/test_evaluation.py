@@ -10,6 +10,7 @@ from sqlmodel import select
 from tenderapp.models import AuditEvent, IndividualScore, ModeratedScore, QualityCriterion
 from tests import factories
 from tests.conftest import csrf_from
+from tests.hostile import pdf
 from tests.web.test_bids import _post, answer, declare, price
 
 
@@ -373,7 +374,7 @@ def test_evaluators_open_the_files_attached_to_answers_they_score(world, db, clo
     tender = factories.published_tender(db, world.collab, world.lead_admin, clock.moment, "EVAL-FILES",
                                         clarification_in=timedelta(hours=1), submission_in=timedelta(hours=3))
     bidder = sign_in_as("bidder@supplier.example")
-    attach(bidder, tender.id, b"%PDF-1.4 our method statement", "method.pdf")
+    attach(bidder, tender.id, pdf("our method statement"), "method.pdf")
     price(bidder, tender.id, "7480", "1000")
     answer(bidder, tender.id, "See the attached method statement for detail.")
     declare(bidder, tender.id)
@@ -390,5 +391,5 @@ def test_evaluators_open_the_files_attached_to_answers_they_score(world, db, clo
     declare_none(evaluator, tender.id)
     page = evaluator.get(task_urls(evaluator, tender.id)[0]).get_data(as_text=True)
     link = re.search(r'href="(/tenders/\d+/evaluate/\d+/\d+/files/[0-9a-f]{64})">method.pdf', page).group(1)
-    assert evaluator.get(link).data == b"%PDF-1.4 our method statement"
+    assert evaluator.get(link).data == pdf("our method statement")
     assert sign_in_as("viewer@lead.example").get(link).status_code == 403

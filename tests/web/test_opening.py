@@ -12,6 +12,7 @@ from sqlmodel import SQLModel, select
 from tenderapp.models import AuditEvent, Tender
 from tests import factories
 from tests.conftest import csrf_from
+from tests.hostile import pdf
 from tests.web.test_bids import _post, complete_bid
 
 
@@ -72,10 +73,10 @@ def attach(browser, tender_id, content, name="method.pdf"):
 
 
 def test_attachments_are_sealed_listed_in_the_receipt_and_readable_after_opening(world, closing, db, clock, sign_in_as):
-    pdf = b"%PDF-1.4\nCANARY-ATTACHMENT-5521\n%%EOF\n"
+    canary = pdf("CANARY-ATTACHMENT-5521")
     bidder = sign_in_as("bidder@supplier.example")
     assert attach(bidder, closing.id, b"MZ not a document", "virus.pdf").status_code == 400
-    assert attach(bidder, closing.id, pdf).status_code == 302
+    assert attach(bidder, closing.id, canary).status_code == 302
     complete_bid(bidder, closing.id)
     _post(bidder, closing.id, "submit")
     for table in SQLModel.metadata.sorted_tables:
@@ -92,7 +93,7 @@ def test_attachments_are_sealed_listed_in_the_receipt_and_readable_after_opening
     bid_url = re.search(rf'href="(/tenders/{closing.id}/bids/\d+)"', listing).group(1)
     page = admin.get(bid_url).get_data(as_text=True)
     file_url = re.search(r'href="(/tenders/\d+/bids/\d+/files/[0-9a-f]{64})">method.pdf', page).group(1)
-    assert admin.get(file_url).data == pdf
+    assert admin.get(file_url).data == canary
     assert sign_in_as("admin@partner.example").get(file_url).status_code in (403, 404)
 
 
@@ -146,9 +147,9 @@ def test_late_files_are_refused_and_logged(world, closing, db, clock, sign_in_as
     from tenderapp.models import BidAttachment, LateAttempt
 
     bidder = sign_in_as("bidder@supplier.example")
-    assert attach(bidder, closing.id, b"%PDF-1.4 early").status_code == 302
+    assert attach(bidder, closing.id, pdf("early")).status_code == 302
     clock.set(closing.submission_deadline)
-    attach(bidder, closing.id, b"%PDF-1.4 late")
+    attach(bidder, closing.id, pdf("late"))
     assert len(db.exec(select(BidAttachment)).all()) == 1
     attachment = db.exec(select(BidAttachment)).one()
     token = csrf_from(bidder.get(f"/tenders/{closing.id}/bid").get_data(as_text=True))
@@ -161,15 +162,15 @@ def test_a_supplier_cannot_fetch_another_suppliers_file_by_id(world, closing, db
     from tenderapp.models import BidAttachment
 
     owner = sign_in_as("bidder@supplier.example")
-    attach(owner, closing.id, b"%PDF-1.4 owner's file")
+    attach(owner, closing.id, pdf("owner's file"))
     theirs = db.exec(select(BidAttachment)).one()
     rival_org = factories.organisation(db, "Rival Three Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
     factories.user(db, rival_org, "bidder@rival3.example", ["bidder"], clock.moment)
     rival = sign_in_as("bidder@rival3.example")
-    attach(rival, closing.id, b"%PDF-1.4 rival's own file")
+    attach(rival, closing.id, pdf("rival's own file"))
     assert rival.get(f"/tenders/{closing.id}/bid/files/{theirs.id}").status_code == 404
     own = db.exec(select(BidAttachment).where(BidAttachment.id != theirs.id)).one()
-    assert rival.get(f"/tenders/{closing.id}/bid/files/{own.id}").data == b"%PDF-1.4 rival's own file"
+    assert rival.get(f"/tenders/{closing.id}/bid/files/{own.id}").data == pdf("rival's own file")
 
 
 def test_the_audit_log_fixes_what_was_in_the_box_at_the_opening(world, closing, db, clock, sign_in_as):

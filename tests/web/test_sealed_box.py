@@ -11,6 +11,7 @@ from flask import url_for
 from tenderapp.domain.roles import Role
 from tests import factories
 from tests.conftest import Browser
+from tests.hostile import pdf
 from tests.web.test_bids import _post, answer, declare, price
 from tests.web.test_opening import attach
 from tests.web.test_tenant_isolation import OWN, PUBLIC_BY_NATURE, SAMPLE_VALUES, access_rule
@@ -37,7 +38,7 @@ def bids_with_markers(world, db, clock, sign_in_as):
         bidder = sign_in_as(email)
         price(bidder, tender.id, amount, "1000")
         answer(bidder, tender.id, f"Our answer {word} in full.")
-        attach(bidder, tender.id, f"%PDF-1.4 {content}".encode(), f"{name}.pdf")
+        attach(bidder, tender.id, pdf(content), f"{name}.pdf")
         declare(bidder, tender.id)
         if email == "bidder@supplier.example":
             _post(bidder, tender.id, "submit")  # the rival's stays a draft

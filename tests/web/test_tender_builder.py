@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from tenderapp.models import AuditEvent, PricingLine, Tender, TenderAmendment
 from tests.conftest import csrf_from
+from tests.hostile import pdf
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf("Specification")
 
 
 def details(**overrides):

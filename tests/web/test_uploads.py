@@ -4,6 +4,7 @@ name any browser and server can handle."""
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Callable
 
@@ -11,10 +12,18 @@ import pytest
 from markupsafe import escape
 from sqlmodel import select
 
-from tenderapp.domain.documents import NAME_HAS_CONTROLS, NAME_HAS_FOLDER, NAME_STARTS_BADLY, NAME_TOO_LONG
+from tenderapp.domain.documents import (
+    HAS_PROGRAMS,
+    NAME_HAS_CONTROLS,
+    NAME_HAS_FOLDER,
+    NAME_STARTS_BADLY,
+    NAME_TOO_LONG,
+    PDF_DAMAGED,
+    TOO_LARGE_UNPACKED,
+)
 from tenderapp.models import BidAttachment, QualityCriterion, TenderDocument
 from tests.conftest import csrf_from
-from tests.hostile import EXE, HTML, PDF_BYTES, SCRIPT, as_sent
+from tests.hostile import DOCX, EXE, HTML, PDF_BYTES, SCRIPT, XLSX, as_sent, package, zip_bomb
 
 
 @dataclass(frozen=True)
@@ -124,3 +133,62 @@ def test_a_bid_attachment_with_a_welsh_name_downloads_under_a_name_a_server_can_
     disposition.encode("latin-1")  # what a WSGI server does with every header
     assert disposition == "attachment; filename=\"Cynllun wyl.pdf\"; filename*=UTF-8''Cynllun%20%C5%B5yl.pdf"
     assert response.data == PDF_BYTES
+
+
+def _review_docx() -> bytes:
+    """The "Word file" of the insider review: its text, and a program beside it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr("payload.exe", EXE)
+    return buffer.getvalue()
+
+
+HOSTILE_FILES = {
+    "a PDF carrying a web page and a program": (b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n"
+                                                + EXE, "specification.pdf", PDF_DAMAGED),
+    "a zip bomb with Office parts": (zip_bomb, "method.docx", TOO_LARGE_UNPACKED),
+    "a Word file holding a program": (_review_docx, "method.docx", HAS_PROGRAMS),
+    "a spreadsheet with macros": (lambda: package("xl/workbook.xml", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}),
+                                  "prices.xlsx", HAS_PROGRAMS),
+}
+
+
+def _stored(db, kind: str) -> int:
+    db.expire_all()
+    return len(db.exec(select(TenderDocument if kind == "tender document" else BidAttachment)).all())
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_FILES)
+@pytest.mark.parametrize("kind", ["tender document", "bid attachment"])
+def test_a_file_that_only_looks_like_a_document_is_refused_beside_the_field_and_nothing_is_kept(
+        kind, hostile, world, db, sign_in_as):
+    upload = UPLOADS[kind]
+    content, name, message = HOSTILE_FILES[hostile]
+    person = sign_in_as(upload.actor)
+    response = post_file(person, world, db, upload, content() if callable(content) else content, name)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400, (kind, hostile)
+    assert error_beside(page, upload.field) == message, (kind, hostile)
+    assert page.count(message) == 2  # in the summary at the top and beside the field
+    for value in upload.fields.values():
+        assert f'value="{escape(value)}"' in page, (kind, value)  # what was typed is kept
+    assert _stored(db, kind) == 0
+
+
+@pytest.mark.parametrize("kind", ["tender document", "bid attachment"])
+def test_real_word_and_excel_files_are_still_taken(kind, world, db, sign_in_as):
+    person = sign_in_as(UPLOADS[kind].actor)
+    assert post_file(person, world, db, UPLOADS[kind], DOCX, "method.docx").status_code == 302
+    assert post_file(person, world, db, UPLOADS[kind], XLSX, "prices.xlsx").status_code == 302
+    assert _stored(db, kind) == 2
+
+
+@pytest.mark.parametrize("kind", UPLOADS)
+def test_every_upload_refuses_a_pdf_that_does_not_parse(kind, world, db, sign_in_as):
+    upload = UPLOADS[kind]
+    content, _, message = HOSTILE_FILES["a PDF carrying a web page and a program"]
+    response = post_file(sign_in_as(upload.actor), world, db, upload, content, "agreement.pdf")
+    assert response.status_code == 400, kind
+    assert error_beside(response.get_data(as_text=True), upload.field) == message, kind
