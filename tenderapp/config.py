@@ -23,6 +23,13 @@ class Config:
     # per account and, more loosely, per address (a council office may share one address).
     PASSWORD_ATTEMPTS_PER_ACCOUNT = "10 per 15 minutes"
     PASSWORD_ATTEMPTS_PER_ADDRESS = "300 per 15 minutes"
+    # Two-factor codes (at sign-in, setting up an app, renewing recovery codes) have their own
+    # limit per account: a correct password does not start it again, only a correct code does.
+    # Code attempts also count towards PASSWORD_ATTEMPTS_PER_ADDRESS.
+    TWO_FACTOR_ATTEMPTS_PER_ACCOUNT = "5 per 15 minutes"
+    # Flask-Limiter's switch: False turns all of these limits off. Set here for every app, since
+    # otherwise Flask-Limiter carries one app's setting over to the next app made in the process.
+    RATELIMIT_ENABLED = True
     # Set to the number of proxies in front of the app (e.g. 1 behind nginx) so that client
     # addresses and https links come from X-Forwarded-* headers.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -67,6 +74,7 @@ class TestingConfig(Config):
     PASSWORD_HASH = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
     PASSWORD_ATTEMPTS_PER_ACCOUNT = "1000 per minute"
     PASSWORD_ATTEMPTS_PER_ADDRESS = "1000 per minute"
+    TWO_FACTOR_ATTEMPTS_PER_ACCOUNT = "1000 per minute"
     OUTBOX_PAGE = True
     SECRET_KEY = secrets.token_hex(32)
 

@@ -5,6 +5,7 @@ authenticator app, RFC 6238 TOTP, or a single-use recovery code) after their pas
 anyone else who has set it up uses it too. Opening bids needs a session that passed it.
 """
 
+import math
 import re
 import secrets
 from collections.abc import Iterable
@@ -28,6 +29,14 @@ APP_CODE_NEEDED = "Enter the 6-digit code your authenticator app shows"
 SET_UP_CODE_WRONG = "The code is not correct. Check the key and enter the current code"
 APP_CODE_WRONG = "The code is not correct. Enter the current code from your app"
 SET_UP_FIRST = "Set up two-factor sign-in first"
+
+
+def too_many_codes(seconds_left: int) -> str:
+    """What someone sees when their account has had too many wrong codes: how long to wait, in
+    whole minutes rounded up (never "0 minutes")."""
+    minutes = max(1, math.ceil(seconds_left / 60))
+    return (f"You have entered too many wrong codes. Wait {minutes} {'minute' if minutes == 1 else 'minutes'}, "
+            "then try again")
 
 
 def required_for(roles: Iterable[Role], enrolled: bool) -> bool:

@@ -103,11 +103,20 @@ def _accept_app_code(user: User, sealer: Sealer, code: str, now: datetime) -> bo
     return True
 
 
-def _refuse(session: Session, actor: Actor, user: User, now: datetime, details: dict, message: str):
+def _refuse(session: Session, actor: Actor, user_id: int, now: datetime, details: dict, message: str,
+            action: str = "auth.two_factor_failed"):
     """Records the failed attempt (committed, so the refusal cannot roll it back) and refuses."""
-    audit.record(session, actor, "auth.two_factor_failed", "user_account", user.id, now, details)
+    audit.record(session, actor, action, "user_account", user_id, now, details)
     session.commit()
     raise RuleViolation(message, field="code")
+
+
+def refuse_too_many(session: Session, actor: Actor, stage: str, seconds_left: int, now: datetime) -> None:
+    """A code sent when the actor's account has had too many wrong codes is refused without
+    being checked (a right one too, or the limit would let guesses through): records that, and
+    raises RuleViolation on ``code`` saying how long to wait."""
+    _refuse(session, actor, actor.user_id, now, {"stage": stage, "retry_after_seconds": seconds_left},
+            rules.too_many_codes(seconds_left), action="auth.two_factor_locked_out")
 
 
 def enrol(session: Session, actor: Actor, sealer: Sealer, secret: str, typed: str, now: datetime) -> list[str]:
@@ -120,7 +129,7 @@ def enrol(session: Session, actor: Actor, sealer: Sealer, secret: str, typed: st
         raise Conflict("Two-factor sign-in is already set up for your account")
     step = _matching_step(secret, code, now, None)
     if step is None:
-        _refuse(session, actor, user, now, {"stage": "set_up"}, rules.SET_UP_CODE_WRONG)
+        _refuse(session, actor, user.id, now, {"stage": "set_up"}, rules.SET_UP_CODE_WRONG)
     user.totp_secret_sealed = sealer.seal_value(PURPOSE, secret.encode(), _binding(user.id))
     user.totp_enrolled_at = now
     user.totp_last_step = step
@@ -150,7 +159,7 @@ def verify(session: Session, actor: Actor, sealer: Sealer, typed: str, now: date
             stored.used_at = now
             session.add(stored)
     if not accepted:
-        _refuse(session, actor, user, now, {"kind": kind}, rules.CODE_WRONG)
+        _refuse(session, actor, user.id, now, {"kind": kind}, rules.CODE_WRONG)
     _pass_second_factor(session, actor, now)
     audit.record(session, actor, "auth.two_factor_passed", "user_account", user.id, now, {"kind": kind})
     session.commit()
@@ -162,7 +171,7 @@ def renew_recovery_codes(session: Session, actor: Actor, sealer: Sealer, typed: 
     code = rules.app_code(typed)
     user = _enrolled_user(session, actor)
     if not _accept_app_code(user, sealer, code, now):
-        _refuse(session, actor, user, now, {"stage": "renew"}, rules.APP_CODE_WRONG)
+        _refuse(session, actor, user.id, now, {"stage": "renew"}, rules.APP_CODE_WRONG)
     session.add(user)
     codes = _replace_recovery_codes(session, user.id, now)
     audit.record(session, actor, "auth.recovery_codes_renewed", "user_account", user.id, now)

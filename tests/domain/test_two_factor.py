@@ -64,3 +64,10 @@ def test_recovery_codes_are_unique_readable_and_round_trip_through_classify():
 
 def test_a_secret_is_grouped_in_fours_for_typing():
     assert rules.grouped_secret("ABCDEFGHIJ") == "ABCD EFGH IJ"
+
+
+def test_the_wait_after_too_many_codes_is_in_whole_minutes_rounded_up():
+    assert rules.too_many_codes(900).endswith("Wait 15 minutes, then try again")
+    assert "Wait 2 minutes" in rules.too_many_codes(61)
+    assert "Wait 1 minute," in rules.too_many_codes(1)
+    assert "Wait 1 minute," in rules.too_many_codes(0)

@@ -1,6 +1,7 @@
 """Two-factor sign-in through the real pages: set-up, codes at sign-in, replays, recovery
 codes, an admin's reset, and the opening that needs it."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -197,12 +198,162 @@ def test_the_set_up_and_code_pages_need_a_signed_in_person(client, world):
         assert response.status_code == 302 and "/sign-in?next=" in response.headers["Location"]
 
 
-def test_wrong_codes_are_counted_like_passwords(app, world, enrolled):
-    app.config["PASSWORD_ATTEMPTS_PER_ACCOUNT"] = "3 per minute"
-    try:
-        browser = Browser(app.test_client())
-        browser.sign_in(ADMIN, second_factor=False)
-        statuses = [_post(browser, "/sign-in/two-factor", {"code": "000001"}).status_code for _ in range(4)]
-        assert statuses[-1] == 429
-    finally:
-        app.config["PASSWORD_ATTEMPTS_PER_ACCOUNT"] = "1000 per minute"
+@pytest.fixture
+def code_limit(app):
+    """code_limit("3 per 15 minutes") sets the limit on two-factor codes per account for one test."""
+    saved = app.config["TWO_FACTOR_ATTEMPTS_PER_ACCOUNT"]
+
+    def set_limit(limit):
+        app.config["TWO_FACTOR_ATTEMPTS_PER_ACCOUNT"] = limit
+
+    yield set_limit
+    app.config["TWO_FACTOR_ATTEMPTS_PER_ACCOUNT"] = saved
+
+
+def _wrong_code(secret, moment):
+    accepted = {_code(secret, moment + timedelta(seconds=s)) for s in (-30, 0, 30)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in accepted)
+
+
+def _signed_in_with_password(app, email=ADMIN):
+    """A new browser (as an attacker who knows the password would use) waiting for its code."""
+    browser = Browser(app.test_client())
+    browser.sign_in(email, second_factor=False)
+    return browser
+
+
+TOO_MANY = 'href="#code">You have entered too many wrong codes. Wait 15 minutes, then try again'
+
+
+def test_signing_in_again_does_not_give_more_guesses_at_the_code(app, world, db, clock, enrolled, code_limit):
+    """Someone who knows the password cannot go on guessing codes by signing in again after
+    every few: wrong codes have their own count, which a correct password does not start again."""
+    secret, _ = enrolled
+    code_limit("3 per 15 minutes")
+    wrong = _wrong_code(secret, clock.moment)
+    attacker = _signed_in_with_password(app)
+    assert [_post(attacker, "/sign-in/two-factor", {"code": wrong}).status_code for _ in range(2)] == [400, 400]
+    attacker = _signed_in_with_password(app)  # the password is right: its own count starts again
+    assert _post(attacker, "/sign-in/two-factor", {"code": wrong}).status_code == 400
+    refused = _post(attacker, "/sign-in/two-factor", {"code": wrong})
+    assert refused.status_code == 429 and refused.headers["Retry-After"].isdigit()
+    page = refused.get_data(as_text=True)
+    assert TOO_MANY in page and "<title>Error: " in page
+
+    # while the account is locked even the right code is refused, unchecked (and not used up)
+    clock.set(clock.moment + timedelta(minutes=1))
+    attacker = _signed_in_with_password(app)
+    right = _post(attacker, "/sign-in/two-factor", {"code": _code(secret, clock.moment)})
+    assert right.status_code == 429 and TOO_MANY in right.get_data(as_text=True)
+    assert attacker.get("/dashboard").status_code == 302
+    user = db.get(User, world.lead_admin.id)
+    assert user.totp_last_step < clock.moment.timestamp() // 30 - 1
+    locked = db.exec(select(AuditEvent).where(AuditEvent.action == "auth.two_factor_locked_out")).all()
+    assert [event.object_id for event in locked] == [str(user.id)] * 2
+    assert all(json.loads(event.details)["stage"] == "sign_in" for event in locked)
+
+
+def test_simultaneous_guesses_at_the_code_cannot_slip_past_the_limit(app, world, clock, enrolled, code_limit):
+    """Each code is counted before it is checked, so codes sent together are counted too."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    secret, _ = enrolled
+    code_limit("3 per 15 minutes")
+    browsers = [_signed_in_with_password(app) for _ in range(8)]
+    pages = [(browser, csrf_from(browser.get("/sign-in/two-factor").get_data(as_text=True))) for browser in browsers]
+    wrong = _wrong_code(secret, clock.moment)
+
+    def guess(page):
+        browser, token = page
+        return browser.client.post("/sign-in/two-factor", data={"code": wrong, "csrf_token": token}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, pages))
+    assert statuses.count(400) == 3
+    assert statuses.count(429) == 5
+
+
+def test_a_right_code_starts_the_count_of_wrong_ones_again(app, world, clock, enrolled, code_limit):
+    secret, _ = enrolled
+    code_limit("3 per 15 minutes")
+    browser = _signed_in_with_password(app)
+    for _ in range(2):
+        assert _post(browser, "/sign-in/two-factor", {"code": _wrong_code(secret, clock.moment)}).status_code == 400
+    clock.set(clock.moment + timedelta(minutes=1))
+    assert _post(browser, "/sign-in/two-factor", {"code": _code(secret, clock.moment)}).status_code == 302
+    later = _signed_in_with_password(app)
+    for _ in range(2):
+        assert _post(later, "/sign-in/two-factor", {"code": _wrong_code(secret, clock.moment)}).status_code == 400
+
+
+def test_one_accounts_wrong_codes_do_not_lock_another(app, world, db, clock, enrolled, code_limit):
+    secret, _ = enrolled
+    code_limit("2 per 15 minutes")
+    attacker = _signed_in_with_password(app)
+    for _ in range(3):
+        last = _post(attacker, "/sign-in/two-factor", {"code": _wrong_code(secret, clock.moment)})
+    assert last.status_code == 429
+    # a colleague at the same address sets up their app as usual
+    colleague = _signed_in_with_password(app, "admin2@lead.example")
+    their_secret = _secret_from(colleague.get("/account/two-factor/set-up").get_data(as_text=True))
+    assert _post(colleague, "/account/two-factor/set-up",
+                 {"code": _wrong_code(their_secret, clock.moment)}).status_code == 400
+    done = _post(colleague, "/account/two-factor/set-up", {"code": _code(their_secret, clock.moment)})
+    assert done.status_code == 200
+
+
+def test_wrong_codes_are_limited_while_setting_up_an_app(app, world, db, clock, code_limit):
+    code_limit("2 per 15 minutes")
+    browser = _signed_in_with_password(app)
+    secret = _secret_from(browser.get("/account/two-factor/set-up").get_data(as_text=True))
+    for _ in range(2):
+        wrong = _post(browser, "/account/two-factor/set-up", {"code": _wrong_code(secret, clock.moment)})
+        assert wrong.status_code == 400
+    refused = _post(browser, "/account/two-factor/set-up", {"code": _code(secret, clock.moment)})
+    assert refused.status_code == 429 and refused.headers["Cache-Control"] == "no-store"
+    page = refused.get_data(as_text=True)
+    assert TOO_MANY in page and _secret_from(page) == secret  # the same key to try again with later
+    assert db.get(User, world.lead_admin.id).totp_enrolled_at is None
+    locked = db.exec(select(AuditEvent).where(AuditEvent.action == "auth.two_factor_locked_out")).one()
+    assert json.loads(locked.details)["stage"] == "set_up"
+
+
+def test_wrong_codes_are_limited_when_renewing_recovery_codes(app, world, db, clock, enrolled, code_limit):
+    secret, old_codes = enrolled
+    browser = _signed_in_with_password(app)
+    assert _post(browser, "/sign-in/two-factor", {"code": old_codes[0]}).status_code == 302
+    code_limit("2 per 15 minutes")
+    clock.set(clock.moment + timedelta(minutes=1))
+    for _ in range(2):
+        wrong = _post(browser, "/account/two-factor/recovery-codes", {"code": _wrong_code(secret, clock.moment)})
+        assert wrong.status_code == 400
+    refused = _post(browser, "/account/two-factor/recovery-codes", {"code": _code(secret, clock.moment)})
+    assert refused.status_code == 429 and TOO_MANY in refused.get_data(as_text=True)
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "auth.recovery_codes_renewed")).first() is None
+    # one count for the account, wherever the codes were typed: signing in is locked too
+    again = _signed_in_with_password(app)
+    assert _post(again, "/sign-in/two-factor", {"code": old_codes[1]}).status_code == 429
+
+
+def test_with_rate_limiting_switched_off_nothing_is_refused(_app, app, database_url, world, monkeypatch):
+    """RATELIMIT_ENABLED = False (Flask-Limiter's switch) turns the limits off rather than making
+    every sign-in fail: in a process where no app turned the limiter on it has no storage at all."""
+    from tenderapp import create_app
+    from tenderapp.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # restored: the limiter is shared
+    unlimited = create_app({"ENV": "testing", "DATABASE_URL": database_url, "INSTANCE_PATH": _app.instance_path,
+                            "SECRET_KEY": _app.config["SECRET_KEY"], "CLOCK": _app.config["CLOCK"],
+                            "RATELIMIT_ENABLED": False, "PASSWORD_ATTEMPTS_PER_ACCOUNT": "1 per 15 minutes",
+                            "TWO_FACTOR_ATTEMPTS_PER_ACCOUNT": "1 per 15 minutes"})
+    monkeypatch.setattr(limiter, "_limiter", None)
+    browser = Browser(unlimited.test_client())
+    for _ in range(3):
+        assert browser.submit("/sign-in", {"email": ADMIN, "password": "wrong password"}).status_code == 400
+    browser.sign_in(ADMIN, second_factor=False)
+    secret = _secret_from(browser.get("/account/two-factor/set-up").get_data(as_text=True))
+    moment = _app.config["CLOCK"].moment
+    for _ in range(3):
+        assert _post(browser, "/account/two-factor/set-up", {"code": _wrong_code(secret, moment)}).status_code == 400
+    assert _post(browser, "/account/two-factor/set-up", {"code": _code(secret, moment)}).status_code == 200
+    assert browser.get("/dashboard").status_code == 200

@@ -116,6 +116,26 @@ def sign_in():
     return render_template("auth/sign_in.html", form=form), status
 
 
+def _too_many_codes(form, actor, stage: str) -> int | None:
+    """Counts this attempt at a code, before it is checked. When the account has had too many
+    wrong codes, records that and puts the wait beside the field: the seconds to wait, else None."""
+    wait = throttle.code_attempt(actor.user_id)
+    if wait is not None:
+        try:
+            two_factor_service.refuse_too_many(get_session(), actor, stage, wait, clock.now())
+        except RuleViolation as error:
+            form.add_domain_error(error)
+    return wait
+
+
+def _code_page(body: str, form, wait: int | None):
+    """A page with a code form: 429 (with Retry-After) when the code was refused for too many
+    wrong ones, 400 when the form has other errors, else 200."""
+    if wait is not None:
+        return body, 429, {"Retry-After": str(wait)}
+    return body, 400 if form.errors else 200
+
+
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
 @signed_in
 def two_factor():
@@ -126,22 +146,22 @@ def two_factor():
     if not actor.two_factor_enrolled:
         return redirect(_second_factor_page(actor, target))
     form = TwoFactorForm()
-    if form.validate_on_submit():
-        throttle.guard_password_attempt(actor.email)
+    wait = None
+    if form.validate_on_submit() and (wait := _too_many_codes(form, actor, "sign_in")) is None:
         db_session = get_session()
         try:
             kind = two_factor_service.verify(db_session, actor, sealer(), form.code.data, clock.now())
         except RuleViolation as error:
             form.add_domain_error(error)
         else:
-            throttle.forgive(actor.email)
+            throttle.forgive_codes(actor.user_id)
             if kind == "recovery":
                 left = two_factor_service.unused_recovery_codes(db_session, actor.user_id)
                 flash(f"You used a recovery code. {left} unused recovery "
                       f"{'code is' if left == 1 else 'codes are'} left: create new ones from your account page "
                       "if you are running out or have lost your phone.", "info")
             return redirect(target or url_for("main.dashboard"))
-    return render_template("auth/two_factor.html", form=form), 400 if form.errors else 200
+    return _code_page(render_template("auth/two_factor.html", form=form), form, wait)
 
 
 _PENDING_KEY = "pending_two_factor"
@@ -172,8 +192,8 @@ def two_factor_setup():
         return redirect(_second_factor_page(actor, target) if actor.needs_second_factor else url_for("auth.account"))
     secret = _pending_secret(actor)
     form = SetUpTwoFactorForm()
-    if form.validate_on_submit():
-        throttle.guard_password_attempt(actor.email)
+    wait = None
+    if form.validate_on_submit() and (wait := _too_many_codes(form, actor, "set_up")) is None:
         try:
             codes = two_factor_service.enrol(get_session(), actor, sealer(), secret, form.code.data, clock.now())
         except RuleViolation as error:
@@ -182,6 +202,7 @@ def two_factor_setup():
             flash(error.message, "info")
             return redirect(url_for("auth.account"))
         else:
+            throttle.forgive_codes(actor.user_id)
             session.pop(_PENDING_KEY, None)
             return _no_store(current_app.make_response(render_template(
                 "auth/recovery_codes.html", codes=codes, just_set_up=True,
@@ -191,7 +212,7 @@ def two_factor_setup():
     page = render_template("auth/two_factor_setup.html", form=form, qr=qr,
                            key=two_factor_rules.grouped_secret(secret),
                            required=two_factor_rules.required_for(actor.roles, False))
-    return _no_store(current_app.make_response((page, 400 if form.errors else 200)))
+    return _no_store(current_app.make_response(_code_page(page, form, wait)))
 
 
 @bp.route("/account/two-factor/recovery-codes", methods=["GET", "POST"])
@@ -201,16 +222,17 @@ def renew_recovery_codes():
     if not actor.two_factor_enrolled:
         return redirect(url_for("auth.two_factor_setup"))
     form = RenewRecoveryCodesForm()
-    if form.validate_on_submit():
-        throttle.guard_password_attempt(actor.email)
+    wait = None
+    if form.validate_on_submit() and (wait := _too_many_codes(form, actor, "renew")) is None:
         try:
             codes = two_factor_service.renew_recovery_codes(get_session(), actor, sealer(), form.code.data, clock.now())
         except RuleViolation as error:
             form.add_domain_error(error)
         else:
+            throttle.forgive_codes(actor.user_id)
             return _no_store(current_app.make_response(render_template(
                 "auth/recovery_codes.html", codes=codes, just_set_up=False, next_url=url_for("auth.account"))))
-    return render_template("auth/renew_recovery_codes.html", form=form), 400 if form.errors else 200
+    return _code_page(render_template("auth/renew_recovery_codes.html", form=form), form, wait)
 
 
 @bp.route("/sign-out", methods=["POST"])
