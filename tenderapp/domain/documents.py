@@ -141,7 +141,7 @@ def _pdf_problem(content: bytes) -> str | None:
 def _unsafe_name(name: str) -> bool:
     parts = name.replace("\\", "/").split("/")
     return name.startswith(("/", "\\")) or bool(_DRIVE.match(name)) or ".." in parts or \
-        any(_is_hidden_character(c) for c in name)
+        any(is_hidden_character(c) for c in name)
 
 
 def _is_program_or_macro(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:

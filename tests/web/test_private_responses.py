@@ -13,6 +13,7 @@ from werkzeug.http import parse_options_header
 from tenderapp.models import BidAttachment, Contract, Decision, Tender
 from tenderapp.web.downloads import disposition
 from tests.conftest import Browser
+from tests.hostile import PDF_BYTES
 from tests.web.test_bids import _post, complete_bid
 from tests.web.test_contracts import decision_form, recommended  # noqa: F401  (the fixture)
 from tests.web.test_evaluation import opened  # noqa: F401  (the fixture)
@@ -81,7 +82,7 @@ def _no_store(browser, urls):
 def _bids_and_receipts(world, db, clock, sign_in_as, request):
     bidder = sign_in_as("bidder@supplier.example")
     tender_id = world.open_tender.id
-    assert attach(bidder, tender_id, b"%PDF-1.4\n%%EOF\n").status_code == 302
+    assert attach(bidder, tender_id, PDF_BYTES).status_code == 302
     complete_bid(bidder, tender_id)
     assert _post(bidder, tender_id, "submit").status_code == 302
     attachment = db.exec(select(BidAttachment)).one()
