@@ -9,6 +9,7 @@ run with the same code. The figure is committed writes a second; the ratio is pe
 over single.
 
     .venv/bin/python benchmarks/audit_writes.py                 # 20 tenants, 10 s a mode, 3 rounds
+    .venv/bin/python benchmarks/audit_writes.py --hold-ms 5      # each transaction goes on 5 ms after its entry
     .venv/bin/python benchmarks/audit_writes.py --tenants 5 --seconds 3 --rounds 1
 """
 
@@ -46,7 +47,8 @@ def _setup(engine, tenants: int) -> list[int]:
         return [o.id for o in orgs]
 
 
-def _writer(engine, organisation_id: int, chain: int, stop: threading.Event, counts: list[int], slot: int):
+def _writer(engine, organisation_id: int, chain: int, stop: threading.Event, counts: list[int], slot: int,
+            hold: float):
     while not stop.is_set():
         now = datetime.now(UTC)
         with Session(engine) as session:
@@ -57,13 +59,15 @@ def _writer(engine, organisation_id: int, chain: int, stop: threading.Event, cou
                 "details": {"n": counts[slot]}}, now)
             outbox.queue(session, f"officer{organisation_id}@example.org", "Benchmark", "A write.", now,
                          organisation_id)
+            if hold:  # the rest of a request's transaction: further statements, round trips
+                session.execute(text("SELECT pg_sleep(:s)"), {"s": hold})
             session.commit()
         counts[slot] += 1
 
 
-def _measure(engine, organisations: list[int], single: bool, seconds: float) -> float:
+def _measure(engine, organisations: list[int], single: bool, seconds: float, hold: float) -> float:
     stop, counts = threading.Event(), [0] * len(organisations)
-    threads = [threading.Thread(target=_writer, args=(engine, org, 0 if single else org, stop, counts, i))
+    threads = [threading.Thread(target=_writer, args=(engine, org, 0 if single else org, stop, counts, i, hold))
                for i, org in enumerate(organisations)]
     started = time.perf_counter()
     for thread in threads:
@@ -80,6 +84,8 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--hold-ms", type=float, default=0,
+                        help="time a transaction goes on after its audit entry (a request's further statements)")
     args = parser.parse_args()
     database = create_database("postgresql", "audit")
     try:
@@ -93,11 +99,12 @@ def main() -> None:
         rates = {"single": [], "per-tenant": []}
         for _ in range(args.rounds):  # alternate, so load on the machine falls on both alike
             for mode in ("single", "per-tenant"):
-                rates[mode].append(_measure(engine, organisations, mode == "single", args.seconds))
+                rates[mode].append(_measure(engine, organisations, mode == "single", args.seconds,
+                                            args.hold_ms / 1000))
         with Session(engine) as session:
             problems = audit.verify(session)
         result = {
-            "tenants": args.tenants, "seconds": args.seconds, "rounds": args.rounds,
+            "tenants": args.tenants, "seconds": args.seconds, "rounds": args.rounds, "hold_ms": args.hold_ms,
             "writes_per_second": {m: [round(r, 1) for r in v] for m, v in rates.items()},
             "median": {m: round(statistics.median(v), 1) for m, v in rates.items()},
             "ratio_per_tenant_over_single": round(statistics.median(rates["per-tenant"])
