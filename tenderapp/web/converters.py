@@ -1,15 +1,16 @@
-"""The URL converters every route uses. Ids in URLs are database keys: a 64-bit signed
-integer on PostgreSQL and SQLite, so a larger number can name nothing."""
+"""The URL converters every route uses. Ids in URLs are database keys: the tables' keys and
+version numbers are INTEGER columns, 32-bit signed on PostgreSQL, so a larger number can
+name nothing (and PostgreSQL refuses to compare one with them)."""
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
     """``<int:...>`` for ids and version numbers: the digits 0 to 9 only (``\\d`` would also
-    take Arabic-Indic and other digits) and a value from 0 to 2^63 - 1, which a database key
+    take Arabic-Indic and other digits) and a value from 0 to 2^31 - 1, which a database key
     can hold. Anything else does not match the route, so the answer is a 404 rather than the
     database driver's overflow (a 500)."""
 

@@ -1,4 +1,4 @@
-"""Ids in URLs: a number no database key can hold (2^63 or more) names nothing, so every route
+"""Ids in URLs: a number no database key can hold (2^31 or more: keys are INTEGER columns) names nothing, so every route
 answers it with a 404, never the database driver's overflow (a 500)."""
 
 import tempfile
@@ -10,7 +10,7 @@ from tenderapp import create_app
 from tenderapp.web.converters import MAX_ID
 from tests.web.test_tenant_isolation import OWN, SAMPLE_VALUES, access_rule, build
 
-HUGE = [2**63, 10**39]  # one past the largest key, and a 40-digit number
+HUGE = [2**31, 2**63, 10**39]  # one past the largest key, past 64 bits, and a 40-digit number
 
 
 def _int_arguments(rule) -> list[str]:
