@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from tenderapp.domain.audit_chain import canonical_json
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.scoring import scorable_price
 from tenderapp.domain.suppliers import word_count
 
 
@@ -28,6 +29,10 @@ class Question:
     word_limit: int
 
 
+UNSCORABLE_BID = ("Your evaluated price is £0.00, which cannot be scored: enter a unit price of more than £0 for at "
+                  "least one line")
+
+
 def check_before_deadline(now: datetime, deadline: datetime, opened: bool = False) -> None:
     """Raises DeadlinePassed at or after the deadline, or once the bids are open (a second
     before the deadline is still in time)."""
@@ -43,8 +48,11 @@ def evaluated_price(lines: list[Line], prices: dict[str, Decimal]) -> Decimal:
 
 def missing_for_submission(lines: list[Line], questions: list[Question], prices: dict[str, Decimal],
                            answers: dict[str, str], declarations: set[str], required: list[str]) -> list[str]:
-    """Everything still stopping submission, in page order (empty when complete)."""
+    """Everything still stopping submission, in page order (empty when complete). A bid priced
+    in full whose evaluated price is £0.00 cannot be scored, so it cannot be submitted either."""
     problems = [f"Enter the unit price for {line.code}" for line in lines if line.code not in prices]
+    if not problems and not scorable_price(evaluated_price(lines, prices)):
+        problems.append(UNSCORABLE_BID)
     for question in questions:
         text = answers.get(question.key, "")
         if not text.strip():

@@ -252,3 +252,17 @@ def test_a_bad_workbook_lists_every_problem_and_saves_nothing(world, tender, bid
     response = upload_workbook(bidder, tender.id, b"MZ this is an exe", "prices.xlsx")
     assert response.status_code == 400
     assert "must be an Excel workbook" in response.get_data(as_text=True)
+
+
+def test_a_bid_priced_at_nothing_is_refused_at_submission_though_a_free_line_is_fine(world, tender, bidder, db):
+    complete_bid(bidder, tender.id, core="0", payg="0.00")
+    refusal = "Your evaluated price is £0.00, which cannot be scored: enter a unit price of more than £0 for at " \
+              "least one line"
+    assert refusal in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)  # in "Before you can submit"
+    response = _post(bidder, tender.id, "submit")
+    assert refusal in bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.exec(select(BidSubmission)).first() is None
+    price(bidder, tender.id, "0", "1000")  # one line free of charge: scorable
+    assert "Submit your bid" in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert _post(bidder, tender.id, "submit").status_code == 302
+    assert db.exec(select(BidSubmission)).one()
