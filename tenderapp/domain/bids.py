@@ -63,6 +63,28 @@ def missing_for_submission(lines: list[Line], questions: list[Question], prices:
     return problems
 
 
+NO_PRICES_IN_WORKBOOK = ("The workbook has no prices in it: enter a unit price in the yellow cells and upload it again. "
+                         "Your saved prices have not changed")
+
+
+@dataclass(frozen=True)
+class UploadedPrices:
+    prices: dict[str, str]  # every line's price after the upload
+    kept: list[str]  # codes left blank in the workbook that keep their saved price
+    unpriced: list[str]  # codes left blank in the workbook with no saved price
+
+
+def merge_uploaded_prices(codes: list[str], saved: dict[str, str], uploaded: dict[str, str]) -> UploadedPrices:
+    """The prices after an upload: each price in the workbook replaces the saved one, and a cell
+    left blank leaves the line as it was (an upload never clears a saved price; the prices page
+    does). Raises RuleViolation when the workbook has no price at all."""
+    if not uploaded:
+        raise RuleViolation(NO_PRICES_IN_WORKBOOK, "workbook")
+    blank = [code for code in codes if code not in uploaded]
+    prices = {code: uploaded.get(code, saved.get(code)) for code in codes if code in uploaded or code in saved}
+    return UploadedPrices(prices, [c for c in blank if c in saved], [c for c in blank if c not in saved])
+
+
 def canonical_content(tender_reference: str, schedule_version: int, supplier_id: int, receipt: str,
                       prices: dict[str, Decimal], answers: dict[str, str], declarations: set[str],
                       attachments: dict[str, list[dict]] | None = None) -> str:

@@ -266,3 +266,46 @@ def test_a_bid_priced_at_nothing_is_refused_at_submission_though_a_free_line_is_
     assert "Submit your bid" in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
     assert _post(bidder, tender.id, "submit").status_code == 302
     assert db.exec(select(BidSubmission)).one()
+
+
+def _template_with(browser, tender_id, cells):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(browser.get(f"/tenders/{tender_id}/bid/template.xlsx").data))
+    for cell, value in cells.items():
+        book["Pricing"][cell] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_every_price_cleared_is_refused_and_the_saved_prices_kept(world, tender, bidder):
+    from tests.web.test_uploads import error_beside
+
+    price(bidder, tender.id, "7480", "1000")
+    page = bidder.get(f"/tenders/{tender.id}/bid/upload").get_data(as_text=True)
+    assert "A price cell you leave blank keeps the price already saved for that line" in page
+    response = upload_workbook(bidder, tender.id, _template_with(bidder, tender.id, {"E5": None, "E6": None}))
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "workbook") == (
+        "The workbook has no prices in it: enter a unit price in the yellow cells and upload it again. "
+        "Your saved prices have not changed")
+    page = bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert "2 of 2 lines priced" in page and "£231,680.00" in page
+
+
+def test_a_blank_cell_in_a_workbook_keeps_that_lines_saved_price_and_says_so(world, tender, bidder):
+    price(bidder, tender.id, "7480", "1000")
+    response = upload_workbook(bidder, tender.id, _template_with(bidder, tender.id, {"E5": 7000, "E6": None}))
+    assert response.status_code == 302
+    page = bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Prices read from your workbook and saved. Left blank in the workbook, so kept at their saved price: "
+            "line 2 (PAYG) at £1,000.00. Check them below.") in page
+    assert "£7,000.00" in page and "2 of 2 lines priced" in page  # 16 × 7,000 + 112 × 1,000 = 224,000
+    assert "£224,000.00" in page
+
+
+def test_a_blank_cell_for_a_line_never_priced_is_named_as_still_not_priced(world, tender, bidder):
+    response = upload_workbook(bidder, tender.id, _template_with(bidder, tender.id, {"E5": 7480, "E6": None}))
+    page = bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Left blank and still not priced: line 2 (PAYG)." in page and "1 of 2 lines priced" in page

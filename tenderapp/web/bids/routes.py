@@ -1,6 +1,8 @@
 """A supplier's bid: prices (online or by Excel), quality answers, declarations, review and
 submission with a receipt, withdrawal."""
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -11,6 +13,7 @@ from tenderapp.domain.bids import REQUIRED_DECLARATIONS, DeadlinePassed
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.suppliers import word_count
 from tenderapp.domain.roles import Role
+from tenderapp.formatting import money
 from tenderapp.sealing import sealer
 from tenderapp.services import bid_attachments, bids
 from tenderapp.services.bids import PriceErrors, UploadProblems
@@ -94,7 +97,7 @@ def upload(tender_id: int):
         try:
             if content is None:
                 raise RuleViolation("Select the filled-in pricing template", "workbook")
-            bids.upload_prices(db_session, current_user, sealer(), tender.id, content, clock.now())
+            saved = bids.upload_prices(db_session, current_user, sealer(), tender.id, content, clock.now())
         except UploadProblems as error:
             problems = error.problems
             form.add_domain_error(error, "workbook")
@@ -103,10 +106,22 @@ def upload(tender_id: int):
         except RuleViolation as error:
             form.add_domain_error(error, "workbook")
         else:
-            flash("Prices read from your workbook and saved. Check them below.", "success")
+            flash(_uploaded_message(bids.schedule(db_session, tender)[0], saved), "success")
             return _overview(tender.id)
     return render_template("bids/upload.html", form=form, tender=tender, problems=problems), \
         400 if form.errors else 200
+
+
+def _uploaded_message(lines, saved) -> str:
+    """Says which lines the upload left as they were, so a blank cell is never a surprise."""
+    named = {line.code: f"line {number} ({line.code})" for number, line in enumerate(lines, start=1)}
+    message = "Prices read from your workbook and saved."
+    if saved.kept:
+        message += (" Left blank in the workbook, so kept at their saved price: "
+                    + ", ".join(f"{named[c]} at {money(Decimal(saved.prices[c]))}" for c in saved.kept) + ".")
+    if saved.unpriced:
+        message += " Left blank and still not priced: " + ", ".join(named[c] for c in saved.unpriced) + "."
+    return message + " Check them below."
 
 
 @bp.route("/answers", methods=["GET", "POST"])
