@@ -33,10 +33,15 @@ UNSCORABLE_BID = ("Your evaluated price is £0.00, which cannot be scored: enter
                   "least one line")
 
 
+def accepting_changes(now: datetime, deadline: datetime, opened: bool = False) -> bool:
+    """Whether a bid may still be changed, submitted or withdrawn: until the deadline (a second
+    before it is still in time), and never once the bids are open."""
+    return not opened and now < deadline
+
+
 def check_before_deadline(now: datetime, deadline: datetime, opened: bool = False) -> None:
-    """Raises DeadlinePassed at or after the deadline, or once the bids are open (a second
-    before the deadline is still in time)."""
-    if opened or now >= deadline:
+    """Raises DeadlinePassed unless ``accepting_changes``."""
+    if not accepting_changes(now, deadline, opened):
         raise DeadlinePassed("The submission deadline has passed: nothing more can be sent or changed. "
                              "Your draft is kept as it was.")
 

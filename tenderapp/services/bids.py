@@ -82,6 +82,11 @@ def load(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tupl
     return tender, bid, read_draft(sealer, tender, bid)
 
 
+def accepting_changes(tender: Tender, now: datetime) -> bool:
+    """Whether the bid pages offer forms (after the deadline they show the bid read-only)."""
+    return rules.accepting_changes(now, tender.submission_deadline, tender.opened_at is not None)
+
+
 def refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str, now: datetime) -> None:
     """Raises DeadlinePassed at or after the deadline, after logging the attempt (committed,
     so the refusal is on record even though nothing else is saved)."""

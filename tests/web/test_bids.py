@@ -309,3 +309,44 @@ def test_a_blank_cell_for_a_line_never_priced_is_named_as_still_not_priced(world
     response = upload_workbook(bidder, tender.id, _template_with(bidder, tender.id, {"E5": 7480, "E6": None}))
     page = bidder.get(response.headers["Location"]).get_data(as_text=True)
     assert "Left blank and still not priced: line 2 (PAYG)." in page and "1 of 2 lines priced" in page
+
+
+def test_check_your_bid_lists_each_answers_attached_files_with_their_size(world, tender, bidder):
+    from tests.hostile import pdf
+    from tests.web.test_opening import attach
+
+    document = pdf("our method statement")
+    assert attach(bidder, tender.id, document, "method.pdf").status_code == 302
+    complete_bid(bidder, tender.id)
+    page = bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    card = page.split("Check your bid")[1].split("Declarations")[0]
+    assert "Files attached" in card and f"method.pdf ({len(document):,} bytes)" in card
+
+
+def test_after_the_deadline_every_bid_page_is_read_only_and_says_why(world, closing, bidder, clock):
+    from tests.hostile import pdf
+    from tests.web.test_opening import attach
+
+    tender = closing
+    attach(bidder, tender.id, pdf("our method statement"), "method.pdf")
+    complete_bid(bidder, tender.id)
+    pages = {name: f"/tenders/{tender.id}/bid/{name}" for name in ("prices", "upload", "answers", "declarations")}
+    answers = bidder.get(pages["answers"]).get_data(as_text=True)
+    pages["files"] = re.search(r'href="(/tenders/\d+/bid/answers/\d+/files)"', answers).group(1)
+    pages["overview"] = f"/tenders/{tender.id}/bid"
+    for name, url in pages.items():
+        assert "<form" in bidder.get(url).get_data(as_text=True) or name == "overview", name
+    clock.set(tender.submission_deadline + timedelta(minutes=1))
+    notice = "The deadline passed on 30 November 2026 at midday: you can no longer change your bid."
+    for name, url in pages.items():
+        response = bidder.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, name
+        assert notice in page, name
+        body = page.split('id="main-content"')[1]
+        assert 'method="post"' not in body and "<input" not in body and "<textarea" not in body, name
+    assert "£7,480.00" in bidder.get(pages["prices"]).get_data(as_text=True)
+    assert "We will run the service from three regional hubs." in bidder.get(pages["answers"]).get_data(as_text=True)
+    assert REQUIRED_DECLARATIONS[0] in bidder.get(pages["declarations"]).get_data(as_text=True)
+    assert "method.pdf" in bidder.get(pages["files"]).get_data(as_text=True)
+    assert "Submit your bid" not in bidder.get(pages["overview"]).get_data(as_text=True)

@@ -436,3 +436,20 @@ def test_a_bid_stored_at_nothing_is_shown_flagged_and_left_out_of_the_ranking(wo
     assert matrix.status_code == 200
     summary = load_workbook(BytesIO(matrix.data))["Summary"]
     assert any(reason in str(c.value) for row in summary.iter_rows() for c in row)
+
+
+def test_after_scoring_an_answer_the_evaluator_is_offered_the_next_one_until_all_are_scored(world, opened,
+                                                                                          sign_in_as):
+    tender, _ = opened
+    partner = sign_in_as("evaluator@partner.example")
+    declare_none(partner, tender.id)
+    first, second = task_urls(partner, tender.id)
+    assert "Score the next answer" not in partner.get(first).get_data(as_text=True)  # not before scoring
+    response = score(partner, second, 3)
+    page = partner.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(rf'href="{first}"[^>]*>\s*Score the next answer', page)  # round to the one left
+    response = score(partner, first, 4)
+    page = partner.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Score the next answer" not in page
+    assert "You have scored every answer you were given on this tender." in page
+    assert f'href="/tenders/{tender.id}/evaluate">Back to your evaluation</a>' in page

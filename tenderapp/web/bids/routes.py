@@ -47,8 +47,10 @@ def _late(error: DeadlinePassed, tender_id: int):
 def overview(tender_id: int):
     db_session = get_session()
     tender, bid, draft = bids.load(db_session, current_user, sealer(), tender_id)
-    return render_template("bids/overview.html", tender=tender, bid=bid, draft=draft, now=clock.now(),
+    return render_template("bids/overview.html", tender=tender, bid=bid, draft=draft,
+                           closed=not bids.accepting_changes(tender, clock.now()),
                            review=bids.review(db_session, tender, draft),
+                           files=bids.attached_files(db_session, sealer(), tender, bid),
                            submissions=bids.submissions(db_session, bid),
                            current=bids.current_submission(db_session, bid), button=ButtonForm())
 
@@ -74,7 +76,8 @@ def prices(tender_id: int):
         else:
             flash("Prices saved", "success")
             return _overview(tender.id)
-    return render_template("bids/prices.html", form=form, tender=tender, lines=lines), 400 if form.errors else 200
+    return render_template("bids/prices.html", form=form, tender=tender, lines=lines, draft=draft,
+                           closed=not bids.accepting_changes(tender, clock.now())), 400 if form.errors else 200
 
 
 @bp.route("/template.xlsx")
@@ -108,8 +111,8 @@ def upload(tender_id: int):
         else:
             flash(_uploaded_message(bids.schedule(db_session, tender)[0], saved), "success")
             return _overview(tender.id)
-    return render_template("bids/upload.html", form=form, tender=tender, problems=problems), \
-        400 if form.errors else 200
+    return render_template("bids/upload.html", form=form, tender=tender, problems=problems,
+                           closed=not bids.accepting_changes(tender, clock.now())), 400 if form.errors else 200
 
 
 def _uploaded_message(lines, saved) -> str:
@@ -146,7 +149,9 @@ def answers(tender_id: int):
             flash("Answers saved", "success")
         return _overview(tender.id)
     files = bids.attached_files(db_session, sealer(), tender, bid)
-    return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria, files=files)
+    return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria, files=files,
+                           review=bids.review(db_session, tender, draft),
+                           closed=not bids.accepting_changes(tender, clock.now()))
 
 
 @bp.route("/answers/<int:criterion_id>/files", methods=["GET", "POST"])
@@ -172,7 +177,8 @@ def attachments(tender_id: int, criterion_id: int):
             return redirect(url_for("bids.attachments", tender_id=tender.id, criterion_id=criterion.id))
     files = [f for f in bids.attached_files(db_session, sealer(), tender, bid) if f.criterion_id == criterion.id]
     return render_template("bids/attachments.html", form=form, tender=tender, criterion=criterion, files=files,
-                           button=ButtonForm()), 400 if form.errors else 200
+                           button=ButtonForm(), closed=not bids.accepting_changes(tender, clock.now())), \
+        400 if form.errors else 200
 
 
 @bp.route("/files/<int:attachment_id>")
@@ -213,7 +219,8 @@ def declarations(tender_id: int):
             return _late(error, tender.id)
         flash("Declarations saved", "success")
         return _overview(tender.id)
-    return render_template("bids/declarations.html", form=form, tender=tender)
+    return render_template("bids/declarations.html", form=form, tender=tender, draft=draft,
+                           closed=not bids.accepting_changes(tender, clock.now()))
 
 
 @bp.route("/submit", methods=["POST"])
