@@ -55,6 +55,15 @@ def score(value: Decimal | None) -> str:
     return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
 
 
+def file_size(size: int) -> str:
+    """820 bytes, 12 KB, 3.4 MB (1 KB is 1,024 bytes)."""
+    if size < 1024:
+        return f"{size:,} byte{'' if size == 1 else 's'}"
+    if size < 1024 * 1024:
+        return f"{Decimal(size) / 1024:.0f} KB"
+    return f"{Decimal(size) / (1024 * 1024):.1f} MB"
+
+
 def safe_markdown(text: str | None) -> Markup:
     """Markdown as HTML a template may include: ``render_markdown`` cleans it with nh3 to an
     allow-list of tags, attributes and classes, so nothing typed can add a script or a handler."""
@@ -67,6 +76,7 @@ def register(app) -> None:
     app.add_template_filter(uk_datetime)
     app.add_template_filter(money)
     app.add_template_filter(score)
+    app.add_template_filter(file_size)
     app.add_template_filter(safe_markdown, "markdown")
 
 

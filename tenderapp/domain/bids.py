@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from tenderapp.domain.audit_chain import canonical_json
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.scoring import scorable_price
 from tenderapp.domain.suppliers import word_count
 
 
@@ -28,10 +29,19 @@ class Question:
     word_limit: int
 
 
+UNSCORABLE_BID = ("Your evaluated price is £0.00, which cannot be scored: enter a unit price of more than £0 for at "
+                  "least one line")
+
+
+def accepting_changes(now: datetime, deadline: datetime, opened: bool = False) -> bool:
+    """Whether a bid may still be changed, submitted or withdrawn: until the deadline (a second
+    before it is still in time), and never once the bids are open."""
+    return not opened and now < deadline
+
+
 def check_before_deadline(now: datetime, deadline: datetime, opened: bool = False) -> None:
-    """Raises DeadlinePassed at or after the deadline, or once the bids are open (a second
-    before the deadline is still in time)."""
-    if opened or now >= deadline:
+    """Raises DeadlinePassed unless ``accepting_changes``."""
+    if not accepting_changes(now, deadline, opened):
         raise DeadlinePassed("The submission deadline has passed: nothing more can be sent or changed. "
                              "Your draft is kept as it was.")
 
@@ -43,8 +53,11 @@ def evaluated_price(lines: list[Line], prices: dict[str, Decimal]) -> Decimal:
 
 def missing_for_submission(lines: list[Line], questions: list[Question], prices: dict[str, Decimal],
                            answers: dict[str, str], declarations: set[str], required: list[str]) -> list[str]:
-    """Everything still stopping submission, in page order (empty when complete)."""
+    """Everything still stopping submission, in page order (empty when complete). A bid priced
+    in full whose evaluated price is £0.00 cannot be scored, so it cannot be submitted either."""
     problems = [f"Enter the unit price for {line.code}" for line in lines if line.code not in prices]
+    if not problems and not scorable_price(evaluated_price(lines, prices)):
+        problems.append(UNSCORABLE_BID)
     for question in questions:
         text = answers.get(question.key, "")
         if not text.strip():
@@ -53,6 +66,28 @@ def missing_for_submission(lines: list[Line], questions: list[Question], prices:
             problems.append(f"Shorten your answer to “{question.title}” to {question.word_limit} words or fewer")
     problems += [f"Confirm: {d}" for d in required if d not in declarations]
     return problems
+
+
+NO_PRICES_IN_WORKBOOK = ("The workbook has no prices in it: enter a unit price in the yellow cells and upload it again. "
+                         "Your saved prices have not changed")
+
+
+@dataclass(frozen=True)
+class UploadedPrices:
+    prices: dict[str, str]  # every line's price after the upload
+    kept: list[str]  # codes left blank in the workbook that keep their saved price
+    unpriced: list[str]  # codes left blank in the workbook with no saved price
+
+
+def merge_uploaded_prices(codes: list[str], saved: dict[str, str], uploaded: dict[str, str]) -> UploadedPrices:
+    """The prices after an upload: each price in the workbook replaces the saved one, and a cell
+    left blank leaves the line as it was (an upload never clears a saved price; the prices page
+    does). Raises RuleViolation when the workbook has no price at all."""
+    if not uploaded:
+        raise RuleViolation(NO_PRICES_IN_WORKBOOK, "workbook")
+    blank = [code for code in codes if code not in uploaded]
+    prices = {code: uploaded.get(code, saved.get(code)) for code in codes if code in uploaded or code in saved}
+    return UploadedPrices(prices, [c for c in blank if c in saved], [c for c in blank if c not in saved])
 
 
 def canonical_content(tender_reference: str, schedule_version: int, supplier_id: int, receipt: str,

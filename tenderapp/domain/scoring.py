@@ -24,6 +24,15 @@ def _decimal(value, name: str) -> Decimal:
     return Decimal(value)
 
 
+def scorable_price(price) -> bool:
+    """Whether a bid's evaluated price can be scored: both methods divide by the lowest price,
+    so only a price above zero can be (a £0 line is fine; a £0 bid is not)."""
+    return _decimal(price, "price") > 0
+
+
+UNSCORABLE_PRICE = "its evaluated price is £0.00, and only a price above zero can be scored on price"
+
+
 def price_scores(prices: Mapping[Hashable, Decimal], max_points, method: str = "lowest") -> dict:
     """Each bid's price score out of ``max_points``. Raises ValueError for an unknown method,
     no prices, or a price of zero or less; TypeError for a float."""
@@ -35,7 +44,7 @@ def price_scores(prices: Mapping[Hashable, Decimal], max_points, method: str = "
     if points < 0:
         raise ValueError("max_points must be 0 or more")
     values = {key: _decimal(price, f"price of {key!r}") for key, price in prices.items()}
-    if any(price <= 0 for price in values.values()):
+    if not all(map(scorable_price, values.values())):
         raise ValueError("every price must be more than zero")
     lowest = min(values.values())
     with localcontext() as context:

@@ -82,6 +82,11 @@ def load(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tupl
     return tender, bid, read_draft(sealer, tender, bid)
 
 
+def accepting_changes(tender: Tender, now: datetime) -> bool:
+    """Whether the bid pages offer forms (after the deadline they show the bid read-only)."""
+    return rules.accepting_changes(now, tender.submission_deadline, tender.opened_at is not None)
+
+
 def refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str, now: datetime) -> None:
     """Raises DeadlinePassed at or after the deadline, after logging the attempt (committed,
     so the refusal is on record even though nothing else is saved)."""
@@ -172,19 +177,21 @@ def template(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> 
 
 
 def upload_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int, data: bytes,
-                  now: datetime) -> Draft:
-    """Reads a filled template and saves its prices. Raises UploadProblems (nothing saved) for
-    any problem, DeadlinePassed after the deadline."""
+                  now: datetime) -> rules.UploadedPrices:
+    """Reads a filled template and saves its prices; a cell left blank keeps the line's saved
+    price. Raises UploadProblems (nothing saved) for any problem in the workbook, RuleViolation
+    when it has no price at all, DeadlinePassed after the deadline."""
     tender, bid, draft = load(session, actor, sealer, tender_id)
     refuse_if_late(session, actor, tender, "upload prices", now)
     lines, _ = schedule(session, tender)
-    result = pricing_upload.read(data, pricing_upload.Expected(tender.reference, tender.schedule_version,
-                                                              [line.code for line in lines]))
+    codes = [line.code for line in lines]
+    result = pricing_upload.read(data, pricing_upload.Expected(tender.reference, tender.schedule_version, codes))
     if result.problems:
         raise UploadProblems(result.problems)
-    draft.prices = result.prices
+    merged = rules.merge_uploaded_prices(codes, draft.prices, result.prices)
+    draft.prices = merged.prices
     save_draft(session, actor, sealer, tender, bid, draft, "prices (Excel)", now)
-    return draft
+    return merged
 
 
 def save_answers(session: Session, actor: Actor, sealer: Sealer, tender_id: int, answers: dict[str, str],

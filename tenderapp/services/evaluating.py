@@ -86,6 +86,14 @@ class Workspace:
     answer: str
     files: list[dict]  # {"file", "sha256"} as submitted for this criterion
     others: list[tuple[str, IndividualScore]]  # shown only once the evaluator has scored
+    next_task: Task | None = None  # the evaluator's next answer still to score (None: all scored)
+
+
+def next_unscored(all_tasks: list[Task], current: Task) -> Task | None:
+    """The first answer after ``current`` (in the order of the evaluator's list, then round from
+    the start) that the evaluator has not scored yet; None when every other one is scored."""
+    position = all_tasks.index(current)
+    return next((t for t in all_tasks[position + 1:] + all_tasks[:position] if t.my_score is None), None)
 
 
 def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
@@ -104,7 +112,8 @@ def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, su
                    IndividualScore.evaluator_user_id != actor.user_id,
                    IndividualScore.evaluator_user_id.not_in(removed_evaluators(session, tender)))).all())
     files = content.get("attachments", {}).get(str(criterion_id), [])
-    return Workspace(tender, task, content["answers"].get(str(criterion_id), ""), files, others)
+    return Workspace(tender, task, content["answers"].get(str(criterion_id), ""), files, others,
+                     next_unscored(all_tasks, task))
 
 
 def attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,

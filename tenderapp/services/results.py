@@ -66,7 +66,10 @@ def compute(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> R
             flags[sid].append("Incomplete prices: " + ", ".join(bid.missing_lines))
         if not bid.schedule_current:
             flags[sid].append("Priced against an earlier version of the schedule")
-        if (check is None or check.passed) and bid.evaluated_price is not None and bid.schedule_current:
+        scorable = bid.evaluated_price is not None and scoring.scorable_price(bid.evaluated_price)
+        if bid.evaluated_price is not None and not scorable:  # stored before submission refused it
+            flags[sid].append(f"Cannot be scored: {scoring.UNSCORABLE_PRICE}")
+        if (check is None or check.passed) and scorable and bid.schedule_current:
             compliant[sid] = bid.evaluated_price
         if any(v is None for v in scores.values()):
             flags[sid].append("Moderation not finished")

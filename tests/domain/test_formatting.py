@@ -172,3 +172,10 @@ def test_uk_datetime_converts_times_given_in_other_zones():
 
 def test_uk_datetime_shows_nothing_for_no_value():
     assert uk_datetime(None) == ""
+
+
+def test_file_sizes_are_shown_in_bytes_kb_or_mb():
+    from tenderapp.formatting import file_size
+
+    assert [file_size(n) for n in (1, 820, 1024, 12 * 1024 + 300, 3_565_158)] == \
+        ["1 byte", "820 bytes", "1 KB", "12 KB", "3.4 MB"]

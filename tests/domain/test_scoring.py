@@ -15,6 +15,7 @@ from tenderapp.domain.scoring import (
     price_scores,
     quality_score,
     rank,
+    scorable_price,
 )
 
 
@@ -171,3 +172,15 @@ def test_sensitivity_finds_where_the_winner_changes():
     assert by_label["Price weight 60 (+20)"] == ("A",)
     assert by_label["Price weight 35 (−5)"] == ("B",)
     assert by_label["Price scored by the deviation method"] == ("B",)
+
+
+def test_only_a_price_above_zero_can_be_scored_and_a_bid_at_nothing_cannot_be_submitted():
+    from tenderapp.domain import bids
+
+    assert scorable_price(D("0.01")) and not scorable_price(D("0.00"))
+    lines = [bids.Line("CORE", 16), bids.Line("PAYG", 112)]
+    free = {"CORE": D("0.00"), "PAYG": D("0.00")}
+    assert bids.missing_for_submission(lines, [], free, {}, set(), []) == [bids.UNSCORABLE_BID]
+    assert bids.missing_for_submission(lines, [], {**free, "PAYG": D("5")}, {}, set(), []) == []
+    assert bids.missing_for_submission(lines, [], {"CORE": D("0")}, {}, set(), []) == \
+        ["Enter the unit price for PAYG"]  # the price is only judged once every line has one

@@ -163,3 +163,18 @@ def test_an_oversized_shared_strings_part_is_refused_quickly():
     started = time.monotonic()
     assert "too large once unpacked" in read(data, EXPECTED).problems[0]
     assert time.monotonic() - started < 2
+
+
+def test_an_upload_replaces_the_prices_it_has_and_never_clears_a_saved_one():
+    from tenderapp.domain.bids import NO_PRICES_IN_WORKBOOK, merge_uploaded_prices
+    from tenderapp.domain.errors import RuleViolation
+
+    uploaded = read(filled({"CORE": 7000}), EXPECTED).prices  # PAYG and =EXT left blank
+    merged = merge_uploaded_prices(EXPECTED.codes, {"CORE": "7480.00", "PAYG": "1000.00"}, uploaded)
+    assert merged.prices == {"CORE": "7000.00", "PAYG": "1000.00"}
+    assert merged.kept == ["PAYG"] and merged.unpriced == ["=EXT"]
+    empty = read(filled({}), EXPECTED)
+    assert empty.problems == [] and empty.prices == {}
+    with pytest.raises(RuleViolation) as refused:
+        merge_uploaded_prices(EXPECTED.codes, {"CORE": "7480.00"}, empty.prices)
+    assert refused.value.message == NO_PRICES_IN_WORKBOOK and refused.value.field == "workbook"

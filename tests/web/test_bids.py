@@ -252,3 +252,101 @@ def test_a_bad_workbook_lists_every_problem_and_saves_nothing(world, tender, bid
     response = upload_workbook(bidder, tender.id, b"MZ this is an exe", "prices.xlsx")
     assert response.status_code == 400
     assert "must be an Excel workbook" in response.get_data(as_text=True)
+
+
+def test_a_bid_priced_at_nothing_is_refused_at_submission_though_a_free_line_is_fine(world, tender, bidder, db):
+    complete_bid(bidder, tender.id, core="0", payg="0.00")
+    refusal = "Your evaluated price is £0.00, which cannot be scored: enter a unit price of more than £0 for at " \
+              "least one line"
+    assert refusal in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)  # in "Before you can submit"
+    response = _post(bidder, tender.id, "submit")
+    assert refusal in bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.exec(select(BidSubmission)).first() is None
+    price(bidder, tender.id, "0", "1000")  # one line free of charge: scorable
+    assert "Submit your bid" in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert _post(bidder, tender.id, "submit").status_code == 302
+    assert db.exec(select(BidSubmission)).one()
+
+
+def _template_with(browser, tender_id, cells):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(browser.get(f"/tenders/{tender_id}/bid/template.xlsx").data))
+    for cell, value in cells.items():
+        book["Pricing"][cell] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_every_price_cleared_is_refused_and_the_saved_prices_kept(world, tender, bidder):
+    from tests.web.test_uploads import error_beside
+
+    price(bidder, tender.id, "7480", "1000")
+    page = bidder.get(f"/tenders/{tender.id}/bid/upload").get_data(as_text=True)
+    assert "A price cell you leave blank keeps the price already saved for that line" in page
+    response = upload_workbook(bidder, tender.id, _template_with(bidder, tender.id, {"E5": None, "E6": None}))
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "workbook") == (
+        "The workbook has no prices in it: enter a unit price in the yellow cells and upload it again. "
+        "Your saved prices have not changed")
+    page = bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    assert "2 of 2 lines priced" in page and "£231,680.00" in page
+
+
+def test_a_blank_cell_in_a_workbook_keeps_that_lines_saved_price_and_says_so(world, tender, bidder):
+    price(bidder, tender.id, "7480", "1000")
+    response = upload_workbook(bidder, tender.id, _template_with(bidder, tender.id, {"E5": 7000, "E6": None}))
+    assert response.status_code == 302
+    page = bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Prices read from your workbook and saved. Left blank in the workbook, so kept at their saved price: "
+            "line 2 (PAYG) at £1,000.00. Check them below.") in page
+    assert "£7,000.00" in page and "2 of 2 lines priced" in page  # 16 × 7,000 + 112 × 1,000 = 224,000
+    assert "£224,000.00" in page
+
+
+def test_a_blank_cell_for_a_line_never_priced_is_named_as_still_not_priced(world, tender, bidder):
+    response = upload_workbook(bidder, tender.id, _template_with(bidder, tender.id, {"E5": 7480, "E6": None}))
+    page = bidder.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Left blank and still not priced: line 2 (PAYG)." in page and "1 of 2 lines priced" in page
+
+
+def test_check_your_bid_lists_each_answers_attached_files_with_their_size(world, tender, bidder):
+    from tests.hostile import pdf
+    from tests.web.test_opening import attach
+
+    document = pdf("our method statement")
+    assert attach(bidder, tender.id, document, "method.pdf").status_code == 302
+    complete_bid(bidder, tender.id)
+    page = bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
+    card = page.split("Check your bid")[1].split("Declarations")[0]
+    assert "Files attached" in card and f"method.pdf ({len(document):,} bytes)" in card
+
+
+def test_after_the_deadline_every_bid_page_is_read_only_and_says_why(world, closing, bidder, clock):
+    from tests.hostile import pdf
+    from tests.web.test_opening import attach
+
+    tender = closing
+    attach(bidder, tender.id, pdf("our method statement"), "method.pdf")
+    complete_bid(bidder, tender.id)
+    pages = {name: f"/tenders/{tender.id}/bid/{name}" for name in ("prices", "upload", "answers", "declarations")}
+    answers = bidder.get(pages["answers"]).get_data(as_text=True)
+    pages["files"] = re.search(r'href="(/tenders/\d+/bid/answers/\d+/files)"', answers).group(1)
+    pages["overview"] = f"/tenders/{tender.id}/bid"
+    for name, url in pages.items():
+        assert "<form" in bidder.get(url).get_data(as_text=True) or name == "overview", name
+    clock.set(tender.submission_deadline + timedelta(minutes=1))
+    notice = "The deadline passed on 30 November 2026 at midday: you can no longer change your bid."
+    for name, url in pages.items():
+        response = bidder.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, name
+        assert notice in page, name
+        body = page.split('id="main-content"')[1]
+        assert 'method="post"' not in body and "<input" not in body and "<textarea" not in body, name
+    assert "£7,480.00" in bidder.get(pages["prices"]).get_data(as_text=True)
+    assert "We will run the service from three regional hubs." in bidder.get(pages["answers"]).get_data(as_text=True)
+    assert REQUIRED_DECLARATIONS[0] in bidder.get(pages["declarations"]).get_data(as_text=True)
+    assert "method.pdf" in bidder.get(pages["files"]).get_data(as_text=True)
+    assert "Submit your bid" not in bidder.get(pages["overview"]).get_data(as_text=True)

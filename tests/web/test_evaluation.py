@@ -14,17 +14,19 @@ from tests.hostile import pdf
 from tests.web.test_bids import _post, answer, declare, price
 
 
-@pytest.fixture
-def opened(world, db, clock, sign_in_as):
-    """A tender with two bids (A: £7,480/£1,000; B: £9,000/£800), opened; the lead admin and a
+BIDS = (("bidder@supplier.example", "7480", "1000", "Hubs in three towns, open daily."),
+        ("bidder@rival.example", "9000", "800", "One office, open on weekdays only."))
+
+
+def open_box(world, db, clock, sign_in_as, bids=BIDS):
+    """A tender with the given bids (email, core, payg, answer), opened; the lead admin and a
     partner evaluator on the panel for its one criterion (60 marks, minimum 2)."""
     tender = factories.published_tender(db, world.collab, world.lead_admin, clock.moment, "EVAL-001",
                                         clarification_in=timedelta(hours=1), submission_in=timedelta(hours=3))
     rival = factories.organisation(db, "Rival Mediation Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
     factories.user(db, rival, "bidder@rival.example", ["bidder"], clock.moment)
     factories.user(db, world.partner, "evaluator@partner.example", ["evaluator"], clock.moment, full_name="Pat Evans")
-    for email, core, payg, text in (("bidder@supplier.example", "7480", "1000", "Hubs in three towns, open daily."),
-                                    ("bidder@rival.example", "9000", "800", "One office, open on weekdays only.")):
+    for email, core, payg, text in bids:
         bidder = sign_in_as(email)
         price(bidder, tender.id, core, payg)
         answer(bidder, tender.id, text)
@@ -42,6 +44,12 @@ def opened(world, db, clock, sign_in_as):
         token = csrf_from(person.get(f"/tenders/{tender.id}/opening").get_data(as_text=True))
         person.client.post(f"/tenders/{tender.id}/opening", data={"csrf_token": token})
     return tender, criterion
+
+
+@pytest.fixture
+def opened(world, db, clock, sign_in_as):
+    """Two bids (A: £7,480/£1,000; B: £9,000/£800), opened."""
+    return open_box(world, db, clock, sign_in_as)
 
 
 def declare_none(browser, tender_id):
@@ -393,3 +401,55 @@ def test_evaluators_open_the_files_attached_to_answers_they_score(world, db, clo
     link = re.search(r'href="(/tenders/\d+/evaluate/\d+/\d+/files/[0-9a-f]{64})">method.pdf', page).group(1)
     assert evaluator.get(link).data == pdf("our method statement")
     assert sign_in_as("viewer@lead.example").get(link).status_code == 403
+
+
+def test_a_bid_stored_at_nothing_is_shown_flagged_and_left_out_of_the_ranking(world, db, clock, sign_in_as,
+                                                                               monkeypatch):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tenderapp.domain import bids as bid_rules
+
+    # A £0.00 bid as one could be stored before submission refused it.
+    strict = bid_rules.missing_for_submission
+    monkeypatch.setattr(bid_rules, "missing_for_submission",
+                        lambda *args: [p for p in strict(*args) if p != bid_rules.UNSCORABLE_BID])
+    free = factories.organisation(db, "Free Advice Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
+    factories.user(db, free, "bidder@free.example", ["bidder"], clock.moment)
+    tender, criterion = open_box(world, db, clock, sign_in_as,
+                                 BIDS + (("bidder@free.example", "0", "0", "Volunteers, free of charge."),))
+    monkeypatch.undo()
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5, "Free Advice Ltd": 5})
+    reason = "Cannot be scored: its evaluated price is £0.00, and only a price above zero can be scored on price"
+    response = lead.get(f"/tenders/{tender.id}/evaluation/results")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    free_row = _row(page, "Free Advice Ltd")
+    assert "£0.00" in free_row and reason in free_row and ">–</td>" in free_row
+    # the others are ranked as if it were not there: Rival 99.67, Supplier 88.00
+    assert "99.67" in _row(page, "Rival Mediation Ltd") and "88.00" in _row(page, "Supplier Ltd")
+    assert "Abnormally low" not in page
+    report = lead.get(f"/tenders/{tender.id}/evaluation/report")
+    assert report.status_code == 200 and reason in report.get_data(as_text=True)
+    matrix = lead.get(f"/tenders/{tender.id}/evaluation/matrix.xlsx")
+    assert matrix.status_code == 200
+    summary = load_workbook(BytesIO(matrix.data))["Summary"]
+    assert any(reason in str(c.value) for row in summary.iter_rows() for c in row)
+
+
+def test_after_scoring_an_answer_the_evaluator_is_offered_the_next_one_until_all_are_scored(world, opened,
+                                                                                          sign_in_as):
+    tender, _ = opened
+    partner = sign_in_as("evaluator@partner.example")
+    declare_none(partner, tender.id)
+    first, second = task_urls(partner, tender.id)
+    assert "Score the next answer" not in partner.get(first).get_data(as_text=True)  # not before scoring
+    response = score(partner, second, 3)
+    page = partner.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(rf'href="{first}"[^>]*>\s*Score the next answer', page)  # round to the one left
+    response = score(partner, first, 4)
+    page = partner.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Score the next answer" not in page
+    assert "You have scored every answer you were given on this tender." in page
+    assert f'href="/tenders/{tender.id}/evaluate">Back to your evaluation</a>' in page

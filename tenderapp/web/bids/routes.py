@@ -1,6 +1,8 @@
 """A supplier's bid: prices (online or by Excel), quality answers, declarations, review and
 submission with a receipt, withdrawal."""
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -11,6 +13,7 @@ from tenderapp.domain.bids import REQUIRED_DECLARATIONS, DeadlinePassed
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.suppliers import word_count
 from tenderapp.domain.roles import Role
+from tenderapp.formatting import money
 from tenderapp.sealing import sealer
 from tenderapp.services import bid_attachments, bids
 from tenderapp.services.bids import PriceErrors, UploadProblems
@@ -44,8 +47,10 @@ def _late(error: DeadlinePassed, tender_id: int):
 def overview(tender_id: int):
     db_session = get_session()
     tender, bid, draft = bids.load(db_session, current_user, sealer(), tender_id)
-    return render_template("bids/overview.html", tender=tender, bid=bid, draft=draft, now=clock.now(),
+    return render_template("bids/overview.html", tender=tender, bid=bid, draft=draft,
+                           closed=not bids.accepting_changes(tender, clock.now()),
                            review=bids.review(db_session, tender, draft),
+                           files=bids.attached_files(db_session, sealer(), tender, bid),
                            submissions=bids.submissions(db_session, bid),
                            current=bids.current_submission(db_session, bid), button=ButtonForm())
 
@@ -71,7 +76,8 @@ def prices(tender_id: int):
         else:
             flash("Prices saved", "success")
             return _overview(tender.id)
-    return render_template("bids/prices.html", form=form, tender=tender, lines=lines), 400 if form.errors else 200
+    return render_template("bids/prices.html", form=form, tender=tender, lines=lines, draft=draft,
+                           closed=not bids.accepting_changes(tender, clock.now())), 400 if form.errors else 200
 
 
 @bp.route("/template.xlsx")
@@ -94,7 +100,7 @@ def upload(tender_id: int):
         try:
             if content is None:
                 raise RuleViolation("Select the filled-in pricing template", "workbook")
-            bids.upload_prices(db_session, current_user, sealer(), tender.id, content, clock.now())
+            saved = bids.upload_prices(db_session, current_user, sealer(), tender.id, content, clock.now())
         except UploadProblems as error:
             problems = error.problems
             form.add_domain_error(error, "workbook")
@@ -103,10 +109,22 @@ def upload(tender_id: int):
         except RuleViolation as error:
             form.add_domain_error(error, "workbook")
         else:
-            flash("Prices read from your workbook and saved. Check them below.", "success")
+            flash(_uploaded_message(bids.schedule(db_session, tender)[0], saved), "success")
             return _overview(tender.id)
-    return render_template("bids/upload.html", form=form, tender=tender, problems=problems), \
-        400 if form.errors else 200
+    return render_template("bids/upload.html", form=form, tender=tender, problems=problems,
+                           closed=not bids.accepting_changes(tender, clock.now())), 400 if form.errors else 200
+
+
+def _uploaded_message(lines, saved) -> str:
+    """Says which lines the upload left as they were, so a blank cell is never a surprise."""
+    named = {line.code: f"line {number} ({line.code})" for number, line in enumerate(lines, start=1)}
+    message = "Prices read from your workbook and saved."
+    if saved.kept:
+        message += (" Left blank in the workbook, so kept at their saved price: "
+                    + ", ".join(f"{named[c]} at {money(Decimal(saved.prices[c]))}" for c in saved.kept) + ".")
+    if saved.unpriced:
+        message += " Left blank and still not priced: " + ", ".join(named[c] for c in saved.unpriced) + "."
+    return message + " Check them below."
 
 
 @bp.route("/answers", methods=["GET", "POST"])
@@ -131,7 +149,9 @@ def answers(tender_id: int):
             flash("Answers saved", "success")
         return _overview(tender.id)
     files = bids.attached_files(db_session, sealer(), tender, bid)
-    return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria, files=files)
+    return render_template("bids/answers.html", form=form, tender=tender, criteria=criteria, files=files,
+                           review=bids.review(db_session, tender, draft),
+                           closed=not bids.accepting_changes(tender, clock.now()))
 
 
 @bp.route("/answers/<int:criterion_id>/files", methods=["GET", "POST"])
@@ -157,7 +177,8 @@ def attachments(tender_id: int, criterion_id: int):
             return redirect(url_for("bids.attachments", tender_id=tender.id, criterion_id=criterion.id))
     files = [f for f in bids.attached_files(db_session, sealer(), tender, bid) if f.criterion_id == criterion.id]
     return render_template("bids/attachments.html", form=form, tender=tender, criterion=criterion, files=files,
-                           button=ButtonForm()), 400 if form.errors else 200
+                           button=ButtonForm(), closed=not bids.accepting_changes(tender, clock.now())), \
+        400 if form.errors else 200
 
 
 @bp.route("/files/<int:attachment_id>")
@@ -198,7 +219,8 @@ def declarations(tender_id: int):
             return _late(error, tender.id)
         flash("Declarations saved", "success")
         return _overview(tender.id)
-    return render_template("bids/declarations.html", form=form, tender=tender)
+    return render_template("bids/declarations.html", form=form, tender=tender, draft=draft,
+                           closed=not bids.accepting_changes(tender, clock.now()))
 
 
 @bp.route("/submit", methods=["POST"])
