@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tenderapp.domain.errors import RuleViolation
-from tenderapp.domain.uk_time import uk_date_of
+from tenderapp.domain.uk_time import uk_today
 
 
 class Regime(StrEnum):
@@ -92,7 +92,7 @@ def tender_status(published_at: datetime | None, submission_deadline: datetime |
     if opened_at is not None:
         progress = progress or AwardProgress()
         if progress.standstill_last_day is not None:
-            return TenderStatus.STANDSTILL if uk_date_of(now) <= progress.standstill_last_day else TenderStatus.AWARDED
+            return TenderStatus.STANDSTILL if uk_today(now) <= progress.standstill_last_day else TenderStatus.AWARDED
         if progress.decided:
             return TenderStatus.AWARD_DECIDED
         if progress.recommended:

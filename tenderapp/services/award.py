@@ -21,7 +21,7 @@ from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.documents import check_document, safe_filename
 from tenderapp.domain.tenders import Regime
 from tenderapp.domain.text import check_single_line
-from tenderapp.domain.uk_time import uk_date_of
+from tenderapp.domain.uk_time import uk_today
 from tenderapp.models import (
     Bid,
     BidSubmission,
@@ -237,7 +237,7 @@ def record_change_notice(session: Session, actor: Actor, contract_id: int, exten
         raise NotFound("Extension not found")
     if not extension.change_notice_required:
         raise RuleViolation("This extension needs no contract change notice", "published_on")
-    if published_on > uk_date_of(now):
+    if published_on > uk_today(now):
         raise RuleViolation("The notice's publication date cannot be in the future", "published_on")
     if published_on < extension.decided_on:
         raise RuleViolation("The notice cannot be published before the extension was decided", "published_on")

@@ -1,7 +1,7 @@
 """Decisions, the award and standstill, the contract and its extensions, through the web."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -177,3 +177,23 @@ def test_the_contract_links_to_its_award_decision(world, recommended, db):
     page = lead.get(f"/contracts/{contract.id}").get_data(as_text=True)
     assert f'href="/decisions/{decision_id}"' in page
     assert "AW/9" in lead.get(f"/decisions/{decision_id}").get_data(as_text=True)
+
+
+def test_a_contract_is_active_from_00_30_uk_summer_time_on_its_start_day(world, recommended, db, clock, sign_in_as):
+    """Its status goes by the UK date: at 00:30 BST on the start day it is still the day before in UTC."""
+    tender, lead = recommended
+    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("AW/7"))
+    decision_id = db.exec(select(Decision.id).where(Decision.number == "AW/7")).one()
+    assert lead.submit(f"/tenders/{tender.id}/award",
+                       {"decision_id": decision_id, "notice_on": ["30", "11", "2026"]}).status_code == 302
+    contract = db.exec(select(Contract)).one()
+    assert contract.start_date == date(2027, 3, 30)  # British Summer Time began on 28 March 2027
+    contract.entered_into_on = contract.earliest_signing_date
+    db.add(contract)
+    db.commit()
+    clock.set(datetime(2027, 3, 29, 23, 30, tzinfo=UTC))  # 00:30 on 30 March in the UK
+    page = sign_in_as("admin@lead.example").get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "Active" in page and "Entered into, not started" not in page
+    clock.set(datetime(2027, 3, 29, 22, 30, tzinfo=UTC))  # 23:30 on 29 March in the UK
+    page = sign_in_as("admin@lead.example").get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "Entered into, not started" in page

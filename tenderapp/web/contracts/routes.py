@@ -12,6 +12,7 @@ from tenderapp.domain.contracts import status as contract_status
 from tenderapp.domain.documents import document_type
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
+from tenderapp.domain.uk_time import uk_today
 from tenderapp.exports import cost_shares as cost_share_export
 from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
@@ -132,7 +133,7 @@ def _contract_page(contract_id: int, entry_form=None, extension_form=None, notic
         "contracts/contract.html", contract=contract, tender=tender,
         supplier=db_session.get(Organisation, contract.supplier_organisation_id).name,
         status=contract_status(contract.start_date, contract.end_date, contract.entered_into_on, len(history),
-                               clock.now().date()),
+                               uk_today(clock.now())),
         history=history, entry_form=entry_form, extension_form=extension_form, notice_form=notice_form,
         form=failed)
 
