@@ -44,8 +44,30 @@ def status(start: date, end: date, entered_into: date | None, extensions: int, t
     return ContractStatus.EXTENDED if extensions else ContractStatus.ACTIVE
 
 
-def check_entry(signed_on: date, earliest: date) -> None:
-    """Raises RuleViolation before the standstill period has ended."""
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_notice_date(notice_on: date, decided_on: date, opened_on: date | None, today: date) -> None:
+    """The day the award (or decision) notice was published or sent. Raises RuleViolation when
+    it is later than today (UK date), before the bids were opened or before the award decision
+    was taken: the standstill runs from it, so a wrong date would let the contract be entered
+    into too early."""
+    if notice_on > today:
+        raise RuleViolation("The notice date cannot be in the future", "notice_on")
+    if opened_on is not None and notice_on < opened_on:
+        raise RuleViolation(f"The notice date cannot be before the bids were opened on {_day(opened_on)}",
+                            "notice_on")
+    if notice_on < decided_on:
+        raise RuleViolation(f"The notice date cannot be before the award decision was taken on {_day(decided_on)}",
+                            "notice_on")
+
+
+def check_entry(signed_on: date, earliest: date, today: date) -> None:
+    """Raises RuleViolation for a date later than today (UK date) or before the standstill
+    period has ended."""
+    if signed_on > today:
+        raise RuleViolation("The date the contract was entered into cannot be in the future", "signed_on")
     if signed_on < earliest:
         raise RuleViolation(f"The contract cannot be entered into before {earliest.day} {earliest:%B %Y}, when the "
                             "standstill period has ended", "signed_on")

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tenderapp.domain.errors import RuleViolation
-from tenderapp.domain.uk_time import uk_date_of
+from tenderapp.domain.uk_time import uk_date_of, uk_today
 
 
 class Regime(StrEnum):
@@ -92,7 +92,7 @@ def tender_status(published_at: datetime | None, submission_deadline: datetime |
     if opened_at is not None:
         progress = progress or AwardProgress()
         if progress.standstill_last_day is not None:
-            return TenderStatus.STANDSTILL if uk_date_of(now) <= progress.standstill_last_day else TenderStatus.AWARDED
+            return TenderStatus.STANDSTILL if uk_today(now) <= progress.standstill_last_day else TenderStatus.AWARDED
         if progress.decided:
             return TenderStatus.AWARD_DECIDED
         if progress.recommended:
@@ -105,10 +105,11 @@ def tender_status(published_at: datetime | None, submission_deadline: datetime |
     return TenderStatus.PUBLISHED
 
 
-# Usual minimum tendering periods for an open procedure with electronic submission, in days
-# from publication to the submission deadline (Procurement Act 2023 s.54(4); PCR 2015
-# reg. 27(4)). Light-touch contracts: 10 days under the Act; no fixed minimum under PCR 2015.
-USUAL_MINIMUM_DAYS = {
+# Minimum tendering periods for an open procedure with electronic submission, in days from
+# publication to the submission deadline (Procurement Act 2023 s.54(4); PCR 2015 reg. 27(4)).
+# Light-touch contracts: 10 days under the Act; no fixed minimum under PCR 2015. A shorter
+# period needs a legal ground, which the lead records and the tender then shows.
+MINIMUM_DAYS = {
     (Regime.PA2023, False): 25,
     (Regime.PA2023, True): 10,
     (Regime.PCR2015, False): 30,
@@ -124,29 +125,61 @@ class Timetable:
     evaluation_date: date | None
     award_date: date | None
     contract_start: date
+    shorter_period_ground: str | None = None
 
 
-def check_timetable(t: Timetable, regime: Regime, light_touch: bool, uk_date) -> list[str]:
-    """Raises RuleViolation (on the field to correct) when the dates are out of order;
-    returns warnings (a tendering period shorter than the regime's usual minimum).
-    ``uk_date`` turns an aware datetime into its UK calendar date."""
+def _length(period: timedelta) -> str:
+    if period < timedelta(days=1):
+        return "less than a day"
+    return "1 day" if period.days == 1 else f"{period.days} days"
+
+
+def period_shortfall(t: Timetable, regime: Regime, light_touch: bool) -> str | None:
+    """What is wrong when the tendering period is shorter than the regime's minimum; None
+    when it is not (or the regime sets none)."""
+    minimum = MINIMUM_DAYS[(regime, light_touch)]
+    period = t.submission_deadline - t.publication_at
+    if minimum is None or period >= timedelta(days=minimum):
+        return None
+    return (f"The tendering period is {_length(period)}: shorter than the minimum of {minimum} days under the "
+            f"{regime.label}{' for light-touch contracts' if light_touch else ''}")
+
+
+def check_contract_start(start: date, planned_award: date | None, today: date) -> None:
+    """Raises RuleViolation for a contract start today or earlier, or on or before the
+    planned award (the submission deadline's day when no award date is planned)."""
+    if start <= today:
+        raise RuleViolation("Contract start must be in the future", "contract_start")
+    if planned_award is not None and start <= planned_award:
+        raise RuleViolation("Contract start must be after the planned award", "contract_start")
+
+
+def check_timetable(t: Timetable, regime: Regime, light_touch: bool, now: datetime, published: bool = False) -> None:
+    """Raises RuleViolation (on the field to correct) when a draft's publication is before
+    today (UK date) or its deadlines have passed, when the dates are out of order, when the
+    contract starts before the planned award, or when the tendering period is shorter than
+    the regime's minimum and no legal ground for it is recorded. A published tender's dates
+    are history: only the ordering and the minimum are checked (``check_new_deadline`` guards
+    its moved deadline)."""
+    if not published:
+        if uk_date_of(t.publication_at) < uk_today(now):
+            raise RuleViolation("Publication date must be today or in the future", "publication_at")
+        if t.clarification_deadline <= now:
+            raise RuleViolation("Clarification deadline must be in the future", "clarification_deadline")
     if t.clarification_deadline <= t.publication_at:
         raise RuleViolation("Clarification deadline must be after the publication date", "clarification_deadline")
     if t.submission_deadline <= t.clarification_deadline:
         raise RuleViolation("Submission deadline must be after the clarification deadline", "submission_deadline")
-    closing_day = uk_date(t.submission_deadline)
+    closing_day = uk_date_of(t.submission_deadline)
     if t.evaluation_date and t.evaluation_date < closing_day:
         raise RuleViolation("Planned evaluation must be on or after the submission deadline", "evaluation_date")
     if t.award_date and t.award_date < (t.evaluation_date or closing_day):
         raise RuleViolation("Planned award must be on or after the planned evaluation", "award_date")
-    if t.contract_start <= (t.award_date or closing_day):
-        raise RuleViolation("Contract start must be after the planned award", "contract_start")
-    minimum = USUAL_MINIMUM_DAYS[(regime, light_touch)]
-    period = t.submission_deadline - t.publication_at
-    if minimum is not None and period < timedelta(days=minimum):
-        return [f"The tendering period is {period.days} days: shorter than the usual minimum of {minimum} days "
-                f"under the {regime.label}{' for light-touch contracts' if light_touch else ''}."]
-    return []
+    check_contract_start(t.contract_start, t.award_date or closing_day, uk_today(now))
+    shortfall = period_shortfall(t, regime, light_touch)
+    if shortfall and not (t.shorter_period_ground or "").strip():
+        raise RuleViolation(f"{shortfall}. Move the submission deadline later, or record the legal ground for a "
+                            "shorter period", "submission_deadline")
 
 
 def check_weights(price_weight: int, criteria_weights: list[int]) -> None:
@@ -175,6 +208,7 @@ class Readiness:
     documents: int
     openers: int = 0  # bid openers named
     opening_quorum: int = 2
+    timetable_problem: str | None = None  # what the timetable rules refuse as publication stands
 
 
 def publication_problems(r: Readiness) -> list[str]:
@@ -186,6 +220,8 @@ def publication_problems(r: Readiness) -> list[str]:
         problems.append("Set the timetable")
     elif r.submission_deadline_passed:
         problems.append("Move the submission deadline into the future")
+    elif r.timetable_problem:
+        problems.append(f"Change the timetable: {r.timetable_problem}")
     if r.pricing_lines == 0 and r.price_weight > 0:
         problems.append("Add at least one line to the pricing schedule")
     if not r.criteria_weights and r.price_weight < 100:

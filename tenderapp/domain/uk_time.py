@@ -43,7 +43,16 @@ def uk_instant(day: date, clock: time) -> datetime:
 
 
 def uk_date_of(moment: datetime) -> date:
+    """The UK calendar day an instant falls on (a deadline at 23:30 UTC in summer is the
+    next day in the UK)."""
     return moment.astimezone(UK).date()
+
+
+def uk_today(now: datetime) -> date:
+    """Today as people in the UK count it, at the instant ``now``: THE "today" for every rule
+    and page (never ``now.date()``, which is the UTC day, nor ``date.today()``, which is the
+    server's)."""
+    return uk_date_of(now)
 
 
 def uk_clock_of(moment: datetime) -> time:

@@ -37,6 +37,9 @@ class Tender(SQLModel, table=True):
     submission_deadline: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     evaluation_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     award_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    # The legal ground recorded for a tendering period shorter than the regime's minimum (shown
+    # with the timetable); empty when the period meets the minimum.
+    shorter_period_ground: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     price_weight: int = Field(default=40)
     price_method: str = Field(default=PriceMethod.LOWEST.value, max_length=20)
     # Procurement Act 2023 s.83: publication is refused until a conflicts assessment is recorded

@@ -21,7 +21,7 @@ from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.documents import check_document, safe_filename
 from tenderapp.domain.tenders import Regime
 from tenderapp.domain.text import check_single_line
-from tenderapp.domain.uk_time import uk_date_of
+from tenderapp.domain.uk_time import uk_date_of, uk_today
 from tenderapp.models import (
     Bid,
     BidSubmission,
@@ -114,7 +114,8 @@ def award(session: Session, actor: Actor, sealer, tender_id: int, decision_id: i
     """Records the award to the recommended bid under a taken award decision, computes the
     standstill by the tender's regime from the day the notice was published (PA2023) or sent
     (PCR2015), and creates the contract. Raises RuleViolation without a recommendation or a
-    taken award decision; Conflict when already awarded."""
+    taken award decision or when the notice date is in the future, before the opening or
+    before the decision; Conflict when already awarded."""
     tender = get_lead_tender(session, actor, tender_id)
     if session.exec(select(Contract.id).where(Contract.tender_id == tender.id)).first():
         raise Conflict("This tender is already awarded")
@@ -126,6 +127,7 @@ def award(session: Session, actor: Actor, sealer, tender_id: int, decision_id: i
         raise RuleViolation("Select the award decision", "decision_id")
     if decision.taken_on is None:
         raise RuleViolation("The award decision has not been taken yet", "decision_id")
+    _check_notice_date(tender, decision, notice_on, now)
     results = compute(session, actor, sealer, tender.id)
     row = next(r for r in results.rows if r.submission_id == recommendation.submission_id)
     _, opened = opened_bids(session, actor, sealer, tender.id)
@@ -152,12 +154,48 @@ def award(session: Session, actor: Actor, sealer, tender_id: int, decision_id: i
     return contract
 
 
+def _check_notice_date(tender: Tender, decision: Decision, notice_on: date, now: datetime) -> None:
+    rules.check_notice_date(notice_on, decision.taken_on, uk_date_of(tender.opened_at) if tender.opened_at else None,
+                            uk_today(now))
+
+
+def correct_notice_date(session: Session, actor: Actor, contract_id: int, notice_on: date, reason: str,
+                        now: datetime) -> Contract:
+    """Corrects the notice date the standstill runs from, and works the standstill out again
+    from it; audited with the old and new dates and the reason. Raises Conflict once the
+    contract is entered into; RuleViolation for a date the award itself would refuse, the same
+    date again, or no reason."""
+    contract, tender = get_lead_contract(session, actor, contract_id)
+    if contract.entered_into_on is not None:
+        raise Conflict("The contract has been entered into: its notice date can no longer be corrected", "notice_on")
+    _check_notice_date(tender, session.get(Decision, contract.award_decision_id), notice_on, now)
+    if notice_on == contract.standstill_start:
+        raise RuleViolation("Enter a different date: the notice date is already "
+                            f"{notice_on.day} {notice_on:%B %Y}", "notice_on")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("Enter why the notice date is being corrected", "reason")
+    before = (contract.standstill_start, contract.standstill_last_day, contract.earliest_signing_date)
+    period = standstill_period(notice_on, contract.regime)
+    contract.standstill_start, contract.standstill_last_day = notice_on, period.last_day
+    contract.earliest_signing_date = period.earliest_signing_date
+    session.add(contract)
+    audit.record(session, actor, "contract.notice_date_corrected", "contract", contract.id, now,
+                 {"reason": reason, "notice_on": {"before": before[0].isoformat(), "after": notice_on.isoformat()},
+                  "standstill_last_day": {"before": before[1].isoformat(), "after": period.last_day.isoformat()},
+                  "earliest_signing_date": {"before": before[2].isoformat(),
+                                            "after": period.earliest_signing_date.isoformat()}})
+    session.commit()
+    return contract
+
+
 def enter_into(session: Session, actor: Actor, contract_id: int, signed_on: date, now: datetime) -> Contract:
-    """Records the date the contract was entered into; never before standstill has ended."""
+    """Records the date the contract was entered into; never before standstill has ended nor
+    later than today."""
     contract, _ = get_lead_contract(session, actor, contract_id)
     if contract.entered_into_on is not None:
         raise Conflict("The contract is already recorded as entered into")
-    rules.check_entry(signed_on, contract.earliest_signing_date)
+    rules.check_entry(signed_on, contract.earliest_signing_date, uk_today(now))
     contract.entered_into_on = signed_on
     session.add(contract)
     audit.record(session, actor, "contract.entered_into", "contract", contract.id, now,
@@ -237,7 +275,7 @@ def record_change_notice(session: Session, actor: Actor, contract_id: int, exten
         raise NotFound("Extension not found")
     if not extension.change_notice_required:
         raise RuleViolation("This extension needs no contract change notice", "published_on")
-    if published_on > uk_date_of(now):
+    if published_on > uk_today(now):
         raise RuleViolation("The notice's publication date cannot be in the future", "published_on")
     if published_on < extension.decided_on:
         raise RuleViolation("The notice cannot be published before the extension was decided", "published_on")

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from tenderapp.demo.documents import text_pdf
 from tenderapp.domain import bids as rules
 from tenderapp.domain.money import to_pence
+from tenderapp.domain.uk_time import uk_date_of
 from tenderapp.models import (
     Bid,
     BidSubmission,
@@ -41,7 +42,7 @@ def _moment(value, now: datetime) -> datetime:
 
 
 def _day(value, now: datetime) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else _moment(value, now).date()
+    return date.fromisoformat(value) if isinstance(value, str) else uk_date_of(_moment(value, now))
 
 
 def _user(session: Session, email: str) -> User:

@@ -2,7 +2,7 @@
 change is a recorded amendment that interested suppliers are told about."""
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,13 +19,15 @@ from tenderapp.domain.tenders import (
     Regime,
     Timetable,
     check_changeable,
+    check_contract_start,
     check_new_deadline,
     check_timetable,
     check_weights,
+    period_shortfall,
     publication_problems,
 )
 from tenderapp.domain.text import check_reference, check_single_line
-from tenderapp.domain.uk_time import uk_date_of
+from tenderapp.domain.uk_time import uk_date_of, uk_today
 from tenderapp.models import (
     Collaboration,
     Contract,
@@ -91,6 +93,8 @@ def create(session: Session, actor: Actor, collaboration_id: int, details: Tende
     """A draft tender for a collaboration the actor's authority leads."""
     collaboration = get_led_collaboration(session, actor, collaboration_id)
     values = _check_details(details)
+    if values["contract_start"] is not None:
+        check_contract_start(values["contract_start"], None, uk_today(now))
     if _reference_taken(session, values["reference"], None):
         raise Conflict("A tender with this reference already exists", "reference")
     tender = Tender(collaboration_id=collaboration.id, created_by_user_id=actor.user_id, created_at=now, **values)
@@ -150,6 +154,8 @@ def update_details(session: Session, actor: Actor, tender_id: int, details: Tend
     if tender.published_at is not None and values["reference"] != tender.reference:
         raise RuleViolation("The reference cannot change after publication", "reference")
     changes = _changes(tender, values)
+    if "contract_start" in changes and values["contract_start"] is not None:
+        check_contract_start(values["contract_start"], _planned_award(tender), uk_today(now))
     if changes:
         record_change(session, actor, tender, "tender.details_changed", changes, amendment_summary, now)
         for key, value in values.items():
@@ -161,12 +167,19 @@ def update_details(session: Session, actor: Actor, tender_id: int, details: Tend
 
 def set_timetable(session: Session, actor: Actor, tender_id: int, timetable: Timetable,
                   amendment_summary: str | None, now: datetime) -> list[str]:
-    """Sets the dates; returns warnings. Raises RuleViolation when out of order, or when a
-    published tender's deadline would move into the past."""
+    """Sets the dates and, for a tendering period shorter than the minimum, the legal ground
+    for it (dropped when the period needs none); returns notes for the lead. Raises
+    RuleViolation when the timetable breaks a rule (domain.tenders.check_timetable), or when
+    a published tender's deadline would move into the past or earlier."""
     tender = get_lead_tender(session, actor, tender_id)
     check_changeable(tender.published_at, tender.submission_deadline, tender.opened_at, now)
-    warnings = check_timetable(timetable, Regime(tender.regime), tender.light_touch, uk_date_of)
+    timetable = _with_ground(timetable)
     check_new_deadline(tender.published_at, tender.submission_deadline, timetable.submission_deadline, now)
+    check_timetable(timetable, Regime(tender.regime), tender.light_touch, now, tender.published_at is not None)
+    notes = []
+    if timetable.shorter_period_ground and not period_shortfall(timetable, Regime(tender.regime), tender.light_touch):
+        notes.append("The legal ground for a shorter period was not kept: the tendering period meets the minimum")
+        timetable = replace(timetable, shorter_period_ground=None)
     values = {k: v for k, v in asdict(timetable).items()}
     changes = _changes(tender, values)
     if changes:
@@ -175,7 +188,42 @@ def set_timetable(session: Session, actor: Actor, tender_id: int, timetable: Tim
             setattr(tender, key, value)
         session.add(tender)
     session.commit()
-    return warnings
+    return notes
+
+
+def _with_ground(timetable: Timetable) -> Timetable:
+    ground = (timetable.shorter_period_ground or "").strip() or None
+    if ground and len(ground) > 2000:
+        raise RuleViolation("Legal ground for a shorter period must be 2,000 characters or fewer",
+                            "shorter_period_ground")
+    return replace(timetable, shorter_period_ground=ground)
+
+
+def _timetable_of(tender: Tender) -> Timetable | None:
+    if tender.submission_deadline is None or tender.contract_start is None:
+        return None
+    return Timetable(tender.publication_at, tender.clarification_deadline, tender.submission_deadline,
+                     tender.evaluation_date, tender.award_date, tender.contract_start, tender.shorter_period_ground)
+
+
+def _planned_award(tender: Tender) -> date | None:
+    if tender.award_date:
+        return tender.award_date
+    return uk_date_of(tender.submission_deadline) if tender.submission_deadline else None
+
+
+def timetable_problem(tender: Tender, now: datetime) -> str | None:
+    """What the timetable rules refuse if the draft were published now: the tendering period
+    then runs from now when the planned publication has passed."""
+    timetable = _timetable_of(tender)
+    if timetable is None:
+        return None
+    try:
+        check_timetable(replace(timetable, publication_at=max(timetable.publication_at, now)),
+                        Regime(tender.regime), tender.light_touch, now)
+    except RuleViolation as error:
+        return error.message
+    return None
 
 
 def criteria_weights(session: Session, tender: Tender) -> list[int]:
@@ -236,19 +284,8 @@ def readiness(session: Session, tender: Tender, now: datetime) -> list[str]:
         conflicts_recorded=tender.conflicts_assessed_at is not None, documents=documents,
         openers=session.exec(select(func.count()).select_from(TenderOpener).where(
             TenderOpener.tender_id == tender.id, TenderOpener.removed_at.is_(None))).one(),
-        opening_quorum=tender.opening_quorum))
-
-
-def timetable_warnings(tender: Tender) -> list[str]:
-    """The timetable's warnings (a short tendering period), shown again before publishing."""
-    if tender.submission_deadline is None or tender.contract_start is None:
-        return []
-    try:
-        return check_timetable(Timetable(tender.publication_at, tender.clarification_deadline,
-                                         tender.submission_deadline, tender.evaluation_date, tender.award_date,
-                                         tender.contract_start), Regime(tender.regime), tender.light_touch, uk_date_of)
-    except RuleViolation as error:
-        return [error.message]
+        opening_quorum=tender.opening_quorum,
+        timetable_problem=timetable_problem(tender, now) if tender.published_at is None else None))
 
 
 def publish(session: Session, actor: Actor, tender_id: int, now: datetime) -> Tender:

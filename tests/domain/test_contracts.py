@@ -4,7 +4,15 @@ from datetime import date
 
 import pytest
 
-from tenderapp.domain.contracts import ContractStatus, add_months, check_entry, check_extension, initial_end, status
+from tenderapp.domain.contracts import (
+    ContractStatus,
+    add_months,
+    check_entry,
+    check_extension,
+    check_notice_date,
+    initial_end,
+    status,
+)
 from tenderapp.domain.errors import RuleViolation
 
 
@@ -34,9 +42,25 @@ def test_extensions_outside_the_contract_are_refused(used, allowed, months, deci
 
 
 def test_entering_into_the_contract_waits_for_the_end_of_standstill():
-    check_entry(date(2015, 3, 3), date(2015, 3, 3))
+    check_entry(date(2015, 3, 3), date(2015, 3, 3), date(2015, 3, 3))
     with pytest.raises(RuleViolation, match="cannot be entered into before 3 March 2015"):
-        check_entry(date(2015, 3, 2), date(2015, 3, 3))
+        check_entry(date(2015, 3, 2), date(2015, 3, 3), date(2015, 3, 3))
+
+
+def test_a_contract_cannot_be_entered_into_tomorrow():
+    with pytest.raises(RuleViolation, match="cannot be in the future"):
+        check_entry(date(2015, 3, 4), date(2015, 3, 3), date(2015, 3, 3))
+
+
+@pytest.mark.parametrize("notice_on,message", [
+    (date(2015, 2, 21), "cannot be in the future"),
+    (date(2015, 2, 9), "before the bids were opened on 10 February 2015"),
+    (date(2015, 2, 15), "before the award decision was taken on 16 February 2015"),
+])
+def test_a_notice_date_is_between_the_decision_and_today(notice_on, message):
+    check_notice_date(date(2015, 2, 20), date(2015, 2, 16), date(2015, 2, 10), date(2015, 2, 20))
+    with pytest.raises(RuleViolation, match=message):
+        check_notice_date(notice_on, date(2015, 2, 16), date(2015, 2, 10), date(2015, 2, 20))
 
 
 @pytest.mark.parametrize("entered,extensions,today,expected", [

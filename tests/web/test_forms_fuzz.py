@@ -258,8 +258,8 @@ def contract(f: Fuzzing) -> dict:
     awarded = Contract(tender_id=w.open_tender.id, submission_id=submission.id, supplier_organisation_id=w.supplier.id,
                        award_decision_id=w.decision.id, value_pence=23_168_000, start_date=date(2027, 4, 1),
                        initial_end_date=date(2030, 3, 31), end_date=date(2031, 3, 31), extensions_allowed=2,
-                       extension_max_months=24, regime="PA2023", standstill_start=date(2026, 12, 1),
-                       standstill_last_day=date(2026, 12, 9), earliest_signing_date=date(2026, 12, 10), created_at=now)
+                       extension_max_months=24, regime="PA2023", standstill_start=date(2026, 11, 10),
+                       standstill_last_day=date(2026, 11, 19), earliest_signing_date=date(2026, 11, 20), created_at=now)
     f.db.add(awarded)
     f.db.flush()
     extension = factories.decision(f.db, w.collab, w.lead_admin, now, "EXT/1", kind="extension")
@@ -361,7 +361,7 @@ CRITERION = {"title": "Social value", "guidance": "How you will add social value
              "min_score": "2", "descriptors": "0 – none\n5 – excellent", "word_limit": "500"}
 AGREEMENT = {"title": "Mediation agreement", "body": "# Agreement\n\nThe members share the cost.",
              "change_summary": "The cost split changed."}
-DATE = ["1", "12", "2026"]
+DATE = ["30", "11", "2026"]  # the frozen clock's day
 
 
 def seed(data: dict) -> Callable:
@@ -463,7 +463,9 @@ CASES = {
     "contracts.publish_decision": Case(page=lambda v: "/decisions"),
     "contracts.award": Case(recommended, seed=lambda f, v, form: {"decision_id": str(f.world.decision.id),
                                                                   "notice_on": DATE}),
-    "contracts.entered": Case(contract, page=contract_page, seed=seed({"signed_on": ["10", "12", "2026"]})),
+    "contracts.entered": Case(contract, page=contract_page, seed=seed({"signed_on": ["20", "11", "2026"]})),
+    "contracts.notice_date": Case(contract, seed=seed({"notice_on": ["12", "11", "2026"],
+                                                       "reason": "The notice was published two days later."})),
     "contracts.extend": Case(contract, page=contract_page, seed=lambda f, v, form: {
         "decision_id": form.fields["decision_id"].values[-1], "months": "12", "decided_by": "Director",
         "decided_on": ["2", "10", "2030"]}),

@@ -113,7 +113,7 @@ def _contract_costs(world, db, clock, sign_in_as, request):
     assert lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("14/00153")).status_code == 302
     decision = db.exec(select(Decision).where(Decision.number == "14/00153")).one()
     assert lead.submit(f"/tenders/{tender.id}/award", {"decision_id": decision.id,
-                                                      "notice_on": ["23", "12", "2026"]}).status_code == 302
+                                                      "notice_on": ["30", "11", "2026"]}).status_code == 302
     contract = db.exec(select(Contract)).one()
     base = f"/contracts/{contract.id}"
     return lead, [base, f"{base}/cost-shares", f"{base}/cost-shares.xlsx", f"{base}/cost-shares/basis",

@@ -92,6 +92,7 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "contracts.cost_basis", "contracts.baseline", "contracts.your_cost",
                    "contracts.assessment_summaries", "contracts.draft_summaries", "contracts.assessment_summary",
                    "contracts.issue_summaries", "contracts.change_notice", "contracts.decision_document",
+                   "contracts.notice_date",
                    # a supplier's own summary exists once issued: tests/services/test_assessment_summaries.py
                    "contracts.own_assessment_summary"}
 
@@ -234,7 +235,7 @@ def test_a_real_contract_answers_404_to_other_tenants_and_opens_to_its_own(app, 
     lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("ISO/1"))
     decision = db.exec(select(Decision).where(Decision.number == "ISO/1")).one()
     assert lead.submit(f"/tenders/{tender.id}/award",
-                       {"decision_id": decision.id, "notice_on": ["1", "12", "2026"]}).status_code == 302
+                       {"decision_id": decision.id, "notice_on": ["30", "11", "2026"]}).status_code == 302
     contract = db.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
 
     outsider, member = sign_in_as("admin@other.example"), sign_in_as("signatory@partner.example")

@@ -12,6 +12,7 @@ from sqlmodel import select
 from tenderapp.models import AuditEvent, PricingLine, Tender, TenderAmendment
 from tests.conftest import csrf_from
 from tests.hostile import pdf
+from tests.web.test_uploads import error_beside
 
 PDF = pdf("Specification")
 
@@ -197,21 +198,82 @@ def test_timetable_must_be_in_order(world, admin, change, message):
     assert message in response.get_data(as_text=True)
 
 
-def test_a_short_tendering_period_is_warned_about_but_allowed(world, admin, db):
-    response = admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(
-        clarification_date=["5", "12", "2026"], submission_date=["10", "12", "2026"], evaluation_date=["11", "12", "2026"]))
+def test_a_short_tendering_period_needs_a_legal_ground_which_suppliers_then_see(world, admin, db):
+    url = f"/tenders/{world.tender.id}/timetable"
+    short = timetable(clarification_date=["5", "12", "2026"], submission_date=["10", "12", "2026"],
+                      evaluation_date=["11", "12", "2026"])
+    response = admin.submit(url, short)
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "submission_date") == (
+        "The tendering period is 9 days: shorter than the minimum of 25 days under the Procurement Act 2023. "
+        "Move the submission deadline later, or record the legal ground for a shorter period")
+    assert db.get(Tender, world.tender.id).submission_deadline is None
+    ground = "Urgency: the current contract ends early and the service is statutory."
+    assert admin.submit(url, {**short, "shorter_period_ground": ground}).status_code == 302
+    assert db.get(Tender, world.tender.id).shorter_period_ground == ground
+    assert f"Legal ground: {ground}" in admin.get(f"/tenders/{world.tender.id}").get_data(as_text=True)
+    assert ground in admin.get(f"/tenders/{world.tender.id}/publish").get_data(as_text=True)
+
+    response = admin.submit(url, {**timetable(), "shorter_period_ground": ground})  # 48 days: none needed
     assert response.status_code == 302
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert "The tendering period is 9 days: shorter than the usual minimum of 25 days under the Procurement Act 2023" in page
-    assert db.get(Tender, world.tender.id).submission_deadline is not None
+    assert "The legal ground for a shorter period was not kept" in page and "Legal ground:" not in page
+    assert db.get(Tender, world.tender.id).shorter_period_ground is None
+
+
+def test_a_bidding_window_of_minutes_is_refused(world, admin):
+    response = admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(
+        publication_date=["1", "12", "2026"], publication_time="9am", clarification_date=["1", "12", "2026"],
+        clarification_time="9:05am", submission_date=["1", "12", "2026"], submission_time="9:09am",
+        evaluation_date=None, award_date=None))
+    assert response.status_code == 400
+    assert "The tendering period is less than a day: shorter than the minimum of 25 days" in \
+        error_beside(response.get_data(as_text=True), "submission_date")
+
+
+@pytest.mark.parametrize("change,field,message", [
+    ({"publication_date": ["1", "1", "2020"], "clarification_date": ["1", "2", "2020"],
+      "submission_date": ["2", "3", "2020"], "evaluation_date": ["3", "3", "2020"], "award_date": ["4", "3", "2020"]},
+     "publication_date", "Publication date must be today or in the future"),
+    ({"publication_date": ["30", "11", "2026"], "publication_time": "8am", "clarification_date": ["30", "11", "2026"],
+      "clarification_time": "8:30am"}, "clarification_date", "Clarification deadline must be in the future"),
+])
+def test_a_timetable_in_the_past_is_refused(world, admin, db, change, field, message):
+    response = admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(**change))  # the clock: 30 Nov 2026, 9am
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), field) == message
+    assert db.get(Tender, world.tender.id).publication_at is None
+
+
+def test_a_contract_start_in_the_past_or_before_the_planned_award_is_refused(world, admin, db):
+    response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new",
+                            details(contract_start=["1", "4", "2001"]))
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "contract_start") == "Contract start must be in the future"
+    tender_id = build_ready_tender(admin, world)  # planned award 15 February 2027
+    response = admin.submit(f"/tenders/{tender_id}/details", details(contract_start=["1", "2", "2027"]))
+    assert response.status_code == 400
+    assert error_beside(response.get_data(as_text=True), "contract_start") == \
+        "Contract start must be after the planned award"
+    assert db.get(Tender, tender_id).contract_start.isoformat() == "2027-04-01"
+
+
+def test_a_draft_whose_clarification_deadline_has_passed_cannot_be_published(world, admin, db, clock, sign_in_as):
+    tender_id = build_ready_tender(admin, world)  # clarification deadline 4 January 2027, 5pm
+    clock.set(datetime(2027, 1, 5, 9, tzinfo=UTC))
+    admin = sign_in_as("admin@lead.example")
+    page = admin.get(f"/tenders/{tender_id}/publish").get_data(as_text=True)
+    assert "Change the timetable: Clarification deadline must be in the future" in page
+    admin.submit(f"/tenders/{tender_id}/publish", {})
+    assert db.get(Tender, tender_id).published_at is None
 
 
 def test_uk_summer_time_is_respected(world, admin, db):
-    admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(
-        publication_date=["1", "6", "2026"], clarification_date=["1", "7", "2026"],
-        submission_date=["31", "7", "2026"], submission_time="5pm", evaluation_date=["1", "8", "2026"],
-        award_date=["1", "9", "2026"]))
-    assert db.get(Tender, world.tender.id).submission_deadline == datetime(2026, 7, 31, 16, 0, tzinfo=UTC)
+    assert admin.submit(f"/tenders/{world.tender.id}/timetable", timetable(
+        publication_date=["1", "3", "2027"], clarification_date=["15", "3", "2027"],
+        submission_date=["30", "3", "2027"], submission_time="5pm", evaluation_date=["30", "3", "2027"],
+        award_date=["31", "3", "2027"])).status_code == 302  # the clocks went forward on 28 March 2027
+    assert db.get(Tender, world.tender.id).submission_deadline == datetime(2027, 3, 30, 16, 0, tzinfo=UTC)
 
 
 def test_weightings_must_add_up_to_100(world, admin):

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from tenderapp.web.forms import BaseForm, MoneyField, UKDateField
+from tenderapp.web.forms import BaseForm, MaxLength, MoneyField, UKDateField
 from tenderapp.web.tenders.forms import WholeNumberField, _whole
 
 
@@ -45,6 +45,17 @@ class AwardForm(BaseForm):
                             "published. 2015 regulations: the day the decision notice is sent.",
                             validators=[InputRequired(message="Enter the notice date")])
     submit = SubmitField("Record the award", widget=GovSubmitInput())
+
+
+class NoticeDateForm(BaseForm):
+    notice_on = UKDateField("Correct notice date", description="Procurement Act 2023: the day the contract award "
+                            "notice was published. 2015 regulations: the day the decision notice was sent.",
+                            validators=[InputRequired(message="Enter the correct notice date")])
+    reason = TextAreaField("Why the date is being corrected", widget=GovTextArea(),
+                           description="For example, the notice was published a day later than recorded",
+                           validators=[InputRequired(message="Enter why the notice date is being corrected"),
+                                       MaxLength(2000, "Reason must be 2,000 characters or fewer")])
+    submit = SubmitField("Correct the notice date", widget=GovSubmitInput())
 
 
 class EntryForm(BaseForm):

@@ -12,6 +12,7 @@ from tenderapp.domain.contracts import status as contract_status
 from tenderapp.domain.documents import document_type
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
+from tenderapp.domain.uk_time import uk_today
 from tenderapp.exports import cost_shares as cost_share_export
 from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
@@ -30,6 +31,7 @@ from tenderapp.web.contracts.forms import (
     DecisionForm,
     EntryForm,
     ExtensionForm,
+    NoticeDateForm,
     SummaryForm,
 )
 from tenderapp.web.downloads import download
@@ -132,7 +134,7 @@ def _contract_page(contract_id: int, entry_form=None, extension_form=None, notic
         "contracts/contract.html", contract=contract, tender=tender,
         supplier=db_session.get(Organisation, contract.supplier_organisation_id).name,
         status=contract_status(contract.start_date, contract.end_date, contract.entered_into_on, len(history),
-                               clock.now().date()),
+                               uk_today(clock.now())),
         history=history, entry_form=entry_form, extension_form=extension_form, notice_form=notice_form,
         form=failed)
 
@@ -156,6 +158,27 @@ def entered(contract_id: int):
             flash("Recorded as entered into", "success")
             return redirect(url_for("contracts.contract", contract_id=contract_id))
     return _contract_page(contract_id, entry_form=form), 400
+
+
+@bp.route("/contracts/<int:contract_id>/notice-date", methods=["GET", "POST"])
+@tenant_owned(ADMIN, contract_id="contract")
+def notice_date(contract_id: int):
+    db_session = get_session()
+    contract, tender = awards.get_lead_contract(db_session, current_user, contract_id)
+    if contract.entered_into_on is not None:
+        flash("The contract has been entered into: its notice date can no longer be corrected", "info")
+        return redirect(url_for("contracts.contract", contract_id=contract.id))
+    form = NoticeDateForm()
+    if form.validate_on_submit():
+        try:
+            awards.correct_notice_date(db_session, current_user, contract.id, form.notice_on.data, form.reason.data,
+                                       clock.now())
+        except (RuleViolation, Conflict) as error:
+            form.add_domain_error(error, "notice_on")
+        else:
+            flash("Notice date corrected. The standstill period has been worked out again.", "success")
+            return redirect(url_for("contracts.contract", contract_id=contract.id))
+    return render_template("contracts/notice_date.html", form=form, contract=contract, tender=tender), _status(form)
 
 
 @bp.route("/contracts/<int:contract_id>/extensions/<int:extension_id>/change-notice", methods=["POST"])

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from tenderapp.domain.tenders import PriceMethod, Regime
 from tenderapp.domain.text import has_other_digits
-from tenderapp.web.forms import BaseForm, ClockTimeField, MoneyField, UKDateField
+from tenderapp.web.forms import BaseForm, ClockTimeField, MaxLength, MoneyField, UKDateField
 
 
 _WHOLE = re.compile(r"-?[0-9]+")
@@ -105,6 +105,11 @@ class TimetableForm(AmendmentMixin, BaseForm):
                                      validators=[InputRequired(message="Enter the submission deadline time")])
     evaluation_date = UKDateField("Planned evaluation (optional)", validators=[Optional()])
     award_date = UKDateField("Planned award (optional)", validators=[Optional()])
+    shorter_period_ground = TextAreaField(
+        "Legal ground for a shorter period (optional)", widget=GovTextArea(),
+        description="Only when the tendering period is shorter than the minimum the regime sets: the provision "
+                    "relied on and why it applies. Suppliers see it with the timetable.",
+        validators=[Optional(), MaxLength(2000, "Legal ground for a shorter period must be 2,000 characters or fewer")])
     submit = SubmitField("Save timetable", widget=GovSubmitInput())
 
 

@@ -12,7 +12,7 @@ from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.money import from_pence
 from tenderapp.domain.roles import Role
-from tenderapp.domain.tenders import PriceMethod, Regime, Timetable, tender_status
+from tenderapp.domain.tenders import MINIMUM_DAYS, PriceMethod, Regime, Timetable, tender_status
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
 from tenderapp.services import assessment_summaries, clarifications, openers, suppliers, tender_schedule, tenders
@@ -160,6 +160,7 @@ def _fill_timetable(form: TimetableForm, found) -> None:
             getattr(form, f"{prefix}_date").data = uk_date_of(moment)
             getattr(form, f"{prefix}_time").data = uk_time(moment)
     form.evaluation_date.data, form.award_date.data = found.evaluation_date, found.award_date
+    form.shorter_period_ground.data = found.shorter_period_ground
 
 
 @bp.route("/tenders/<int:tender_id>/timetable", methods=["GET", "POST"])
@@ -180,21 +181,22 @@ def timetable(tender_id: int):
                                                 "clarification_time"),
                 submission_deadline=_instant(form.submission_date.data, form.submission_time, "submission_time"),
                 evaluation_date=form.evaluation_date.data, award_date=form.award_date.data,
-                contract_start=found.contract_start)
-            warnings = tenders.set_timetable(db_session, current_user, found.id, plan, summary_of(form), clock.now())
+                contract_start=found.contract_start, shorter_period_ground=form.shorter_period_ground.data)
+            notes = tenders.set_timetable(db_session, current_user, found.id, plan, summary_of(form), clock.now())
         except RuleViolation as error:
             form.add_domain_error(_on_date_field(error), "submission_date")
         else:
-            for warning in warnings:
-                flash(warning, "info")
+            for note in notes:
+                flash(note, "info")
             return back_to(found.id, "Timetable saved")
-    return render_template("tenders/timetable.html", form=form, tender=found), status_code(form)
+    return render_template("tenders/timetable.html", form=form, tender=found,
+                           minimum_days=MINIMUM_DAYS[(Regime(found.regime), found.light_touch)]), status_code(form)
 
 
 def _on_date_field(error: RuleViolation) -> RuleViolation:
     """Timetable rules name the deadline; the form shows it beside the deadline's date."""
-    fields = {"clarification_deadline": "clarification_date", "submission_deadline": "submission_date",
-              "contract_start": "award_date"}
+    fields = {"publication_at": "publication_date", "clarification_deadline": "clarification_date",
+              "submission_deadline": "submission_date", "contract_start": "award_date"}
     return RuleViolation(error.message, fields.get(error.field, error.field))
 
 
@@ -254,8 +256,7 @@ def publish(tender_id: int):
             flash(error.message, "info")
         else:
             return back_to(found.id, f"Tender {found.reference} published. Suppliers can now register interest and bid.")
-    return render_template("tenders/publish.html", form=form, tender=found, problems=problems,
-                           warnings=tenders.timetable_warnings(found))
+    return render_template("tenders/publish.html", form=form, tender=found, problems=problems)
 
 
 from tenderapp.web.tenders import schedule  # noqa: E402,F401  (registers the schedule routes on bp)
