@@ -18,6 +18,7 @@ from tenderapp.formatting import uk_time
 from tenderapp.services import assessment_summaries, clarifications, openers, suppliers, tender_schedule, tenders
 from tenderapp.services.tenders import TenderDetails
 from tenderapp.web.guards import public, signed_in, tenant_owned
+from tenderapp.web.forms import field_name
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
 
 bp = Blueprint("tenders", __name__)
@@ -202,7 +203,7 @@ def _instant(day: date, time_field, field: str):
     try:
         return uk_instant(day, time_field.time)
     except ValueError as error:
-        raise RuleViolation(f"{time_field.label.text}: {error}", field) from None
+        raise RuleViolation(f"{field_name(time_field)}: {error}", field) from None
 
 
 @bp.route("/tenders/<int:tender_id>/weighting", methods=["GET", "POST"])
