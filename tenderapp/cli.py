@@ -15,8 +15,7 @@ def register(app: Flask) -> None:
         """Migrate the database to the latest schema."""
         from tenderapp import migrate
 
-        migrate.upgrade(current_app.config["DATABASE_URL"])
-        click.echo("Database is at the latest revision.")
+        click.echo(migrate.upgrade_report(current_app.config["DATABASE_URL"]))
 
     @app.cli.command("seed-demo")
     @click.option("--password", default=None,

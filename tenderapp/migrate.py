@@ -4,6 +4,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 
 from tenderapp import PROJECT_ROOT
 
@@ -18,6 +19,30 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
+
+
+def current_revision(database_url: str) -> str | None:
+    """The revision the database is at, or None for a database Alembic has never touched."""
+    from tenderapp.db import make_engine  # here: the db module needs Flask, the migrations do not
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def upgrade_report(database_url: str) -> str:
+    """Upgrades to the latest revision and says what happened: created, upgraded or unchanged."""
+    before = current_revision(database_url)
+    upgrade(database_url)
+    after = current_revision(database_url)
+    if before is None:
+        return f"Database created at the latest revision ({after})."
+    if before != after:
+        return f"Database upgraded from revision {before} to {after}, the latest."
+    return f"Database already at the latest revision ({after}); nothing to do."
 
 
 def migrations_folder() -> Path:

@@ -87,3 +87,22 @@ def test_health_check_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_db_upgrade_says_whether_it_created_upgraded_or_left_the_database(tmp_path):
+    from tenderapp import migrate
+
+    url = f"sqlite:///{tmp_path / 'fresh' / 'tenderapp.db'}"
+    app = create_app({"ENV": "testing", "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": url})
+    created = app.test_cli_runner().invoke(args=["db-upgrade"])
+    assert created.exit_code == 0, created.output
+    head = migrate.current_revision(url)
+    assert f"Database created at the latest revision ({head})." in created.output
+    again = app.test_cli_runner().invoke(args=["db-upgrade"]).output
+    assert f"Database already at the latest revision ({head}); nothing to do." in again
+
+    older = f"sqlite:///{tmp_path / 'older.db'}"
+    migrate.upgrade(older, "b1c2d3e4f5a6")
+    app = create_app({"ENV": "testing", "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": older})
+    upgraded = app.test_cli_runner().invoke(args=["db-upgrade"]).output
+    assert f"Database upgraded from revision b1c2d3e4f5a6 to {head}, the latest." in upgraded

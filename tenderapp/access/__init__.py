@@ -18,7 +18,12 @@ from tenderapp.access.bids import (
     readable_submissions,
     submitted_count,
 )
-from tenderapp.access.contracts import get_lead_contract, get_member_contract, member_contracts
+from tenderapp.access.contracts import (
+    get_lead_contract,
+    get_member_contract,
+    member_contract_of_tender,
+    member_contracts,
+)
 from tenderapp.access.core import Actor, actor_for, require_role
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
@@ -40,6 +45,7 @@ __all__ = [
     "get_lead_agreement",
     "get_lead_contract",
     "get_member_contract",
+    "member_contract_of_tender",
     "member_contracts",
     "get_lead_tender",
     "get_visible_tender",

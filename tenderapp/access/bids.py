@@ -46,12 +46,15 @@ def submitted_count(session: Session, actor: Actor, tender_id: int) -> int:
     return session.exec(select(func.count()).select_from(_current_submissions(tender).subquery())).one()
 
 
+SEALED = "The bids stay sealed until the named openers have opened them together after the deadline."
+
+
 def readable_submissions(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[BidSubmission]]:
     """Every bid's current submission, for the lead's procurement admins, only once the
     tender has been opened with both keys. Raises Forbidden before the opening."""
     tender = get_lead_tender(session, actor, tender_id)
     if tender.opened_at is None:
-        raise Forbidden("The bids are sealed until two procurement admins have opened them after the deadline.")
+        raise Forbidden(SEALED)
     rows = session.exec(_current_submissions(tender).order_by(BidSubmission.submitted_at)).all()
     return tender, list(rows)
 
@@ -60,7 +63,7 @@ def opened_bid_count(session: Session, tender: Tender) -> int:
     """How many bids were in the box, published as open data once the tender is opened.
     Raises Forbidden before the opening."""
     if tender.opened_at is None:
-        raise Forbidden("The bids are sealed until two procurement admins have opened them after the deadline.")
+        raise Forbidden(SEALED)
     return session.exec(select(func.count()).select_from(_current_submissions(tender).subquery())).one()
 
 
@@ -69,5 +72,5 @@ def opened_submissions_for_panel(session: Session, tender: Tender) -> list[BidSu
     checked the actor is a cleared member of the panel (``tenderapp.services.evaluating``).
     Raises Forbidden before the opening."""
     if tender.opened_at is None:
-        raise Forbidden("The bids are sealed until two procurement admins have opened them after the deadline.")
+        raise Forbidden(SEALED)
     return list(session.exec(_current_submissions(tender).order_by(BidSubmission.submitted_at)).all())

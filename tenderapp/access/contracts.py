@@ -1,12 +1,12 @@
-"""Scoping of contracts: the lead's admins manage them; a member authority reads its own
-cost share."""
+"""Scoping of contracts: the lead's admins manage them; a member authority reads the
+contract's public facts and its own cost share."""
 
 from sqlmodel import Session, select
 
 from tenderapp.access.core import Actor
 from tenderapp.access.tenders import get_lead_tender
 from tenderapp.domain.errors import NotFound
-from tenderapp.models import CollaborationMember, Contract, Tender
+from tenderapp.models import CollaborationMember, Contract, Organisation, Tender
 
 
 def get_lead_contract(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender]:
@@ -27,8 +27,21 @@ def get_member_contract(session: Session, actor: Actor, contract_id: int) -> tup
     return row
 
 
-def member_contracts(session: Session, actor: Actor) -> list[tuple[Contract, Tender]]:
-    return list(session.exec(
-        select(Contract, Tender).join(Tender, Tender.id == Contract.tender_id)
-        .join(CollaborationMember, CollaborationMember.collaboration_id == Tender.collaboration_id)
-        .where(CollaborationMember.organisation_id == actor.organisation_id)).all())
+def _members_contracts(actor: Actor):
+    return (select(Contract, Tender, Organisation).join(Tender, Tender.id == Contract.tender_id)
+            .join(Organisation, Organisation.id == Contract.supplier_organisation_id)
+            .join(CollaborationMember, CollaborationMember.collaboration_id == Tender.collaboration_id)
+            .where(CollaborationMember.organisation_id == actor.organisation_id))
+
+
+def member_contracts(session: Session, actor: Actor) -> list[tuple[Contract, Tender, Organisation]]:
+    """Every contract of the collaborations the actor's authority belongs to, with its tender and
+    supplier, newest first (one query)."""
+    return list(session.exec(_members_contracts(actor).order_by(Contract.start_date.desc(), Contract.id)).all())
+
+
+def member_contract_of_tender(session: Session, actor: Actor, tender_id: int) -> Contract | None:
+    """The tender's contract when the actor's authority is a member of its collaboration;
+    None when there is none yet or the actor is not a member."""
+    row = session.exec(_members_contracts(actor).where(Tender.id == tender_id)).first()
+    return row[0] if row else None

@@ -148,8 +148,8 @@ def issue(
     version.issued_by_user_id = actor.user_id
     session.add(version)
     session.flush()
-    what = "has been issued" if version.number == 1 else f"version {version.number} has been issued"
-    body = (f"{actor.organisation_name} {what} for signature: “{agreement.title}”.\n\n"
+    body = (f"{actor.organisation_name} has issued “{agreement.title}” (version {version.number}) "
+            "for signature.\n\n"
             + (f"What has changed: {version.change_summary}\n\n" if version.change_summary else "")
             + f"Read it, agree in principle or sign it here:\n{link}\n")
     recipients = notify_signatories(session, agreement, [m for m, _ in member_statuses(session, agreement)],

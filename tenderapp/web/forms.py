@@ -41,6 +41,11 @@ class BaseForm(FlaskForm):
         self._fields[name].errors = list(self._fields[name].errors or []) + [error.message]
 
 
+def field_name(field) -> str:
+    """The field's label as an error message names it: "Taken on (optional)" is "Taken on"."""
+    return field.label.text.replace(" (optional)", "").strip()
+
+
 class MaxLength(Length):
     """Length(max=...) that ends the field's checks when the text is too long, so that a costly
     check after it (an email address's syntax takes seconds on a megabyte) never runs."""
@@ -109,7 +114,7 @@ class UKDateField(DateField):
             super().process_formdata([" ".join(v.strip() for v in valuelist)])
         except ValueError:
             self.data = None
-            raise ValueError(f"{self.label.text} must be a real date") from None
+            raise ValueError(f"{field_name(self)} must be a real date") from None
 
 
 class ClockTimeField(StringField):
@@ -127,7 +132,7 @@ class ClockTimeField(StringField):
             try:
                 self.time = parse_clock_time(self.data)
             except ValueError:
-                raise ValueError(f"{self.label.text} must be a time, like 5pm or 17:00") from None
+                raise ValueError(f"{field_name(self)} must be a time, like 5pm or 17:00") from None
 
 
 class MoneyField(StringField):
@@ -146,5 +151,4 @@ class MoneyField(StringField):
             try:
                 self.amount = parse_amount(self.data)
             except MoneyError as error:
-                label = self.label.text.replace(" (optional)", "")
-                raise ValueError(f"{label}: {error.hint.replace('a price', self.noun)}") from None
+                raise ValueError(f"{field_name(self)}: {error.hint.replace('a price', self.noun)}") from None

@@ -355,6 +355,7 @@ PAGES = [
     Page("decision (member)", "member signatory", lambda w: f"/decisions/{w.decision.id}"),
     Page("recording the award", "lead admin", lambda w: f"/tenders/{w.current.id}/award"),
     Page("contract", "lead admin", lambda w: f"/contracts/{w.contract.id}"),
+    Page("contract (member)", "member signatory", lambda w: f"/contracts/{w.contract.id}"),
     Page("cost shares", "lead admin", lambda w: f"/contracts/{w.contract.id}/cost-shares"),
     Page("cost shares export", "lead admin", lambda w: f"/contracts/{w.contract.id}/cost-shares.xlsx"),
     Page("cost basis", "lead admin", lambda w: f"/contracts/{w.contract.id}/cost-shares/basis"),

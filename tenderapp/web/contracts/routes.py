@@ -19,6 +19,7 @@ from tenderapp.sealing import sealer
 from tenderapp.services import assessment_summaries as summaries_service
 from tenderapp.services import award as awards
 from tenderapp.services import cost_shares as cost_share_service
+from tenderapp.services import member_contracts
 from tenderapp.services.award import DecisionInput
 from tenderapp.storage import document_store
 from tenderapp.web.contracts.forms import (
@@ -140,9 +141,18 @@ def _contract_page(contract_id: int, entry_form=None, extension_form=None, notic
 
 
 @bp.route("/contracts/<int:contract_id>")
-@tenant_owned(ADMIN, contract_id="contract")
+@tenant_owned(contract_id="member_contract")
 def contract(contract_id: int):
-    return _contract_page(contract_id)
+    """The lead's admins manage the contract here; every other member reads its public facts."""
+    db_session = get_session()
+    facts = member_contracts.facts(db_session, current_user, contract_id)
+    if access.is_lead(db_session, current_user, facts.tender):
+        return _contract_page(contract_id)
+    contract = facts.contract
+    return render_template(
+        "contracts/member_contract.html", facts=facts, contract=contract, tender=facts.tender,
+        status=contract_status(contract.start_date, contract.end_date, contract.entered_into_on,
+                               len(facts.extensions), uk_today(clock.now())))
 
 
 @bp.route("/contracts/<int:contract_id>/entered", methods=["POST"])

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from tenderapp import access
 from tenderapp.db import get_session
 from tenderapp import clock
-from tenderapp.services import bids, organisations, signing
+from tenderapp.services import bids, member_contracts, organisations, signing
 from tenderapp.web.guards import public, signed_in
 
 bp = Blueprint("main", __name__)
@@ -36,6 +36,8 @@ def dashboard():
         agreements=signing.overview(db_session, current_user),
         supplier_tenders=bids.supplier_overview(db_session, current_user, clock.now())
         if not current_user.organisation_kind.is_authority else [],
+        contracts=member_contracts.contracts(db_session, current_user)
+        if current_user.organisation_kind.is_authority else [],
     )
 
 

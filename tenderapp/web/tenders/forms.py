@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from tenderapp.domain.tenders import PriceMethod, Regime
 from tenderapp.domain.text import has_other_digits
-from tenderapp.web.forms import BaseForm, ClockTimeField, MaxLength, MoneyField, UKDateField
+from tenderapp.web.forms import BaseForm, ClockTimeField, MaxLength, MoneyField, UKDateField, field_name
 
 
 _WHOLE = re.compile(r"-?[0-9]+")
@@ -35,7 +35,7 @@ class WholeNumberField(IntegerField):
     widget = GovTextInput()
 
     def process_formdata(self, valuelist):
-        label = self.label.text.replace(" (optional)", "")
+        label = field_name(self)
         typed = valuelist[0].strip() if valuelist and isinstance(valuelist[0], str) else ""
         if typed and has_other_digits(typed):
             self.data = None

@@ -16,8 +16,10 @@ from tenderapp.domain.tenders import MINIMUM_DAYS, PriceMethod, Regime, Timetabl
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
 from tenderapp.services import assessment_summaries, clarifications, openers, suppliers, tender_schedule, tenders
+from tenderapp.services import member_contracts
 from tenderapp.services.tenders import TenderDetails
 from tenderapp.web.guards import public, signed_in, tenant_owned
+from tenderapp.web.forms import field_name
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
 
 bp = Blueprint("tenders", __name__)
@@ -88,6 +90,8 @@ def tender(tender_id: int):
         amendments=tenders.amendments(db_session, found), buyer=tenders.lead_name(db_session, found),
         problems=tenders.readiness(db_session, found, clock.now()) if lead and not found.published_at else [],
         opener_names=openers.opener_names(db_session, found) if lead else [],
+        member_contract=(member_contracts.contract_of_tender(db_session, current_user, found)
+                         if current_user.organisation_kind.is_authority and found.opened_at else None),
     )
 
 
@@ -204,7 +208,7 @@ def _instant(day: date, time_field, field: str):
     try:
         return uk_instant(day, time_field.time)
     except ValueError as error:
-        raise RuleViolation(f"{time_field.label.text}: {error}", field) from None
+        raise RuleViolation(f"{field_name(time_field)}: {error}", field) from None
 
 
 @bp.route("/tenders/<int:tender_id>/weighting", methods=["GET", "POST"])
