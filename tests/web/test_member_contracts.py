@@ -17,7 +17,7 @@ def awarded(world, recommended, db, clock):  # noqa: F811
     lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("MC/1"))
     decision = db.exec(select(Decision).where(Decision.number == "MC/1")).one()
     assert lead.submit(f"/tenders/{tender.id}/award",
-                       {"decision_id": decision.id, "notice_on": ["1", "12", "2026"]}).status_code == 302
+                       {"decision_id": decision.id, "notice_on": ["30", "11", "2026"]}).status_code == 302
     factories.user(db, world.partner, "viewer@partner.example", [Role.VIEWER], clock.moment)
     return tender, db.exec(select(Contract).where(Contract.tender_id == tender.id)).one(), decision, lead
 
