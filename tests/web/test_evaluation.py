@@ -393,3 +393,16 @@ def test_evaluators_open_the_files_attached_to_answers_they_score(world, db, clo
     link = re.search(r'href="(/tenders/\d+/evaluate/\d+/\d+/files/[0-9a-f]{64})">method.pdf', page).group(1)
     assert evaluator.get(link).data == pdf("our method statement")
     assert sign_in_as("viewer@lead.example").get(link).status_code == 403
+
+
+def test_the_ranking_table_has_only_the_key_columns_and_the_detail_is_in_a_second_table(world, opened, sign_in_as):
+    tender, criterion = opened
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    ranking = re.search(r'<table[^>]*id="ranking".*?</table>', page, re.S).group(0)
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*scope=\"col\"[^>]*>(.*?)</th>",
+                                                                      ranking, re.S)]
+    assert headers == ["Rank", "Supplier", "Price score", "Quality", "Total", "Flags"]
+    assert "£231,680.00" not in ranking and "4 → 48.00" not in ranking
+    detail = page[page.index("Price and quality detail"):]
+    assert "£231,680.00" in detail and "4 → 48.00" in detail and "Service delivery (60)" in detail
