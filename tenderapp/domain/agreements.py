@@ -95,6 +95,13 @@ def derive_status(current_version: int | None, responses: list[Response]) -> Par
     return PartyStatus.INVITED
 
 
+def shares_costs(statuses: list[PartyStatus]) -> bool:
+    """Whether a member pays a share of the collaboration's procurement cost, given its
+    status on each issued agreement: every member does, except one that has declined an
+    agreement (it is not part of the joint procurement)."""
+    return PartyStatus.DECLINED not in statuses
+
+
 def check_move(status: PartyStatus, action: Action, organisation: str) -> None:
     """Raises RuleViolation when ``action`` is not allowed from ``status``."""
     if action not in ALLOWED_MOVES[status]:

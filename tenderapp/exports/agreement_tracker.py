@@ -7,8 +7,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.exports.cells import safe_cell
-from tenderapp.formatting import uk_datetime
+from tenderapp.exports.cells import date_cell, safe_cell
 from tenderapp.services.agreement_tracker import Tracker
 
 HEADERS = ["Organisation", "Type", "Status", "Date (UK time)", "Signed by", "On behalf, by",
@@ -28,9 +27,10 @@ def workbook_bytes(tracker: Tracker) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for row in tracker.rows:
-        sheet.append([safe_cell(v) for v in (
-            row.organisation, row.kind.label, row.status.label, uk_datetime(row.date) if row.date else "",
-            row.signer or "", row.signed_by or "", row.note or "", row.represented_by or "")])
+        sheet.append([safe_cell(row.organisation), safe_cell(row.kind.label), safe_cell(row.status.label),
+                      date_cell(sheet, row.date)]
+                     + [safe_cell(v) for v in (row.signer or "", row.signed_by or "", row.note or "",
+                                               row.represented_by or "")])
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     for index, width in enumerate([48, 18, 22, 28, 36, 36, 48, 40], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

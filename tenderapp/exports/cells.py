@@ -1,7 +1,17 @@
-"""Safe spreadsheet cells: text that a spreadsheet would read as a formula is escaped."""
+"""Spreadsheet cells: text that a spreadsheet would read as a formula is escaped; dates are
+written as Excel dates in UK time and money as numbers, each with a UK number format."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from openpyxl.cell.cell import Cell
 
 FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = '"£"#,##0.00'  # shown as £1,234.56, kept as a number
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+UK = ZoneInfo("Europe/London")
 
 
 def safe_cell(value):
@@ -10,3 +20,25 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_LEADERS):
         return "'" + value
     return value
+
+
+def date_cell(sheet, value: date | datetime | None) -> Cell:
+    """A cell holding an Excel date (dd/mm/yyyy) or date and time (dd/mm/yyyy hh:mm). Excel
+    has no time zones, so an aware datetime is converted to UK local time and made naive;
+    None gives an empty cell."""
+    if isinstance(value, datetime):
+        local = value.astimezone(UK).replace(tzinfo=None) if value.tzinfo else value
+        cell = Cell(sheet, value=local)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    cell = Cell(sheet, value=value)
+    if value is not None:
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def money_cell(sheet, value: Decimal | int | float | None) -> Cell:
+    """A cell holding an amount of pounds as a number shown as £1,234.56 (None: empty)."""
+    cell = Cell(sheet, value=value)
+    cell.number_format = MONEY_FORMAT
+    return cell

@@ -5,7 +5,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tenderapp.exports.cells import MONEY_FORMAT, safe_cell
+from tenderapp.exports.cells import money_cell, safe_cell
 
 
 def workbook_bytes(tender, shares) -> bytes:
@@ -21,11 +21,9 @@ def workbook_bytes(tender, shares) -> bytes:
         cell.font = Font(bold=True)
     for share in shares:
         totals = [y.total for y in share.projection.years] if share.projection else []
-        sheet.append([safe_cell(share.organisation.name)] + totals + [None] * (years - len(totals))
-                     + [share.projection.average_saving if share.projection else None, share.procurement_share])
-    for row in sheet.iter_rows(min_row=3, min_col=2):
-        for cell in row:
-            cell.number_format = MONEY_FORMAT
+        amounts = totals + [None] * (years - len(totals)) + [
+            share.projection.average_saving if share.projection else None, share.procurement_share]
+        sheet.append([safe_cell(share.organisation.name)] + [money_cell(sheet, a) for a in amounts])
     sheet.column_dimensions["A"].width = 44
     buffer = BytesIO()
     book.save(buffer)

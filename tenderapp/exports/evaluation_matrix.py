@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from tenderapp.domain.scoring import display
-from tenderapp.exports.cells import MONEY_FORMAT, safe_cell
+from tenderapp.exports.cells import money_cell, safe_cell
 from tenderapp.services.moderation import Grid
 from tenderapp.services.results import Results
 
@@ -38,14 +38,12 @@ def workbook_bytes(results: Results, grid: Grid) -> bytes:
     _header(summary, ["Rank", "Supplier", "Evaluated price (£)", "Price score"]
             + [safe_cell(f"{c.title} ({c.weight})") for c in results.criteria] + ["Quality score", "Total", "Flags"])
     for row in results.rows:
-        summary.append([row.rank, safe_cell(row.supplier), row.evaluated_price,
+        summary.append([row.rank, safe_cell(row.supplier), money_cell(summary, row.evaluated_price),
                         display(row.price_score) if row.price_score is not None else None]
                        + [display(row.quality[c.id][1]) if row.quality[c.id][1] is not None else None
                           for c in results.criteria]
                        + [display(row.quality_score) if row.quality_score is not None else None,
                           display(row.total) if row.total is not None else None, safe_cell("; ".join(row.flags))])
-    for (price,) in summary.iter_rows(min_row=4, min_col=3, max_col=3):
-        price.number_format = MONEY_FORMAT
     used = {"summary"}
     for criterion in results.criteria:
         sheet = book.create_sheet(_sheet_title(criterion.title, used))

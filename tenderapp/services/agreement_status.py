@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, func, select
 
-from tenderapp.domain.agreements import Action, PartyStatus, Response, derive_status
+from tenderapp.domain.agreements import Action, PartyStatus, Response, derive_status, shares_costs
 from tenderapp.domain.roles import Role
 from tenderapp.models import (
     Agreement,
@@ -56,10 +56,14 @@ def versions(session: Session, agreement_id: int) -> list[AgreementVersion]:
 
 
 def members(session: Session, agreement: Agreement) -> list[Organisation]:
+    return collaboration_members(session, agreement.collaboration_id)
+
+
+def collaboration_members(session: Session, collaboration_id: int) -> list[Organisation]:
     return list(session.exec(
         select(Organisation)
         .join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)
-        .where(CollaborationMember.collaboration_id == agreement.collaboration_id)
+        .where(CollaborationMember.collaboration_id == collaboration_id)
         .order_by(Organisation.name)
     ).all())
 
@@ -108,6 +112,56 @@ def member_statuses(session: Session, agreement: Agreement) -> list[tuple[Organi
     current = current_version(session, agreement.id)
     history = responses_by_organisation(session, agreement.id)
     return [(m, status_of(current, history.get(m.id, []))) for m in members(session, agreement)]
+
+
+@dataclass(frozen=True)
+class AgreementState:
+    """One agreement of a collaboration and every member's status on it."""
+
+    agreement: Agreement
+    issued: bool
+    statuses: list[tuple[Organisation, PartyStatus]]
+
+    def _with(self, *wanted: PartyStatus) -> list[Organisation]:
+        return [o for o, s in self.statuses if s in wanted]
+
+    @property
+    def unsigned(self) -> list[Organisation]:
+        return [o for o, s in self.statuses if s is not PartyStatus.SIGNED]
+
+    @property
+    def in_principle(self) -> list[Organisation]:
+        return self._with(PartyStatus.AGREED_IN_PRINCIPLE)
+
+    @property
+    def declined(self) -> list[Organisation]:
+        return self._with(PartyStatus.DECLINED)
+
+
+def collaboration_agreements(session: Session, collaboration_id: int) -> list[AgreementState]:
+    """Each agreement of the collaboration with every member's status, in a fixed number of
+    queries however many agreements and members there are."""
+    agreements = list(session.exec(select(Agreement).where(Agreement.collaboration_id == collaboration_id)
+                                   .order_by(Agreement.id)).all())
+    if not agreements:
+        return []
+    ids = [a.id for a in agreements]
+    organisations = collaboration_members(session, collaboration_id)
+    current = current_versions(session, ids)
+    history = responses_by_party(session, ids, [o.id for o in organisations])
+    return [AgreementState(a, a.id in current, [(o, status_of(current.get(a.id), history.get((a.id, o.id), [])))
+                                                for o in organisations]) for a in agreements]
+
+
+def cost_sharing_members(states: list[AgreementState], organisations: list[Organisation]) -> list[Organisation]:
+    """The ``organisations`` that share the procurement cost (``shares_costs``) on the
+    collaboration's issued agreements."""
+    statuses: dict[int, list[PartyStatus]] = defaultdict(list)
+    for state in states:
+        if state.issued:
+            for organisation, status in state.statuses:
+                statuses[organisation.id].append(status)
+    return [o for o in organisations if shares_costs(statuses.get(o.id, []))]
 
 
 @dataclass(frozen=True)

@@ -453,3 +453,16 @@ def test_after_scoring_an_answer_the_evaluator_is_offered_the_next_one_until_all
     assert "Score the next answer" not in page
     assert "You have scored every answer you were given on this tender." in page
     assert f'href="/tenders/{tender.id}/evaluate">Back to your evaluation</a>' in page
+
+
+def test_the_ranking_table_has_only_the_key_columns_and_the_detail_is_in_a_second_table(world, opened, sign_in_as):
+    tender, criterion = opened
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+    ranking = re.search(r'<table[^>]*id="ranking".*?</table>', page, re.S).group(0)
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*scope=\"col\"[^>]*>(.*?)</th>",
+                                                                      ranking, re.S)]
+    assert headers == ["Rank", "Supplier", "Price score", "Quality", "Total", "Flags"]
+    assert "£231,680.00" not in ranking and "4 → 48.00" not in ranking
+    detail = page[page.index("Price and quality detail"):]
+    assert "£231,680.00" in detail and "4 → 48.00" in detail and "Service delivery (60)" in detail

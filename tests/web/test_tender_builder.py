@@ -352,3 +352,24 @@ def test_evaluation_thresholds_are_set_per_tender(world, admin, db):
     assert response.status_code == 302
     tender = db.get(Tender, world.tender.id)
     assert (tender.abnormally_low_percent, tender.spread_threshold) == (70, 3)
+
+
+def test_the_publish_page_warns_who_has_not_signed_the_agreement_but_still_publishes(world, admin, db, sign_in_as):
+    tender_id = build_ready_tender(admin, world)
+    page = admin.get(f"/tenders/{tender_id}/publish").get_data(as_text=True)
+    assert "govuk-warning-text" in page
+    assert ("Lead Group agreement: 2 of 2 members have not signed: Lead County Council, "
+            "Partner Borough Council.") in page
+
+    partner = sign_in_as("signatory@partner.example")
+    url = f"/agreements/{world.agreement.id}"
+    version_id = re.search(r'name="version_id" type="hidden" value="(\d+)"',
+                           partner.get(url + "/in-principle").get_data(as_text=True)).group(1)
+    assert partner.submit(url + "/in-principle", {"version_id": version_id, "organisation_ids": [world.partner.id],
+                                                  "note": "Subject to our board"}).status_code == 302
+    page = admin.get(f"/tenders/{tender_id}/publish").get_data(as_text=True)
+    assert "2 of 2 members have not signed" in page
+    assert "Agreed in principle only: Partner Borough Council." in page
+
+    assert admin.submit(f"/tenders/{tender_id}/publish", {}).status_code == 302
+    assert db.get(Tender, tender_id).published_at is not None

@@ -15,8 +15,16 @@ from tenderapp.domain.roles import Role
 from tenderapp.domain.tenders import MINIMUM_DAYS, PriceMethod, Regime, Timetable, tender_status
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
-from tenderapp.services import assessment_summaries, clarifications, openers, suppliers, tender_schedule, tenders
-from tenderapp.services import member_contracts
+from tenderapp.services import (
+    agreement_status,
+    assessment_summaries,
+    clarifications,
+    member_contracts,
+    openers,
+    suppliers,
+    tender_schedule,
+    tenders,
+)
 from tenderapp.services.tenders import TenderDetails
 from tenderapp.web.guards import public, signed_in, tenant_owned
 from tenderapp.web.forms import field_name
@@ -260,7 +268,10 @@ def publish(tender_id: int):
             flash(error.message, "info")
         else:
             return back_to(found.id, f"Tender {found.reference} published. Suppliers can now register interest and bid.")
-    return render_template("tenders/publish.html", form=form, tender=found, problems=problems)
+    agreements = ([] if found.published_at
+                  else agreement_status.collaboration_agreements(db_session, found.collaboration_id))
+    return render_template("tenders/publish.html", form=form, tender=found, problems=problems,
+                           agreements=agreements)
 
 
 from tenderapp.web.tenders import schedule  # noqa: E402,F401  (registers the schedule routes on bp)
