@@ -1,10 +1,22 @@
 """What each authority pays, and saves: core subscription for each year, pay-as-you-go
 meetings at the contract rate after the included lifetime meetings are used up, the shared
-procurement cost split between members, and the saving against the previous contract."""
+procurement cost split between members, and the saving against the previous contract.
+
+The years follow the contract's initial term (``contract_years``: a 24-month term has years
+1 and 2; a part year counts as a year). The lead chooses the core subscription lines in year
+order; year n pays the n-th chosen line's price, and every year after the last chosen line
+pays that line's price again (``core_by_year``), so with one core line each year costs the
+same. Lines chosen beyond the term are not charged.
+
+Who shares the procurement cost is ``tenderapp.domain.agreements.shares_costs``: every member
+authority except one that declined the collaborative agreement."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Hashable, Mapping
+
+from tenderapp.domain.contracts import add_months
 
 PENNY = Decimal("0.01")
 
@@ -32,6 +44,23 @@ class Projection:
     def average_saving(self) -> Decimal | None:
         savings = [y.saving for y in self.years if y.saving is not None]
         return (sum(savings, Decimal(0)) / len(savings)).quantize(PENNY) if savings else None
+
+
+def contract_years(start: date, last_day: date) -> int:
+    """How many contract years a term from ``start`` to ``last_day`` (inclusive) spans: 1 April
+    2015 to 31 March 2017 is 2; a part year at the end counts as a year."""
+    years = 0
+    while add_months(start, 12 * years) <= last_day:
+        years += 1
+    return years
+
+
+def core_by_year(core_prices: list[Decimal], years: int) -> list[Decimal]:
+    """The core subscription for each of ``years`` years: the n-th price for year n, the last
+    price again for each year after it. Raises ValueError when no price is given."""
+    if not core_prices:
+        raise ValueError("at least one core subscription price is needed")
+    return [core_prices[min(n, len(core_prices) - 1)] for n in range(years)]
 
 
 def projection(core_by_year: list[Decimal], included_meetings: int, payg_rate: Decimal, meetings_per_year: int,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from tenderapp.access import Actor, get_lead_contract, get_member_contract
-from tenderapp.domain.cost_shares import Projection, projection, split
+from tenderapp.domain.cost_shares import Projection, contract_years, core_by_year, projection, split
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.money import from_pence, storable_pence
 from tenderapp.domain.roles import OrganisationKind
@@ -19,9 +19,10 @@ from tenderapp.models import (
     ContractPrice,
     CostShareBasis,
     Organisation,
+    PricingLine,
     Tender,
 )
-from tenderapp.services import audit
+from tenderapp.services import agreement_status, audit
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,14 @@ class Share:
     baseline: AuthorityBaseline | None
     projection: Projection | None
     procurement_share: Decimal | None
+    declined: bool = False  # declined the collaborative agreement: no share of the procurement cost
+
+
+@dataclass(frozen=True)
+class ContractLine:
+    code: str
+    description: str
+    price: Decimal
 
 
 def basis_of(session: Session, contract: Contract) -> CostShareBasis | None:
@@ -41,12 +50,23 @@ def rates(session: Session, contract: Contract) -> dict[str, Decimal]:
         select(ContractPrice).where(ContractPrice.contract_id == contract.id))}
 
 
+def lines(session: Session, contract: Contract) -> list[ContractLine]:
+    """The contract's price lines in the schedule's order, each with its description."""
+    described = {line.code: line for line in session.exec(
+        select(PricingLine).where(PricingLine.tender_id == contract.tender_id))}
+    prices = rates(session, contract)
+    ordered = sorted(prices, key=lambda c: (described[c].position if c in described else 1 << 30, c))
+    return [ContractLine(c, described[c].description if c in described else c, prices[c]) for c in ordered]
+
+
 def set_basis(session: Session, actor: Actor, contract_id: int, core_codes: list[str], payg_code: str,
               included_meetings: int, procurement_cost: Decimal, weighted: bool, now: datetime) -> CostShareBasis:
     contract, _ = get_lead_contract(session, actor, contract_id)
     known = rates(session, contract)
     if not core_codes or any(c not in known for c in core_codes):
         raise RuleViolation("Select the core subscription line for each year, from the contract's lines", "core_codes")
+    if len(set(core_codes)) != len(core_codes):
+        raise RuleViolation("Select each core subscription line once", "core_codes")
     if payg_code not in known:
         raise RuleViolation("Select the pay-as-you-go meeting line", "payg_code")
     if included_meetings < 0 or procurement_cost < 0:
@@ -93,17 +113,26 @@ def members(session: Session, tender: Tender) -> list[Organisation]:
                Organisation.kind == OrganisationKind.LOCAL_AUTHORITY.value).order_by(Organisation.name)).all())
 
 
+def years_of(contract: Contract) -> int:
+    """The contract years the shares are worked out for: those of the initial term."""
+    return contract_years(contract.start_date, contract.initial_end_date)
+
+
 def _shares(session: Session, contract: Contract, tender: Tender, basis: CostShareBasis | None,
             only: int | None = None) -> list[Share]:
     authorities = members(session, tender)
     baselines = {b.organisation_id: b for b in session.exec(
         select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id))}
+    sharing = agreement_status.cost_sharing_members(
+        agreement_status.collaboration_agreements(session, tender.collaboration_id), authorities)
     procurement = {}
-    if basis and basis.procurement_cost_pence:
-        weights = {o.id: (baselines[o.id].weight if basis.weighted and o.id in baselines else 1) for o in authorities}
+    if basis and basis.procurement_cost_pence and sharing:
+        weights = {o.id: (baselines[o.id].weight if basis.weighted and o.id in baselines else 1) for o in sharing}
         if sum(weights.values()) > 0:
             procurement = split(from_pence(basis.procurement_cost_pence), weights)
     prices = rates(session, contract)
+    years = years_of(contract)
+    sharing_ids = {o.id for o in sharing}
     result = []
     for organisation in authorities:
         if only is not None and organisation.id != only:
@@ -111,11 +140,12 @@ def _shares(session: Session, contract: Contract, tender: Tender, basis: CostSha
         baseline = baselines.get(organisation.id)
         plan = None
         if basis and baseline:
-            plan = projection([prices[c] for c in basis.core_codes.split(",")], basis.included_meetings,
-                              prices[basis.payg_code], baseline.meetings_per_year,
+            core = core_by_year([prices[c] for c in basis.core_codes.split(",")], years)
+            plan = projection(core, basis.included_meetings, prices[basis.payg_code], baseline.meetings_per_year,
                               from_pence(baseline.previous_annual_cost_pence)
                               if baseline.previous_annual_cost_pence is not None else None)
-        result.append(Share(organisation, baseline, plan, procurement.get(organisation.id)))
+        result.append(Share(organisation, baseline, plan, procurement.get(organisation.id),
+                            declined=organisation.id not in sharing_ids))
     return result
 
 

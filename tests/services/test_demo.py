@@ -196,13 +196,14 @@ def test_the_lead_changes_the_cost_basis_and_a_baseline_with_errors_beside_the_f
     contract = db.exec(select(Contract)).one()
     admin = sign_in_as("admin@kent.example", "demo-password")
     basis_url = f"/contracts/{contract.id}/cost-shares/basis"
-    form = {"core_codes": "CORE-Y1, NOT-A-LINE", "payg_code": "PAYG-MED", "included_meetings": "5",
+    form = {"core_codes": ["CORE-Y1", "NOT-A-LINE"], "payg_code": "PAYG-MED", "included_meetings": "5",
             "procurement_cost": "32,000"}
     bad = admin.submit(basis_url, form)
     page = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "from the contract&#39;s lines" in page and 'value="CORE-Y1, NOT-A-LINE"' in page
+    assert bad.status_code == 400 and "from the contract&#39;s lines" in page
+    assert re.search(r'<input[^>]*value="CORE-Y1"[^>]*checked', page)  # nothing chosen is lost
     assert 'value="32,000"' in page  # nothing typed is lost
-    good = admin.submit(basis_url, {**form, "core_codes": "CORE-Y1, CORE-Y2, CORE-Y3"})
+    good = admin.submit(basis_url, {**form, "core_codes": ["CORE-Y1", "CORE-Y2", "CORE-Y3"]})
     assert good.status_code == 302
     kent = sign_in_as("viewer@kent.example", "demo-password").get(f"/contracts/{contract.id}/your-cost")
     assert "£2,000.00" in kent.get_data(as_text=True)  # £32,000 between 16 members
@@ -219,3 +220,102 @@ def test_the_lead_changes_the_cost_basis_and_a_baseline_with_errors_beside_the_f
     assert (row.previous_annual_cost_pence, row.meetings_per_year, row.weight) == (1610050, 9, 2)
     assert {"contract.cost_basis_set", "contract.baseline_set"} <= {e.action for e in db.exec(select(AuditEvent))}
     assert sign_in_as("signatory@medway.example", "demo-password").get(baseline_url).status_code in (403, 404)
+
+
+def _demo_contract(db, load_demo):
+    from tenderapp.models import Contract
+
+    load_demo()
+    return db.exec(select(Contract)).one()
+
+
+def test_the_basis_form_offers_the_contracts_lines_to_choose_not_codes_to_type(app, db, clock, load_demo,
+                                                                               sign_in_as):
+    contract = _demo_contract(db, load_demo)
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    page = admin.get(f"/contracts/{contract.id}/cost-shares/basis").get_data(as_text=True)
+    for code in ("CORE-Y1", "CORE-Y2", "CORE-Y3"):
+        assert re.search(rf'<input[^>]*type="checkbox"[^>]*value="{code}"[^>]*checked', page), code
+    assert re.search(r'<input[^>]*type="radio"[^>]*value="PAYG-MED"[^>]*checked', page)
+    assert "CORE-Y1: Core subscription, year 1, including 5 meetings for the contract&#39;s lifetime (£12,480.00)" in page
+    assert 'type="text" name="core_codes"' not in page and 'name="payg_code" type="text"' not in page
+    nothing = admin.submit(f"/contracts/{contract.id}/cost-shares/basis", {
+        "payg_code": "PAYG-MED", "included_meetings": "5", "procurement_cost": "16,000"})
+    assert nothing.status_code == 400 and "Select the core subscription lines" in nothing.get_data(as_text=True)
+
+
+def test_a_24_month_term_with_one_core_line_has_two_years_at_that_price(app, db, clock, load_demo, sign_in_as):
+    from datetime import date
+
+    contract = _demo_contract(db, load_demo)
+    contract.initial_end_date = date(2017, 3, 31)  # 24 months from 1 April 2015
+    db.add(contract)
+    db.commit()
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    assert admin.submit(f"/contracts/{contract.id}/cost-shares/basis", {
+        "core_codes": ["CORE-Y2"], "payg_code": "PAYG-MED", "included_meetings": "5",
+        "procurement_cost": "16,000"}).status_code == 302
+    kent = sign_in_as("viewer@kent.example", "demo-password").get(
+        f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
+    assert "Year 1" in kent and "Year 2" in kent and "Year 3" not in kent
+    assert kent.count("£7,480.00") == 2  # the one core line's price, each year
+    # 7 meetings a year: year 1 uses the 5 included (2 paid), year 2 pays for all 7
+    assert "£9,480.00" in kent and "£14,480.00" in kent
+    table = admin.get(f"/contracts/{contract.id}/cost-shares").get_data(as_text=True)
+    assert "Year 2" in table and "Year 3" not in table
+
+
+def test_every_demo_council_has_a_baseline_and_a_missing_one_says_who_provides_it(app, db, clock, load_demo,
+                                                                                  sign_in_as):
+    from tenderapp.models import AuthorityBaseline, Organisation
+
+    contract = _demo_contract(db, load_demo)
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    table = admin.get(f"/contracts/{contract.id}/cost-shares").get_data(as_text=True)
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table.split("<tbody")[1], re.S)
+    assert len(rows) == 16
+    assert all(">–<" not in row and "Baseline not given" not in row for row in rows)
+    assert "£9,623.21" in table  # Kent's saving, from the paper
+
+    essex = db.exec(select(Organisation).where(Organisation.name == "Essex County Council")).one()
+    db.delete(db.exec(select(AuthorityBaseline).where(AuthorityBaseline.organisation_id == essex.id)).one())
+    db.commit()
+    table = admin.get(f"/contracts/{contract.id}/cost-shares").get_data(as_text=True)
+    assert ("Baseline not given: Essex County Council provides its previous contract cost a year and expected "
+            "meetings, entered here by the lead") in table
+    page = sign_in_as("signatory@essex.example", "demo-password").get(
+        f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
+    assert "send your previous contract cost a year and the meetings you expect a year to the lead" in page
+
+
+def test_a_member_that_declined_the_agreement_pays_no_share_of_the_procurement_cost(app, db, clock, load_demo,
+                                                                                    sign_in_as):
+    from tenderapp.domain.agreements import text_fingerprint
+    from tenderapp.models import Agreement, AgreementVersion, Organisation
+
+    contract = _demo_contract(db, load_demo)
+    agreement = db.exec(select(Agreement).where(
+        Agreement.title == "Collaborative Agreement: SEND Mediation and Disagreement Resolution Service")).one()
+    kent_admin = db.exec(select(Agreement.created_by_user_id).where(Agreement.id == agreement.id)).one()
+    body = "# Collaborative Agreement\n\nVersion 2."
+    db.add(AgreementVersion(agreement_id=agreement.id, number=2, body=body, sha256=text_fingerprint(body),
+                            created_at=clock.moment, issued_at=clock.moment, issued_by_user_id=kent_admin))
+    db.commit()
+    medway = db.exec(select(Organisation).where(Organisation.name == "Medway Council")).one()
+    signatory = sign_in_as("signatory@medway.example", "demo-password")
+    url = f"/agreements/{agreement.id}/decline"
+    version_id = re.search(r'name="version_id" type="hidden" value="(\d+)"',
+                           signatory.get(url).get_data(as_text=True)).group(1)
+    assert signatory.submit(url, {"version_id": version_id, "organisation_ids": [medway.id],
+                                  "reason": "Our cabinet voted to leave"}).status_code == 302
+
+    admin = sign_in_as("admin@kent.example", "demo-password")
+    table = admin.get(f"/contracts/{contract.id}/cost-shares").get_data(as_text=True)
+    medway_row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Medway Council(?:(?!</tr>).)*</tr>", table, re.S).group(0)
+    assert "None: declined the agreement" in medway_row
+    # £16,000 between the 15 councils that did not decline: £1,066.66 or £1,066.67 each, to the penny
+    kent = sign_in_as("viewer@kent.example", "demo-password").get(
+        f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
+    assert "£1,066.6" in kent and "£1,000.00" not in kent
+    page = signatory.get(f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
+    assert "You declined the collaborative agreement" in page

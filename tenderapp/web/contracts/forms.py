@@ -1,5 +1,6 @@
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
@@ -8,7 +9,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from tenderapp.web.forms import BaseForm, MaxLength, MoneyField, UKDateField
@@ -77,12 +87,14 @@ class ExtensionForm(BaseForm):
 
 
 class BasisForm(BaseForm):
-    core_codes = StringField("Core subscription lines, in year order", widget=GovTextInput(),
-                             description="The codes of the contract's core subscription lines, separated by commas, "
-                                         "for example CORE-Y1, CORE-Y2, CORE-Y3",
-                             validators=[InputRequired(message="Enter the core subscription lines")])
-    payg_code = StringField("Pay-as-you-go meeting line", widget=GovTextInput(), description="For example, PAYG-MED",
-                            validators=[InputRequired(message="Enter the pay-as-you-go meeting line")])
+    # Choices are the contract's price lines, set by the route; the service refuses any other
+    # code with a message beside the field, so the fields do not check choices themselves.
+    core_codes = SelectMultipleField("Core subscription lines", widget=GovCheckboxesInput(), validate_choice=False,
+                                     description="Select the line for each year of the contract, in year order. "
+                                                 "Years after the last line you select pay that line's price again.",
+                                     validators=[InputRequired(message="Select the core subscription lines")])
+    payg_code = RadioField("Pay-as-you-go meeting line", widget=GovRadioInput(), validate_choice=False,
+                           validators=[InputRequired(message="Select the pay-as-you-go meeting line")])
     included_meetings = WholeNumberField("Meetings included in the core subscription (for the contract's lifetime)",
                                          validators=_whole("Included meetings", 0, 1000))
     procurement_cost = MoneyField("Shared procurement cost", description="Split between the member authorities",

@@ -14,6 +14,7 @@ from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.domain.uk_time import uk_today
 from tenderapp.exports import cost_shares as cost_share_export
+from tenderapp.formatting import money
 from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
 from tenderapp.services import assessment_summaries as summaries_service
@@ -232,7 +233,8 @@ def extend(contract_id: int):
 @tenant_owned(ADMIN, contract_id="contract")
 def cost_shares(contract_id: int):
     contract, tender, basis, shares = cost_share_service.all_shares(get_session(), current_user, contract_id)
-    return render_template("contracts/cost_shares.html", contract=contract, tender=tender, basis=basis, shares=shares)
+    return render_template("contracts/cost_shares.html", contract=contract, tender=tender, basis=basis, shares=shares,
+                           years=cost_share_service.years_of(contract))
 
 
 @bp.route("/contracts/<int:contract_id>/cost-shares.xlsx")
@@ -250,24 +252,28 @@ def cost_basis(contract_id: int):
     db_session = get_session()
     contract, tender, basis = cost_share_service.lead_basis(db_session, current_user, contract_id)
     form = BasisForm()
+    contract_lines = cost_share_service.lines(db_session, contract)
+    choices = [SelectChoice(line.code, f"{line.code}: {line.description} ({money(line.price)})")
+               for line in contract_lines]
+    form.core_codes.choices, form.payg_code.choices = choices, choices
     if not form.is_submitted() and basis:
-        form.core_codes.data, form.payg_code.data = basis.core_codes.replace(",", ", "), basis.payg_code
+        form.core_codes.data, form.payg_code.data = basis.core_codes.split(","), basis.payg_code
         form.included_meetings.data, form.weighted.data = basis.included_meetings, basis.weighted
         form.procurement_cost.data = f"{basis.procurement_cost_pence / 100:.2f}"
     if form.validate_on_submit():
+        order = [line.code for line in contract_lines]
+        chosen = sorted(form.core_codes.data, key=lambda c: order.index(c) if c in order else len(order))
         try:
             cost_share_service.set_basis(
-                db_session, current_user, contract.id,
-                [c.strip() for c in form.core_codes.data.split(",") if c.strip()],
-                form.payg_code.data.strip(), form.included_meetings.data, form.procurement_cost.amount or Decimal(0),
-                form.weighted.data, clock.now())
+                db_session, current_user, contract.id, chosen, form.payg_code.data,
+                form.included_meetings.data, form.procurement_cost.amount or Decimal(0), form.weighted.data,
+                clock.now())
         except RuleViolation as error:
             form.add_domain_error(error, "core_codes")
         else:
             flash("Saved", "success")
             return redirect(url_for("contracts.cost_shares", contract_id=contract.id))
-    return render_template("contracts/cost_basis.html", form=form, tender=tender, contract=contract,
-                           codes=sorted(cost_share_service.rates(db_session, contract))), _status(form)
+    return render_template("contracts/cost_basis.html", form=form, tender=tender, contract=contract), _status(form)
 
 
 @bp.route("/contracts/<int:contract_id>/cost-shares/authorities/<int:organisation_id>", methods=["GET", "POST"])
