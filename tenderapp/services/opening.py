@@ -134,8 +134,9 @@ def record(session: Session, actor: Actor, tender_id: int, now: datetime) -> Ope
     named = openers_view(session, actor, tender_id, now)
     tender = named.tender
     current = {o.user_id for o in named.current}
-    keys = [KeyLine(named.name(k.user_id), k.turned_at, k.user_id in current) for k in keys_of(session, tender)]
-    turned = {k.user_id for k in keys_of(session, tender)}
+    turned_keys = keys_of(session, tender)
+    keys = [KeyLine(named.name(k.user_id), k.turned_at, k.user_id in current) for k in turned_keys]
+    turned = {k.user_id for k in turned_keys}
     lines, late = [], []
     if tender.opened_at is not None:
         _, submissions = readable_submissions(session, actor, tender.id)
