@@ -24,7 +24,7 @@ from tenderapp.access.contracts import (
     member_contract_of_tender,
     member_contracts,
 )
-from tenderapp.access.core import Actor, actor_for, require_role
+from tenderapp.access.core import Actor, actor_for, require_role, scope
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
@@ -68,6 +68,7 @@ __all__ = [
     "panel_tenders",
     "party_agreements",
     "require_role",
+    "scope",
     "visible_outbox",
     "get_replacement",
     "lead_people",

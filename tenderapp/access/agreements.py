@@ -5,7 +5,7 @@ from collections.abc import Collection
 from sqlalchemy import Select
 from sqlmodel import Session, select
 
-from tenderapp.access.core import Actor
+from tenderapp.access.core import Actor, scope
 from tenderapp.access.organisations import get_led_collaboration
 from tenderapp.domain.errors import NotFound
 from tenderapp.models import Agreement, Collaboration, CollaborationMember, Representation
@@ -52,6 +52,7 @@ def party_agreements(session: Session, actor: Actor) -> list[tuple[Agreement, Co
     )
 
 
+@scope("party_agreement")
 def get_party_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:
     """Raises NotFound unless the actor's organisation belongs to, or acts in, the
     agreement's collaboration."""
@@ -66,6 +67,7 @@ def get_party_agreement(session: Session, actor: Actor, agreement_id: int) -> Ag
     return agreement
 
 
+@scope("lead_agreement")
 def get_lead_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:
     """Raises NotFound unless the actor is a procurement admin of the collaboration's lead."""
     agreement = session.get(Agreement, agreement_id)

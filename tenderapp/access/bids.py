@@ -4,13 +4,14 @@ Every read of bid content goes through ``readable_submissions``."""
 
 from sqlmodel import Session, func, select
 
-from tenderapp.access.core import Actor, require_role
+from tenderapp.access.core import Actor, require_role, scope
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender
 from tenderapp.domain.errors import Forbidden, NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import Bid, BidSubmission, Tender
 
 
+@scope("open_tender")
 def get_open_tender_for_bidder(session: Session, actor: Actor, tender_id: int) -> Tender:
     """A published tender, for a supplier's bidder. Raises Forbidden for anyone else and
     NotFound for a tender the actor cannot see."""

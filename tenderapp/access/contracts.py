@@ -3,12 +3,13 @@ contract's public facts and its own cost share."""
 
 from sqlmodel import Session, select
 
-from tenderapp.access.core import Actor
+from tenderapp.access.core import Actor, scope
 from tenderapp.access.tenders import get_lead_tender
 from tenderapp.domain.errors import NotFound
 from tenderapp.models import CollaborationMember, Contract, Organisation, Tender
 
 
+@scope("contract")
 def get_lead_contract(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender]:
     contract = session.get(Contract, contract_id)
     if contract is None:
@@ -16,6 +17,7 @@ def get_lead_contract(session: Session, actor: Actor, contract_id: int) -> tuple
     return contract, get_lead_tender(session, actor, contract.tender_id)
 
 
+@scope("member_contract")
 def get_member_contract(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender]:
     """A contract of a collaboration the actor's authority belongs to (NotFound otherwise)."""
     row = session.exec(

@@ -1,6 +1,8 @@
 """The signed-in actor and role checks."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
@@ -42,6 +44,22 @@ class Actor:
     def needs_second_factor(self) -> bool:
         """Signed in with a password but still to pass the second factor this session needs."""
         return two_factor.required_for(self.roles, self.two_factor_enrolled) and not self.second_factor_passed
+
+
+Loader = TypeVar("Loader", bound=Callable[..., Any])
+
+
+def scope(kind: str) -> Callable[[Loader], Loader]:
+    """Marks ``loader(session, actor, id)`` as the access rule of one kind of tenant-owned
+    object, so a route can name it (``tenant_owned(tender_id=access.get_lead_tender)``): the
+    route's guard then loads the object before the view runs, and the tenant-isolation test
+    knows the kind by this name."""
+
+    def mark(loader: Loader) -> Loader:
+        loader.scope_kind = kind  # type: ignore[attr-defined]
+        return loader
+
+    return mark
 
 
 def require_role(actor: Actor, *roles: Role) -> None:

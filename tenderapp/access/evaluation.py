@@ -3,7 +3,7 @@ and only the criteria they are assigned to; bids only once opened and once clear
 
 from sqlmodel import Session, select
 
-from tenderapp.access.core import Actor, require_role
+from tenderapp.access.core import Actor, require_role, scope
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import EvaluatorAssignment, Tender
@@ -17,6 +17,7 @@ def panel_tenders(session: Session, actor: Actor) -> list[Tender]:
     return list(session.exec(select(Tender).where(Tender.id.in_(ids)).order_by(Tender.created_at.desc())).all())
 
 
+@scope("panel_tender")
 def get_panel_tender(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[int]]:
     """The tender and the criteria the actor evaluates on it. Raises NotFound when the actor
     is not on its panel (evaluators of other tenders or authorities reach nothing)."""

@@ -3,7 +3,7 @@
 from sqlalchemy import Select, or_
 from sqlmodel import Session, select
 
-from tenderapp.access.core import Actor
+from tenderapp.access.core import Actor, scope
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, CollaborationMember, Organisation, OutboxMessage, User
@@ -33,6 +33,7 @@ def managed_organisation_ids(actor: Actor) -> Select:
     )
 
 
+@scope("organisation")
 def get_managed_organisation(session: Session, actor: Actor, organisation_id: int) -> Organisation:
     """Raises NotFound unless the actor manages this organisation."""
     organisation = session.exec(
@@ -46,6 +47,7 @@ def get_managed_organisation(session: Session, actor: Actor, organisation_id: in
     return organisation
 
 
+@scope("user")
 def get_managed_user(session: Session, actor: Actor, user_id: int) -> User:
     """Raises NotFound unless the user belongs to an organisation the actor manages."""
     user = session.exec(
@@ -75,6 +77,7 @@ def led_collaborations(session: Session, actor: Actor) -> list[Collaboration]:
     )
 
 
+@scope("collaboration")
 def get_led_collaboration(session: Session, actor: Actor, collaboration_id: int) -> Collaboration:
     """Raises NotFound unless the actor is a procurement admin of the collaboration's lead."""
     collaboration = session.get(Collaboration, collaboration_id)

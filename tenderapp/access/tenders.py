@@ -4,7 +4,7 @@ a published tender notice is. Bids are scoped in ``tenderapp.access.bids``."""
 
 from sqlmodel import Session, select
 
-from tenderapp.access.core import Actor
+from tenderapp.access.core import Actor, scope
 from tenderapp.access.organisations import _led_collaboration_ids
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
@@ -33,6 +33,7 @@ def published_tenders(session: Session, actor: Actor, members_only: bool = False
     return list(session.exec(query.order_by(Tender.published_at.desc())).all())
 
 
+@scope("lead_tender")
 def get_lead_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
     """Raises NotFound unless the actor is a procurement admin of the tender's lead."""
     tender = None
@@ -43,6 +44,7 @@ def get_lead_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
     return tender
 
 
+@scope("visible_tender")
 def get_visible_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
     """A published tender for anyone signed in; a draft only for the lead's admins."""
     tender = session.get(Tender, tender_id)

@@ -5,16 +5,21 @@ tenant-isolation test can check that no route is left unclassified.
 - ``signed_in``: any signed-in user;
 - ``role_required(*roles)``: signed-in users holding one of the roles (403 otherwise);
 - ``tenant_owned(*roles, **params)``: as role_required, and each named URL parameter
-  identifies a tenant-owned object of the given kind, loaded through ``tenderapp.access``
-  (another tenant's id answers 404).
+  identifies a tenant-owned object. Given an access loader (a function of
+  ``tenderapp.access`` marked with ``access.scope``), the guard loads the object before the
+  view runs (another tenant's id answers 404) and hands it to the view in place of the id:
+  ``tender_id=access.get_lead_tender`` gives the view ``tender``. Given a kind's name as a
+  string (routes not yet moved to loaders), the view loads it itself.
 """
 
+import inspect
 from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
 
+from tenderapp.db import get_session
 from tenderapp.domain.roles import Role
 
 
@@ -23,6 +28,7 @@ class AccessRule:
     kind: str  # "public", "signed_in", "role" or "tenant"
     roles: frozenset[Role] = frozenset()
     objects: dict[str, str] = field(default_factory=dict)  # URL parameter -> object kind
+    loaded: frozenset[str] = frozenset()  # the URL parameters the guard loads itself
 
 
 def _mark(view, rule: AccessRule):
@@ -55,13 +61,42 @@ def role_required(*roles: Role):
     return decorate
 
 
-def tenant_owned(*roles: Role, **objects: str):
-    """``objects`` maps URL parameters to object kinds, e.g. ``organisation_id="organisation"``."""
+def object_name(parameter: str) -> str:
+    """The name a view receives a loaded object by: ``tender_id`` gives ``tender``."""
+    return parameter.removesuffix("_id")
+
+
+def _loading(view, loaders: dict):
+    """The view, given the objects ``loaders`` find for its URL parameters in place of their ids."""
+    if not loaders:
+        return view
+    takes = inspect.signature(view).parameters
+    for parameter in loaders:
+        if object_name(parameter) not in takes or parameter in takes:
+            raise TypeError(f"{view.__name__} takes {object_name(parameter)!r}, not {parameter!r}, "
+                            "when its guard loads it")
+
+    @wraps(view)
+    def loaded(*args, **kwargs):
+        db_session = get_session()
+        for parameter, loader in loaders.items():
+            kwargs[object_name(parameter)] = loader(db_session, current_user, kwargs.pop(parameter))
+        return view(*args, **kwargs)
+
+    return loaded
+
+
+def tenant_owned(*roles: Role, **objects):
+    """``objects`` maps URL parameters to access loaders (``tender_id=access.get_lead_tender``),
+    or, for routes that load their objects themselves, to a kind's name (``"tender"``)."""
     if not objects:
         raise ValueError("tenant_owned routes name the URL parameters they scope")
+    loaders = {p: loader for p, loader in objects.items() if not isinstance(loader, str)}
+    kinds = {p: (loader if isinstance(loader, str) else loader.scope_kind) for p, loader in objects.items()}
 
     def decorate(view):
+        view = _loading(view, loaders)
         guarded = _with_roles(view, frozenset(roles)) if roles else login_required(view)
-        return _mark(guarded, AccessRule("tenant", frozenset(roles), dict(objects)))
+        return _mark(guarded, AccessRule("tenant", frozenset(roles), kinds, frozenset(loaders)))
 
     return decorate
