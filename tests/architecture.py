@@ -123,6 +123,21 @@ def id_lookups_outside_access() -> list[Place]:
     return sorted(places)
 
 
+def session_gets_outside_access() -> list[Place]:
+    """Every ``<session>.get(Model, …)`` outside access/ and models/, whatever the id's source
+    (the cruder count the issue was measured with)."""
+    models = table_models()
+    places = []
+    for name, path in modules().items():
+        if name.startswith(("tenderapp.access", "tenderapp.models")):
+            continue
+        for node in ast.walk(_tree(path)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                    and len(node.args) >= 2 and _model_of(node.args[0], models)):
+                places.append(Place(_relative(path), node.lineno, ast.unparse(node)))
+    return sorted(places)
+
+
 # --- imports ------------------------------------------------------------------------------------
 
 
@@ -216,6 +231,7 @@ def report() -> str:
                          ("impure imports in exports/", impure_export_imports())):
         lines.append(f"{title}: {len(found)}")
         lines.extend(f"  {place}" for place in found)
+    lines.append(f"session.get(Model, …) outside access/ (any id): {len(session_gets_outside_access())}")
     cycles = import_cycles()
     lines.append(f"import cycles: {len(cycles)}")
     lines.extend("  " + " -> ".join(group) for group in cycles)
