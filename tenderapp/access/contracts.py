@@ -1,12 +1,21 @@
 """Scoping of contracts: the lead's admins manage them; a member authority reads the
-contract's public facts and its own cost share."""
+contract's public facts and its own cost share; a supplier reads its own issued assessment
+summary. A contract's extensions and summaries are reached from the scoped contract."""
 
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from tenderapp.access.core import Actor, scope
 from tenderapp.access.tenders import get_lead_tender
 from tenderapp.domain.errors import NotFound
-from tenderapp.models import CollaborationMember, Contract, Organisation, Tender
+from tenderapp.models import (
+    AssessmentSummary,
+    CollaborationMember,
+    Contract,
+    ContractExtension,
+    Organisation,
+    Tender,
+)
 
 
 @scope("contract")
@@ -29,7 +38,7 @@ def get_member_contract(session: Session, actor: Actor, contract_id: int) -> tup
     return row
 
 
-def _members_contracts(actor: Actor):
+def _members_contracts(actor: Actor) -> Select:
     return (select(Contract, Tender, Organisation).join(Tender, Tender.id == Contract.tender_id)
             .join(Organisation, Organisation.id == Contract.supplier_organisation_id)
             .join(CollaborationMember, CollaborationMember.collaboration_id == Tender.collaboration_id)
@@ -47,3 +56,36 @@ def member_contract_of_tender(session: Session, actor: Actor, tender_id: int) ->
     None when there is none yet or the actor is not a member."""
     row = session.exec(_members_contracts(actor).where(Tender.id == tender_id)).first()
     return row[0] if row else None
+
+
+def contract_extension(session: Session, contract: Contract, extension_id: int) -> ContractExtension:
+    """An extension of the scoped ``contract``; NotFound for any other."""
+    extension = session.get(ContractExtension, extension_id)
+    if extension is None or extension.contract_id != contract.id:
+        raise NotFound("Extension not found")
+    return extension
+
+
+def assessment_summary(session: Session, contract: Contract, summary_id: int) -> AssessmentSummary:
+    """An assessment summary of the scoped ``contract``; NotFound for any other."""
+    summary = session.get(AssessmentSummary, summary_id)
+    if summary is None or summary.contract_id != contract.id:
+        raise NotFound("Summary not found")
+    return summary
+
+
+NO_SUMMARY = "No assessment summary has been issued to you for this tender"
+
+
+def own_issued_summary(session: Session, actor: Actor, tender: Tender) -> AssessmentSummary:
+    """The actor's own organisation's issued summary for the tender's contract; NotFound when
+    there is no contract, nothing issued yet, or only other suppliers' summaries."""
+    contract = session.exec(select(Contract).where(Contract.tender_id == tender.id)).first()
+    if contract is None:
+        raise NotFound(NO_SUMMARY)
+    summary = session.exec(select(AssessmentSummary).where(
+        AssessmentSummary.contract_id == contract.id, AssessmentSummary.organisation_id == actor.organisation_id,
+        AssessmentSummary.issued_at.is_not(None))).first()
+    if summary is None:
+        raise NotFound(NO_SUMMARY)
+    return summary
