@@ -2,8 +2,10 @@
 contract's public facts and its own cost share; a supplier reads its own issued assessment
 summary. A contract's extensions and summaries are reached from the scoped contract."""
 
-from sqlalchemy import Select
-from sqlmodel import Session, select
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import Select
 
 from tenderapp.access.core import Actor, scope
 from tenderapp.access.tenders import get_lead_tender
@@ -16,6 +18,8 @@ from tenderapp.models import (
     Organisation,
     Tender,
 )
+
+SelectOfThree = Select[Contract, Tender, Organisation]
 
 
 @scope("contract")
@@ -30,25 +34,26 @@ def get_lead_contract(session: Session, actor: Actor, contract_id: int) -> tuple
 def get_member_contract(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender]:
     """A contract of a collaboration the actor's authority belongs to (NotFound otherwise)."""
     row = session.exec(
-        select(Contract, Tender).join(Tender, Tender.id == Contract.tender_id)
-        .join(CollaborationMember, CollaborationMember.collaboration_id == Tender.collaboration_id)
+        select(Contract, Tender).join(Tender, col(Tender.id) == col(Contract.tender_id))
+        .join(CollaborationMember, col(CollaborationMember.collaboration_id) == col(Tender.collaboration_id))
         .where(Contract.id == contract_id, CollaborationMember.organisation_id == actor.organisation_id)).first()
     if row is None:
         raise NotFound("Contract not found")
     return row
 
 
-def _members_contracts(actor: Actor) -> Select:
-    return (select(Contract, Tender, Organisation).join(Tender, Tender.id == Contract.tender_id)
-            .join(Organisation, Organisation.id == Contract.supplier_organisation_id)
-            .join(CollaborationMember, CollaborationMember.collaboration_id == Tender.collaboration_id)
+def _members_contracts(actor: Actor) -> SelectOfThree:
+    return (select(Contract, Tender, Organisation).join(Tender, col(Tender.id) == col(Contract.tender_id))
+            .join(Organisation, col(Organisation.id) == col(Contract.supplier_organisation_id))
+            .join(CollaborationMember, col(CollaborationMember.collaboration_id) == col(Tender.collaboration_id))
             .where(CollaborationMember.organisation_id == actor.organisation_id))
 
 
 def member_contracts(session: Session, actor: Actor) -> list[tuple[Contract, Tender, Organisation]]:
     """Every contract of the collaborations the actor's authority belongs to, with its tender and
     supplier, newest first (one query)."""
-    return list(session.exec(_members_contracts(actor).order_by(Contract.start_date.desc(), Contract.id)).all())
+    newest_first = _members_contracts(actor).order_by(col(Contract.start_date).desc(), col(Contract.id))
+    return list(session.exec(newest_first).all())
 
 
 def member_contract_of_tender(session: Session, actor: Actor, tender_id: int) -> Contract | None:
@@ -58,20 +63,27 @@ def member_contract_of_tender(session: Session, actor: Actor, tender_id: int) ->
     return row[0] if row else None
 
 
+Child = TypeVar("Child", bound=SQLModel)
+
+
+def child_of(session: Session, model: type[Child], child_id: int, parent: str, parent_id: int | None,
+             what: str) -> Child:
+    """The ``model`` row ``child_id`` when its ``parent`` column names the scoped parent
+    ``parent_id``; NotFound ("``what`` not found") for any other."""
+    child = session.get(model, child_id)
+    if child is None or getattr(child, parent) != parent_id:
+        raise NotFound(f"{what} not found")
+    return child
+
+
 def contract_extension(session: Session, contract: Contract, extension_id: int) -> ContractExtension:
     """An extension of the scoped ``contract``; NotFound for any other."""
-    extension = session.get(ContractExtension, extension_id)
-    if extension is None or extension.contract_id != contract.id:
-        raise NotFound("Extension not found")
-    return extension
+    return child_of(session, ContractExtension, extension_id, "contract_id", contract.id, "Extension")
 
 
 def assessment_summary(session: Session, contract: Contract, summary_id: int) -> AssessmentSummary:
     """An assessment summary of the scoped ``contract``; NotFound for any other."""
-    summary = session.get(AssessmentSummary, summary_id)
-    if summary is None or summary.contract_id != contract.id:
-        raise NotFound("Summary not found")
-    return summary
+    return child_of(session, AssessmentSummary, summary_id, "contract_id", contract.id, "Summary")
 
 
 NO_SUMMARY = "No assessment summary has been issued to you for this tender"
@@ -85,7 +97,7 @@ def own_issued_summary(session: Session, actor: Actor, tender: Tender) -> Assess
         raise NotFound(NO_SUMMARY)
     summary = session.exec(select(AssessmentSummary).where(
         AssessmentSummary.contract_id == contract.id, AssessmentSummary.organisation_id == actor.organisation_id,
-        AssessmentSummary.issued_at.is_not(None))).first()
+        col(AssessmentSummary.issued_at).is_not(None))).first()
     if summary is None:
         raise NotFound(NO_SUMMARY)
     return summary

@@ -5,8 +5,9 @@ only; anyone else is told a decision does not exist."""
 from collections import defaultdict
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from tenderapp.access.contracts import child_of
 from tenderapp.access.core import Actor, scope
 from tenderapp.access.organisations import get_led_collaboration, led_collaborations, member_collaborations
 from tenderapp.domain.errors import NotFound
@@ -64,10 +65,7 @@ def collaboration_decision(session: Session, collaboration_id: int, decision_id:
 
 def decision_document(session: Session, decision: Decision, document_id: int) -> DecisionDocument:
     """A document of the scoped ``decision``; NotFound for any other."""
-    document = session.get(DecisionDocument, document_id)
-    if document is None or document.decision_id != decision.id:
-        raise NotFound("Document not found")
-    return document
+    return child_of(session, DecisionDocument, document_id, "decision_id", decision.id, "Document")
 
 
 def readable_decisions(session: Session, actor: Actor) -> list[tuple[Collaboration, bool, list[Decision]]]:
@@ -78,10 +76,11 @@ def readable_decisions(session: Session, actor: Actor) -> list[tuple[Collaborati
     if not memberships:
         return []
     led = {c.id for c in led_collaborations(session, actor)}
-    grouped: dict[int, list[Decision]] = defaultdict(list)
+    grouped: dict[int | None, list[Decision]] = defaultdict(list)
     for decision in session.exec(
-            select(Decision).where(Decision.collaboration_id.in_([c.id for c in memberships]),
-                                   or_(Decision.collaboration_id.in_(led), Decision.published_at.is_not(None)))
-            .order_by(Decision.created_at)).all():
+            select(Decision).where(
+                col(Decision.collaboration_id).in_([c.id for c in memberships]),
+                or_(col(Decision.collaboration_id).in_(led), col(Decision.published_at).is_not(None)))
+            .order_by(col(Decision.created_at))).all():
         grouped[decision.collaboration_id].append(decision)
     return [(c, c.id in led, grouped[c.id]) for c in memberships]

@@ -86,7 +86,8 @@ def set_basis(session: Session, actor: Actor, contract: Contract, core_codes: li
 
 
 def set_baseline(session: Session, actor: Actor, contract: Contract, tender: Tender, organisation: Organisation,
-                 previous_cost: Decimal | None, meetings_per_year: int, weight: int, now: datetime) -> AuthorityBaseline:
+                 previous_cost: Decimal | None, meetings_per_year: int, weight: int,
+                 now: datetime) -> AuthorityBaseline:
     """Sets a member authority's previous cost, expected meetings and weight for the (scoped)
     contract. Raises RuleViolation for an organisation that is not a member authority or a
     negative number."""

@@ -24,8 +24,9 @@ def facts(session: Session, contract: Contract, tender: Tender) -> ContractFacts
     """The public facts of a contract scoped to a member of its collaboration
     (``access.get_member_contract``)."""
     decision = session.get(Decision, contract.award_decision_id)
+    published = decision if decision and decision.published_at is not None else None
     return ContractFacts(contract, tender, session.get(Organisation, contract.supplier_organisation_id).name,
-                         extensions(session, contract), decision if decision and decision.published_at is not None else None)
+                         extensions(session, contract), published)
 
 
 def contracts(session: Session, actor: Actor) -> list[tuple[Contract, Tender, Organisation]]:

@@ -29,7 +29,8 @@ from tenderapp.web.tenders.forms import WholeNumberField, _whole
 class DecisionForm(BaseForm):
     number = StringField("Decision number", widget=GovTextInput(), description="For example, 14/00153",
                          validators=[InputRequired(message="Enter the decision number"), Length(max=40)])
-    title = StringField("Title", widget=GovTextInput(), validators=[InputRequired(message="Enter the decision's title")])
+    title = StringField("Title", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter the decision's title")])
     kind = RadioField("Type", widget=GovRadioInput(), choices=[SelectChoice(k.value, k.label) for k in DecisionKind],
                       validators=[InputRequired(message="Select the type of decision")])
     key_decision = BooleanField("This is a key decision", widget=GovCheckboxInput())
@@ -42,7 +43,8 @@ class DecisionForm(BaseForm):
     delegation_reference = StringField("Delegation (optional)", widget=GovTextInput(),
                                        description="For an officer decision, the delegation it relies on",
                                        validators=[Optional()])
-    summary = TextAreaField("Summary", widget=GovTextArea(), validators=[InputRequired(message="Enter a summary of the decision")])
+    summary = TextAreaField("Summary", widget=GovTextArea(),
+                            validators=[InputRequired(message="Enter a summary of the decision")])
     endorsed_on = UKDateField("Endorsed on (optional)", validators=[Optional()])
     taken_on = UKDateField("Taken on (optional)", validators=[Optional()])
     submit = SubmitField("Record the decision", widget=GovSubmitInput())

@@ -25,6 +25,8 @@ from tenderapp.web.contracts.forms import AwardForm, ChangeNoticeForm, EntryForm
 from tenderapp.web.flow import attempt, flashed, form_page
 from tenderapp.web.guards import tenant_owned
 
+__all__ = ["bp"]  # registered by create_app; this module also registers the blueprint's other routes
+
 
 def _to_contract(contract: Contract):
     return redirect(url_for("contracts.contract", contract_id=contract.id))
