@@ -206,3 +206,18 @@ def name_openers(session: Session, tender: Tender, people: list[User], now: date
         session.add(TenderOpener(tender_id=tender.id, user_id=person.id, named_at=now,
                                  named_by_user_id=tender.created_by_user_id))
     session.commit()
+
+
+def recommended_tender(session: Session, now: datetime, sealer, store) -> Tender:
+    """The demo scenario's 2015 tender (SC14027, 2015 regulations), loaded without its award:
+    bids opened with both keys, compliance checked, moderated, and Mediation Partners Ltd
+    recommended. Kent County Council leads; admin@kent.example is its procurement admin."""
+    from tenderapp.demo import load_scenario
+    from tenderapp.services import demo
+
+    scenario = load_scenario("seg")
+    for collab_spec in scenario["collaborations"]:
+        for tender_spec in collab_spec.get("tenders", []):
+            tender_spec.pop("award", None)
+    demo.load(session, scenario, now, PASSWORD, sealer, store)
+    return session.exec(select(Tender).where(Tender.reference == "SC14027")).one()

@@ -18,10 +18,6 @@ ALLOWED_ID_LOOKUPS = {
 NOT_YET_MOVED = {
     "tenderapp/services/agreements.py": {"get(Organisation, representative_id)",
                                          "get(Representation, representation_id)"},
-    "tenderapp/services/assessment_summaries.py": {"Organisation.id.in_(ids)", "get(AssessmentSummary, summary_id)",
-                                                   "get(Tender, tender_id)"},
-    "tenderapp/services/award.py": {"get(Decision, decision_id)", "get(ContractExtension, extension_id)",
-                                    "get(DecisionDocument, document_id)"},
     "tenderapp/services/bid_attachments.py": {"get(QualityCriterion, criterion_id)",
                                               "get(BidAttachment, attachment_id)"},
     "tenderapp/services/clarifications.py": {"get(Clarification, clarification_id)"},

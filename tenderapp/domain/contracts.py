@@ -16,9 +16,16 @@ class ContractStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {ContractStatus.AWAITING_SIGNATURE: "Awarded, not yet entered into",
-                ContractStatus.NOT_STARTED: "Entered into, not started", ContractStatus.ACTIVE: "Active",
-                ContractStatus.EXTENDED: "Active (extended)", ContractStatus.EXPIRED: "Expired"}[self]
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    ContractStatus.AWAITING_SIGNATURE: "Awarded, not yet entered into",
+    ContractStatus.NOT_STARTED: "Entered into, not started",
+    ContractStatus.ACTIVE: "Active",
+    ContractStatus.EXTENDED: "Active (extended)",
+    ContractStatus.EXPIRED: "Expired",
+}
 
 
 def add_months(day: date, months: int) -> date:

@@ -11,14 +11,16 @@ same. Lines chosen beyond the term are not charged.
 Who shares the procurement cost is ``tenderapp.domain.agreements.shares_costs``: every member
 authority except one that declined the collaborative agreement."""
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from typing import Hashable, Mapping
+from typing import TypeVar
 
 from tenderapp.domain.contracts import add_months
 
 PENNY = Decimal("0.01")
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def projection(core_by_year: list[Decimal], included_meetings: int, payg_rate: D
     return Projection(years)
 
 
-def split(total: Decimal, weights: Mapping[Hashable, Decimal | int]) -> dict:
+def split(total: Decimal, weights: Mapping[Key, Decimal | int]) -> dict[Key, Decimal]:
     """Splits ``total`` in proportion to ``weights`` (equal weights for equal shares), exactly
     to the penny: each share is rounded down, and the pennies left over go to the largest
     remainders (ties by key order), so the shares always add up to the total."""

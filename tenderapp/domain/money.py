@@ -92,3 +92,9 @@ def storable_pence(amount: Decimal, field: str, label: str) -> int:
 
 def from_pence(pence: int) -> Decimal:
     return (Decimal(pence) / 100).quantize(PENNY)
+
+
+def as_typed(pence: int) -> str:
+    """An amount in pence as a person types it into a form (``1610050`` is ``"16100.50"``): pounds
+    and two decimal places, no £ and no commas, so a form shows a stored amount back unchanged."""
+    return f"{from_pence(pence)}"

@@ -5,9 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from tenderapp.domain.decisions import DecisionKind, DocumentKind
 from tenderapp.models.base import Pence, UTCDateTime, in_check
 
-DECISION_KINDS = ("award", "extension", "other")
+DECISION_KINDS = tuple(k.value for k in DecisionKind)
 
 
 class Decision(SQLModel, table=True):
@@ -139,7 +140,7 @@ class AssessmentSummary(SQLModel, table=True):
     issued_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
-DECISION_DOCUMENT_KINDS = ("report", "equality_impact", "legal_advice", "other")
+DECISION_DOCUMENT_KINDS = tuple(k.value for k in DocumentKind)
 
 
 class DecisionDocument(SQLModel, table=True):

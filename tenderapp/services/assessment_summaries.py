@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from tenderapp.access import Actor
-from tenderapp.access.contracts import get_lead_contract
+from tenderapp.access import contracts as contract_access
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.tenders import PriceMethod, Regime
 from tenderapp.formatting import money
@@ -21,24 +21,28 @@ from tenderapp.models import (
     Tender,
     User,
 )
+from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox, results
-from tenderapp.services.award import contract_of
 
 MAX_BODY = 20_000
 ADVANTAGES_PROMPT = "[Describe the characteristics and relative advantages of the successful bid.]"
 
 
-def summaries(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, list[AssessmentSummary]]:
-    contract, tender = get_lead_contract(session, actor, contract_id)
-    found = session.exec(select(AssessmentSummary).where(AssessmentSummary.contract_id == contract.id)
-                         .order_by(AssessmentSummary.id)).all()
-    return contract, tender, list(found)
+def summaries(session: Session, contract: Contract) -> list[AssessmentSummary]:
+    """The (scoped) contract's summaries, in the order they were drafted."""
+    return list(session.exec(select(AssessmentSummary).where(AssessmentSummary.contract_id == contract.id)
+                             .order_by(AssessmentSummary.id)).all())
 
 
-def supplier_names(session: Session, rows: list[AssessmentSummary]) -> dict[int, str]:
-    ids = {r.organisation_id for r in rows}
-    return dict(session.exec(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()) \
-        if ids else {}
+def supplier_names(session: Session, contract: Contract) -> dict[int, str]:
+    """The name of each organisation the (scoped) contract's summaries are for, by its id."""
+    return dict(session.exec(select(Organisation.id, Organisation.name).join(
+        AssessmentSummary, AssessmentSummary.organisation_id == Organisation.id)
+        .where(AssessmentSummary.contract_id == contract.id)).all())
+
+
+def supplier_name(session: Session, summary: AssessmentSummary) -> str:
+    return session.get(Organisation, summary.organisation_id).name
 
 
 def _draft_text(tender: Tender, found: results.Results, row: results.Row, winner: results.Row,
@@ -73,9 +77,10 @@ def _draft_text(tender: Tender, found: results.Results, row: results.Row, winner
     return "\n".join(lines)
 
 
-def draft(session: Session, actor: Actor, sealer, contract_id: int, now: datetime) -> int:
-    """Drafts a summary for every bidder without one; existing drafts (and edits) are kept."""
-    contract, tender = get_lead_contract(session, actor, contract_id)
+def draft_summaries(session: Session, actor: Actor, sealer: Sealer, contract: Contract, tender: Tender,
+                    now: datetime) -> int:
+    """Drafts a summary for every bidder on the (scoped) contract's tender without one;
+    existing drafts (and edits) are kept. Returns how many were drafted."""
     found = results.compute(session, actor, sealer, tender.id)
     winner = next((r for r in found.rows if r.submission_id == contract.submission_id), None)
     if winner is None:
@@ -87,9 +92,7 @@ def draft(session: Session, actor: Actor, sealer, contract_id: int, now: datetim
     rationales = {(m.submission_id, m.criterion_id): m.rationale for m in
                   session.exec(select(ModeratedScore).where(ModeratedScore.tender_id == tender.id)).all()}
     made = 0
-    for row in found.rows:
-        if row.submission_id in have:
-            continue
+    for row in (r for r in found.rows if r.submission_id not in have):
         session.add(AssessmentSummary(contract_id=contract.id, submission_id=row.submission_id,
                                       organisation_id=owners[row.submission_id],
                                       body=_draft_text(tender, found, row, winner, rationales), drafted_at=now,
@@ -100,17 +103,16 @@ def draft(session: Session, actor: Actor, sealer, contract_id: int, now: datetim
     return made
 
 
-def get(session: Session, actor: Actor, contract_id: int, summary_id: int) -> AssessmentSummary:
-    contract, _ = get_lead_contract(session, actor, contract_id)
-    summary = session.get(AssessmentSummary, summary_id)
-    if summary is None or summary.contract_id != contract.id:
-        raise NotFound("Summary not found")
-    return summary
+def draft(session: Session, actor: Actor, sealer: Sealer, contract_id: int, now: datetime) -> int:
+    """``draft_summaries`` for a caller that holds the contract's id (tests/web/test_query_budget.py);
+    raises NotFound unless the actor is one of the lead's procurement admins."""
+    contract, tender = contract_access.get_lead_contract(session, actor, contract_id)
+    return draft_summaries(session, actor, sealer, contract, tender, now)
 
 
-def edit(session: Session, actor: Actor, contract_id: int, summary_id: int, body: str, now: datetime
-         ) -> AssessmentSummary:
-    summary = get(session, actor, contract_id, summary_id)
+def edit(session: Session, actor: Actor, summary: AssessmentSummary, body: str, now: datetime) -> AssessmentSummary:
+    """Saves the lead's text of a (scoped) summary. Raises RuleViolation once it is issued, for
+    an empty or overlong text, or while the prompt in square brackets is left in."""
     if summary.issued_at is not None:
         raise RuleViolation("This summary has been issued and can no longer be changed", "body")
     body = body.strip()
@@ -128,12 +130,23 @@ def edit(session: Session, actor: Actor, contract_id: int, summary_id: int, body
     return summary
 
 
-def issue(session: Session, actor: Actor, contract_id: int, now: datetime) -> int:
-    """Issues every drafted summary at once (the standstill letters go out together). The
-    contract row is locked first, so two admins pressing Issue together send one set."""
-    contract, _ = get_lead_contract(session, actor, contract_id)
+def _queue_mail(session: Session, tender: Tender, waiting: list[AssessmentSummary], now: datetime) -> None:
+    recipients = session.exec(select(User.organisation_id, User.email).where(
+        User.organisation_id.in_({r.organisation_id for r in waiting}), User.active.is_(True))).all()
+    for row in waiting:
+        for email in (email for organisation_id, email in recipients if organisation_id == row.organisation_id):
+            outbox.queue(session, email, f"Assessment summary: tender {tender.reference}",
+                         f"Your assessment summary for tender {tender.reference} ({tender.title}) has been "
+                         f"issued.\n\n{row.body}\n\nYou can also read it in Tenderapp.", now, row.organisation_id)
+
+
+def issue(session: Session, actor: Actor, contract: Contract, tender: Tender, now: datetime) -> int:
+    """Issues every drafted summary of the (scoped) contract at once (the standstill letters go
+    out together) and emails each supplier its own. The contract row is locked first, so two
+    admins pressing Issue together send one set. Raises RuleViolation when there is nothing to
+    issue or a prompt is left in."""
     session.exec(select(Contract.id).where(Contract.id == contract.id).with_for_update()).one()
-    contract, tender, rows = summaries(session, actor, contract_id)
+    rows = summaries(session, contract)
     waiting = [r for r in rows if r.issued_at is None]
     if not waiting:
         raise RuleViolation("There are no drafted summaries to issue", "summaries")
@@ -141,37 +154,19 @@ def issue(session: Session, actor: Actor, contract_id: int, now: datetime) -> in
     if unfinished:
         raise RuleViolation(f"{len(unfinished)} summaries still have the prompt in square brackets: edit them first",
                             "summaries")
-    recipients = session.exec(select(User.organisation_id, User.email).where(
-        User.organisation_id.in_({r.organisation_id for r in waiting}), User.active.is_(True))).all()
     for row in waiting:
         row.issued_at, row.issued_by_user_id = now, actor.user_id
         session.add(row)
-        for email in (email for organisation_id, email in recipients if organisation_id == row.organisation_id):
-            outbox.queue(session, email, f"Assessment summary: tender {tender.reference}",
-                         f"Your assessment summary for tender {tender.reference} ({tender.title}) has been "
-                         f"issued.\n\n{row.body}\n\nYou can also read it in Tenderapp.", now, row.organisation_id)
+    _queue_mail(session, tender, waiting, now)
     audit.record(session, actor, "contract.summaries_issued", "contract", contract.id, now, {"issued": len(waiting)})
     session.commit()
     return len(waiting)
 
 
-def own(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, AssessmentSummary]:
-    """The supplier's own issued summary for a tender; anything else is not found."""
-    tender = session.get(Tender, tender_id)
-    contract = contract_of(session, tender) if tender else None
-    if contract is None:
-        raise NotFound("No assessment summary has been issued to you for this tender")
-    summary = session.exec(select(AssessmentSummary).where(
-        AssessmentSummary.contract_id == contract.id, AssessmentSummary.organisation_id == actor.organisation_id,
-        AssessmentSummary.issued_at.is_not(None))).first()
-    if summary is None:
-        raise NotFound("No assessment summary has been issued to you for this tender")
-    return tender, summary
-
-
 def has_own(session: Session, actor: Actor, tender: Tender) -> bool:
+    """Whether the actor's organisation has an issued summary for the tender."""
     try:
-        own(session, actor, tender.id)
+        contract_access.own_issued_summary(session, actor, tender)
     except NotFound:
         return False
     return True

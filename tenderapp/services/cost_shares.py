@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_contract, get_member_contract
+from tenderapp.access import Actor
 from tenderapp.domain.cost_shares import Projection, contract_years, core_by_year, projection, split
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.money import from_pence, storable_pence
@@ -59,9 +59,11 @@ def lines(session: Session, contract: Contract) -> list[ContractLine]:
     return [ContractLine(c, described[c].description if c in described else c, prices[c]) for c in ordered]
 
 
-def set_basis(session: Session, actor: Actor, contract_id: int, core_codes: list[str], payg_code: str,
+def set_basis(session: Session, actor: Actor, contract: Contract, core_codes: list[str], payg_code: str,
               included_meetings: int, procurement_cost: Decimal, weighted: bool, now: datetime) -> CostShareBasis:
-    contract, _ = get_lead_contract(session, actor, contract_id)
+    """Sets how each authority's cost of the (scoped) contract is worked out. Raises
+    RuleViolation for lines that are not the contract's, negative numbers or a cost too large
+    to keep."""
     known = rates(session, contract)
     if not core_codes or any(c not in known for c in core_codes):
         raise RuleViolation("Select the core subscription line for each year, from the contract's lines", "core_codes")
@@ -83,9 +85,13 @@ def set_basis(session: Session, actor: Actor, contract_id: int, core_codes: list
     return basis
 
 
-def set_baseline(session: Session, actor: Actor, contract_id: int, organisation_id: int,
-                 previous_cost: Decimal | None, meetings_per_year: int, weight: int, now: datetime) -> AuthorityBaseline:
-    contract, tender = get_lead_contract(session, actor, contract_id)
+def set_baseline(session: Session, actor: Actor, contract: Contract, tender: Tender, organisation: Organisation,
+                 previous_cost: Decimal | None, meetings_per_year: int, weight: int,
+                 now: datetime) -> AuthorityBaseline:
+    """Sets a member authority's previous cost, expected meetings and weight for the (scoped)
+    contract. Raises RuleViolation for an organisation that is not a member authority or a
+    negative number."""
+    organisation_id = organisation.id
     if organisation_id not in {o.id for o in members(session, tender)}:
         raise RuleViolation("Not a member authority of this collaboration", "organisation_id")
     if meetings_per_year < 0 or weight < 0 or (previous_cost is not None and previous_cost < 0):
@@ -118,8 +124,9 @@ def years_of(contract: Contract) -> int:
     return contract_years(contract.start_date, contract.initial_end_date)
 
 
-def _shares(session: Session, contract: Contract, tender: Tender, basis: CostShareBasis | None,
-            only: int | None = None) -> list[Share]:
+def shares(session: Session, contract: Contract, tender: Tender, basis: CostShareBasis | None,
+           only: int | None = None) -> list[Share]:
+    """Each member authority's figures for the (scoped) contract (``only`` that organisation's)."""
     authorities = members(session, tender)
     baselines = {b.organisation_id: b for b in session.exec(
         select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id))}
@@ -149,18 +156,7 @@ def _shares(session: Session, contract: Contract, tender: Tender, basis: CostSha
     return result
 
 
-def lead_basis(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, CostShareBasis | None]:
-    contract, tender = get_lead_contract(session, actor, contract_id)
-    return contract, tender, basis_of(session, contract)
-
-
-def all_shares(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, CostShareBasis | None, list[Share]]:
-    contract, tender, basis = lead_basis(session, actor, contract_id)
-    return contract, tender, basis, _shares(session, contract, tender, basis)
-
-
-def own_share(session: Session, actor: Actor, contract_id: int) -> tuple[Contract, Tender, Share | None]:
-    """The actor's own authority's figures (never another's)."""
-    contract, tender = get_member_contract(session, actor, contract_id)
-    shares = _shares(session, contract, tender, basis_of(session, contract), only=actor.organisation_id)
-    return contract, tender, shares[0] if shares else None
+def own_share(session: Session, actor: Actor, contract: Contract, tender: Tender) -> Share | None:
+    """The actor's own authority's figures for a contract of its collaboration (never another's)."""
+    found = shares(session, contract, tender, basis_of(session, contract), only=actor.organisation_id)
+    return found[0] if found else None

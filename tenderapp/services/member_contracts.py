@@ -4,10 +4,11 @@ other members' costs."""
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from tenderapp.access import Actor, get_member_contract, member_contract_of_tender, member_contracts
+from tenderapp.access import Actor, member_contract_of_tender, member_contracts
 from tenderapp.models import Contract, ContractExtension, Decision, Organisation, Tender
+from tenderapp.services.extensions import extensions
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,13 @@ class ContractFacts:
     award_decision: Decision | None  # once the lead has published it to the members
 
 
-def facts(session: Session, actor: Actor, contract_id: int) -> ContractFacts:
-    """The contract's public facts for a member of its collaboration. Raises NotFound for
-    anyone else."""
-    contract, tender = get_member_contract(session, actor, contract_id)
+def facts(session: Session, contract: Contract, tender: Tender) -> ContractFacts:
+    """The public facts of a contract scoped to a member of its collaboration
+    (``access.get_member_contract``)."""
     decision = session.get(Decision, contract.award_decision_id)
-    history = session.exec(select(ContractExtension).where(ContractExtension.contract_id == contract.id)
-                           .order_by(ContractExtension.decided_on)).all()
+    published = decision if decision and decision.published_at is not None else None
     return ContractFacts(contract, tender, session.get(Organisation, contract.supplier_organisation_id).name,
-                         list(history), decision if decision and decision.published_at is not None else None)
+                         extensions(session, contract), published)
 
 
 def contracts(session: Session, actor: Actor) -> list[tuple[Contract, Tender, Organisation]]:

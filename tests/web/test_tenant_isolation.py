@@ -42,6 +42,7 @@ OTHER_TENANT = {
     "open_tender": lambda w: w.other_tender.id,
     "panel_tender": lambda w: w.other_tender.id,
     "decision": lambda w: w.other_decision.id,
+    "lead_decision": lambda w: w.other_decision.id,
     "contract": lambda w: 999_999,  # the world has no contract: see the real contract's test below
     "member_contract": lambda w: 999_999,
 }
@@ -59,6 +60,7 @@ OWN = {
     "open_tender": lambda w: w.open_tender.id,
     "panel_tender": lambda w: w.open_tender.id,
     "decision": lambda w: w.decision.id,
+    "lead_decision": lambda w: w.decision.id,
     "contract": lambda w: 999_999,
     "member_contract": lambda w: 999_999,
 }

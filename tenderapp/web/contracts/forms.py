@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from tenderapp.domain.decisions import DecisionKind, DocumentKind
 from tenderapp.web.forms import BaseForm, MaxLength, MoneyField, UKDateField
 from tenderapp.web.tenders.forms import WholeNumberField, _whole
 
@@ -28,9 +29,9 @@ from tenderapp.web.tenders.forms import WholeNumberField, _whole
 class DecisionForm(BaseForm):
     number = StringField("Decision number", widget=GovTextInput(), description="For example, 14/00153",
                          validators=[InputRequired(message="Enter the decision number"), Length(max=40)])
-    title = StringField("Title", widget=GovTextInput(), validators=[InputRequired(message="Enter the decision's title")])
-    kind = RadioField("Type", widget=GovRadioInput(), choices=[SelectChoice("award", "Award"),
-                      SelectChoice("extension", "Extension"), SelectChoice("other", "Other")],
+    title = StringField("Title", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter the decision's title")])
+    kind = RadioField("Type", widget=GovRadioInput(), choices=[SelectChoice(k.value, k.label) for k in DecisionKind],
                       validators=[InputRequired(message="Select the type of decision")])
     key_decision = BooleanField("This is a key decision", widget=GovCheckboxInput())
     decision_maker = StringField("Taken by", widget=GovTextInput(),
@@ -42,7 +43,8 @@ class DecisionForm(BaseForm):
     delegation_reference = StringField("Delegation (optional)", widget=GovTextInput(),
                                        description="For an officer decision, the delegation it relies on",
                                        validators=[Optional()])
-    summary = TextAreaField("Summary", widget=GovTextArea(), validators=[InputRequired(message="Enter a summary of the decision")])
+    summary = TextAreaField("Summary", widget=GovTextArea(),
+                            validators=[InputRequired(message="Enter a summary of the decision")])
     endorsed_on = UKDateField("Endorsed on (optional)", validators=[Optional()])
     taken_on = UKDateField("Taken on (optional)", validators=[Optional()])
     submit = SubmitField("Record the decision", widget=GovSubmitInput())
@@ -132,9 +134,7 @@ class ChangeNoticeForm(BaseForm):
 
 class DecisionDocumentForm(BaseForm):
     kind = RadioField("Kind of document", widget=GovRadioInput(),
-                      choices=[SelectChoice("report", "Report"),
-                               SelectChoice("equality_impact", "Equality impact assessment"),
-                               SelectChoice("legal_advice", "Legal advice"), SelectChoice("other", "Other")],
+                      choices=[SelectChoice(k.value, k.label) for k in DocumentKind],
                       validators=[InputRequired(message="Select the kind of document")])
     title = StringField("Title", widget=GovTextInput(), description="For example, Report to the Cabinet Committee",
                         validators=[InputRequired(message="Enter a title for the document")])
