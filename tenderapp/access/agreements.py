@@ -1,4 +1,5 @@
-"""Scoping of collaborative agreements: parties and the lead."""
+"""Scoping of collaborative agreements: parties and the lead, the versions each may read,
+and the representations recorded in a collaboration."""
 
 from collections.abc import Collection
 
@@ -8,8 +9,15 @@ from sqlmodel import Session, select
 from tenderapp.access.core import Actor, scope
 from tenderapp.access.organisations import get_led_collaboration
 from tenderapp.domain.errors import NotFound
-from tenderapp.models import Agreement, Collaboration, CollaborationMember, Representation
-
+from tenderapp.domain.roles import OrganisationKind
+from tenderapp.models import (
+    Agreement,
+    AgreementVersion,
+    Collaboration,
+    CollaborationMember,
+    Organisation,
+    Representation,
+)
 
 # --- agreements ----------------------------------------------------------------------------
 
@@ -75,3 +83,46 @@ def get_lead_agreement(session: Session, actor: Actor, agreement_id: int) -> Agr
         raise NotFound("Agreement not found")
     get_led_collaboration(session, actor, agreement.collaboration_id)
     return agreement
+
+
+def leads(session: Session, actor: Actor, agreement: Agreement) -> bool:
+    """Whether the actor is a procurement admin of the agreement's lead: the people who may
+    see its drafts and its tracker."""
+    try:
+        get_led_collaboration(session, actor, agreement.collaboration_id)
+    except NotFound:
+        return False
+    return True
+
+
+def version_document(session: Session, actor: Actor, agreement: Agreement, number: int) -> AgreementVersion:
+    """Version ``number`` of the agreement, for its PDF: any party may read an issued version,
+    only the lead (``leads``) a draft. Raises NotFound otherwise, or when it has no PDF."""
+    version = session.exec(select(AgreementVersion).where(
+        AgreementVersion.agreement_id == agreement.id, AgreementVersion.number == number)).first()
+    if version is None or not version.document_sha256 or not (version.issued_at or leads(session, actor, agreement)):
+        raise NotFound("Document not found")
+    return version
+
+
+# --- representations ---------------------------------------------------------------------
+
+
+def acting_authority(session: Session, organisation_id: int | None) -> Organisation | None:
+    """The organisation a lead may record as acting for members: any authority on Tenderapp,
+    a member of the collaboration or not (such as a commissioning support unit). None for a
+    supplier, an unknown id or none chosen."""
+    organisation = session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation is None or not OrganisationKind(organisation.kind).is_authority:
+        return None
+    return organisation
+
+
+def representation_document(session: Session, collaboration: Collaboration, representation_id: int
+                            ) -> Representation:
+    """A representation of the (scoped) collaboration, for its authority document. Raises
+    NotFound when it is another collaboration's or has no document."""
+    row = session.get(Representation, representation_id)
+    if row is None or row.collaboration_id != collaboration.id or not row.document_sha256:
+        raise NotFound("Document not found")
+    return row
