@@ -206,3 +206,10 @@ def name_openers(session: Session, tender: Tender, people: list[User], now: date
         session.add(TenderOpener(tender_id=tender.id, user_id=person.id, named_at=now,
                                  named_by_user_id=tender.created_by_user_id))
     session.commit()
+
+
+def actor(session: Session, person: User):
+    """``person`` as the services see them when signed in (``access.Actor``)."""
+    from tenderapp.access import actor_for
+
+    return actor_for(session, person, f"test session of {person.email}")
