@@ -2,6 +2,7 @@
 agree in principle, sign or decline."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -189,20 +190,25 @@ def sign(agreement: Agreement):
 # --- the lead's procurement admins ---------------------------------------------------------
 
 
-def _to_tracker(message: str | Callable[[Any], str]):
-    """A ``done`` callback: flash ``message`` and show the agreement's tracker."""
-    return flashed(message, lambda agreement: url_for("agreements.tracker", agreement_id=agreement.id))
+def _to_tracker(message: str, agreement: Agreement | None = None):
+    """A ``done`` callback: flash ``message`` and show the tracker of ``agreement`` (or of the
+    agreement the service created)."""
+    return flashed(message, lambda created: url_for("agreements.tracker", agreement_id=(agreement or created).id))
+
+
+def _edit_page(form: AgreementForm, save: Callable[..., Any], done, field: str = "body", **context):
+    """The agreement's edit page: ``save(content, store, now)`` keeps what the form holds."""
+    return form_page(form, "agreements/edit.html", field=field, done=done, **context,
+                     action=lambda: save(_content(form), document_store(), clock.now()))
 
 
 @bp.route("/collaborations/<int:collaboration_id>/agreements/new", methods=["GET", "POST"])
 @tenant_owned(ADMIN, collaboration_id=access.get_led_collaboration)
 def new(collaboration: Collaboration):
     form = AgreementForm()
-    return form_page(
-        form, "agreements/edit.html", collaboration=collaboration, agreement=None, number=1, field="body",
-        action=lambda: agreements.create(get_session(), current_user, collaboration, form.title.data,
-                                         _content(form), document_store(), clock.now()),
-        done=_to_tracker("Draft agreement saved. Check it, then issue it to the members."))
+    return _edit_page(form, partial(agreements.create, get_session(), current_user, collaboration, form.title.data),
+                      _to_tracker("Draft agreement saved. Check it, then issue it to the members."),
+                      collaboration=collaboration, agreement=None, number=1)
 
 
 @bp.route("/agreements/<int:agreement_id>/draft", methods=["GET", "POST"])
@@ -215,11 +221,8 @@ def edit_draft(agreement: Agreement):
     if not form.is_submitted():
         form.title.data, form.body.data = agreement.title, draft.body
         form.summary.data, form.change_summary.data = draft.summary, draft.change_summary
-    return form_page(
-        form, "agreements/edit.html", agreement=agreement, number=draft.number, draft=draft, field="body",
-        action=lambda: agreements.update_draft(get_session(), current_user, agreement, form.title.data,
-                                               _content(form), document_store(), clock.now()),
-        done=_to_tracker("Draft saved"))
+    return _edit_page(form, partial(agreements.update_draft, get_session(), current_user, agreement, form.title.data),
+                      _to_tracker("Draft saved", agreement), agreement=agreement, number=draft.number, draft=draft)
 
 
 @bp.route("/agreements/<int:agreement_id>/new-version", methods=["GET", "POST"])
@@ -232,13 +235,10 @@ def new_version(agreement: Agreement):
     form = AgreementForm()
     if not form.is_submitted():
         form.title.data, form.body.data, form.summary.data = agreement.title, current.body, current.summary
-    return form_page(
-        form, "agreements/edit.html", agreement=agreement, number=current.number + 1, draft=current,
-        field="change_summary",
-        action=lambda: agreements.start_new_version(db_session, current_user, agreement, _content(form),
-                                                    document_store(), clock.now()),
-        done=flashed(f"Draft of version {current.number + 1} saved. Issue it when it is ready.",
-                     "agreements.tracker", agreement_id=agreement.id))
+    saved = f"Draft of version {current.number + 1} saved. Issue it when it is ready."
+    return _edit_page(form, partial(agreements.start_new_version, db_session, current_user, agreement),
+                      _to_tracker(saved, agreement),
+                      field="change_summary", agreement=agreement, number=current.number + 1, draft=current)
 
 
 @bp.route("/agreements/<int:agreement_id>/issue", methods=["GET", "POST"])
