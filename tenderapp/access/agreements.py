@@ -77,11 +77,11 @@ def get_party_agreement(session: Session, actor: Actor, agreement_id: int) -> Ag
 
 @scope("lead_agreement")
 def get_lead_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:
-    """Raises NotFound unless the actor is a procurement admin of the collaboration's lead."""
+    """Raises NotFound unless the actor is a procurement admin of the collaboration's lead
+    (``leads``)."""
     agreement = session.get(Agreement, agreement_id)
-    if agreement is None:
+    if agreement is None or not leads(session, actor, agreement):
         raise NotFound("Agreement not found")
-    get_led_collaboration(session, actor, agreement.collaboration_id)
     return agreement
 
 
