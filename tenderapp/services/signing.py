@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from tenderapp import access, security
 from tenderapp.access import Actor, require_role
+from tenderapp.access import agreements as agreement_access
 from tenderapp.domain.agreements import Action, PartyStatus, check_move
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
@@ -48,24 +49,15 @@ def parties_of(session: Session, actor: Actor, agreements: list[Agreement]) -> d
     organisations there are: the actor's own organisation first, then by name."""
     if not agreements:
         return {}
-    collaboration_ids = {a.collaboration_id for a in agreements}
-    acting = access.acting_organisations(actor, collaboration_ids).subquery()
-    rows = session.exec(
-        select(acting.c.collaboration_id, Organisation).join(Organisation, Organisation.id == acting.c.organisation_id)
-        .order_by(Organisation.id != actor.organisation_id, Organisation.name)
-    ).all()
-    ids = list({o.id for _, o in rows})
-    representing = {(r.collaboration_id, r.represented_organisation_id): r for r in session.exec(
-        select(Representation).where(
-            Representation.collaboration_id.in_(collaboration_ids),
-            Representation.representative_organisation_id == actor.organisation_id,
-            Representation.represented_organisation_id.in_(ids)))}
+    acting = agreement_access.acting_for(session, actor, {a.collaboration_id for a in agreements})
+    ids = list({a.organisation.id for a in acting})
     current = current_versions(session, [a.id for a in agreements])
     history = responses_by_party(session, [a.id for a in agreements], ids)
-    return {a.id: [Party(o, status_of(current.get(a.id), history.get((a.id, o.id), [])),
-                         representing.get((a.collaboration_id, o.id)))
-                   for collaboration_id, o in rows if collaboration_id == a.collaboration_id]
-            for a in agreements}
+    return {agreement.id: [Party(a.organisation, status_of(current.get(agreement.id),
+                                                          history.get((agreement.id, a.organisation.id), [])),
+                                 a.representation)
+                           for a in acting if a.collaboration_id == agreement.collaboration_id]
+            for agreement in agreements}
 
 
 def _check_request(
