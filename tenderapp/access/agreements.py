@@ -4,8 +4,8 @@ and the representations recorded in a collaboration."""
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Select
-from sqlmodel import Session, select
+from sqlalchemy import CompoundSelect, Select
+from sqlmodel import Session, col, select
 
 from tenderapp.access.core import Actor, scope
 from tenderapp.access.organisations import get_led_collaboration
@@ -23,17 +23,17 @@ from tenderapp.models import (
 # --- agreements ----------------------------------------------------------------------------
 
 
-def acting_organisations(actor: Actor, collaboration_ids: Collection[int]) -> Select:
+def acting_organisations(actor: Actor, collaboration_ids: Collection[int]) -> CompoundSelect[int, int]:
     """(collaboration id, organisation id) for every organisation the actor may answer for in
     each of the collaborations: their own, where it is a member, and every member their
     organisation represents there."""
     own = select(CollaborationMember.collaboration_id, CollaborationMember.organisation_id).where(
-        CollaborationMember.collaboration_id.in_(collaboration_ids),
+        col(CollaborationMember.collaboration_id).in_(collaboration_ids),
         CollaborationMember.organisation_id == actor.organisation_id,
     )
-    represented = select(Representation.collaboration_id,
-                         Representation.represented_organisation_id.label("organisation_id")).where(
-        Representation.collaboration_id.in_(collaboration_ids),
+    represented: Select[int, int] = select(Representation.collaboration_id,
+                         col(Representation.represented_organisation_id).label("organisation_id")).where(
+        col(Representation.collaboration_id).in_(collaboration_ids),
         Representation.representative_organisation_id == actor.organisation_id,
     )
     return own.union(represented)
@@ -54,18 +54,20 @@ def acting_for(session: Session, actor: Actor, collaboration_ids: Collection[int
     actor's own organisation first, then by name."""
     acting = acting_organisations(actor, collaboration_ids).subquery()
     rows = session.exec(
-        select(acting.c.collaboration_id, Organisation).join(Organisation, Organisation.id == acting.c.organisation_id)
-        .order_by(Organisation.id != actor.organisation_id, Organisation.name)
+        select(acting.c.collaboration_id, Organisation)
+        .join(Organisation, col(Organisation.id) == acting.c.organisation_id)
+        .order_by(col(Organisation.id) != actor.organisation_id, Organisation.name)
     ).all()
     representing = {(r.collaboration_id, r.represented_organisation_id): r for r in session.exec(
         select(Representation).where(
-            Representation.collaboration_id.in_(collaboration_ids),
+            col(Representation.collaboration_id).in_(collaboration_ids),
             Representation.representative_organisation_id == actor.organisation_id,
-            Representation.represented_organisation_id.in_(list({o.id for _, o in rows}))))}
-    return [Acting(collaboration_id, o, representing.get((collaboration_id, o.id))) for collaboration_id, o in rows]
+            col(Representation.represented_organisation_id).in_(list({o.id for _, o in rows}))))}
+    return [Acting(collaboration_id, o, representing.get((collaboration_id, o.id or 0)))
+            for collaboration_id, o in rows]
 
 
-def _party_collaboration_ids(actor: Actor) -> Select:
+def _party_collaboration_ids(actor: Actor) -> CompoundSelect[int]:
     member_of = select(CollaborationMember.collaboration_id).where(
         CollaborationMember.organisation_id == actor.organisation_id
     )
@@ -80,8 +82,8 @@ def party_agreements(session: Session, actor: Actor) -> list[tuple[Agreement, Co
     return list(
         session.exec(
             select(Agreement, Collaboration)
-            .join(Collaboration, Collaboration.id == Agreement.collaboration_id)
-            .where(Agreement.collaboration_id.in_(_party_collaboration_ids(actor)))
+            .join(Collaboration, col(Collaboration.id) == Agreement.collaboration_id)
+            .where(col(Agreement.collaboration_id).in_(_party_collaboration_ids(actor)))
             .order_by(Collaboration.name, Agreement.title)
         ).all()
     )
@@ -94,7 +96,7 @@ def get_party_agreement(session: Session, actor: Actor, agreement_id: int) -> Ag
     agreement = session.exec(
         select(Agreement).where(
             Agreement.id == agreement_id,
-            Agreement.collaboration_id.in_(_party_collaboration_ids(actor)),
+            col(Agreement.collaboration_id).in_(_party_collaboration_ids(actor)),
         )
     ).first()
     if agreement is None:
