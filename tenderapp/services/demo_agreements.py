@@ -1,25 +1,25 @@
-"""Demo collaborative agreements: issued versions and members' recorded answers, as the
-scenario file gives them (historic dates kept on the rows; the audit log records when the
-demo loaded them)."""
+"""Demo collaborative agreements: each is created, issued and answered through the same use
+cases people use (so the same rules apply), each at the moment the scenario file gives it.
+
+Two steps differ from a person's, on purpose: a historic issue tells no one (the demo's
+signatories get no email for an agreement issued in 2014), and a recorded signature is not
+re-authenticated (the demo has no password to re-enter: ``signing.record_signatures`` is the
+signing use case after that check)."""
 
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from tenderapp.domain.agreements import Action, text_fingerprint
+from tenderapp.access import Actor, actor_for
+from tenderapp.domain.agreements import Action
 from tenderapp.domain.roles import Role
-from tenderapp.models import (
-    Agreement,
-    AgreementResponse,
-    AgreementVersion,
-    Collaboration,
-    Organisation,
-    Representation,
-    RoleAssignment,
-    Signature,
-    User,
-)
-from tenderapp.services import audit
+from tenderapp.models import Agreement, Collaboration, Organisation, RoleAssignment, User
+from tenderapp.services import agreements, signing
+from tenderapp.services.agreement_status import current_version
+from tenderapp.services.agreements import VersionContent
+from tenderapp.services.signing import Signer
+
+_SESSION_TOKEN = "demo scenario"
 
 
 def _signatory(session: Session, organisation: Organisation) -> User:
@@ -41,60 +41,48 @@ def _lead_admin(session: Session, collaboration: Collaboration) -> User:
     ).first()
 
 
-def _answer(session, version, organisation, signer, spec, at, now) -> None:
+def _person(session: Session, email: str | None, otherwise: User | None = None) -> User:
+    return session.exec(select(User).where(User.email == email)).one() if email else otherwise
+
+
+def _answer(session: Session, agreement: Agreement, organisation: Organisation, signer: Actor, spec: dict,
+            at: datetime) -> None:
+    """Records the organisation's answer as the signatory's, at ``at``."""
+    version_id, chosen = current_version(session, agreement.id).id, [organisation.id]
     action = Action(spec["action"])
-    representation = session.exec(select(Representation).where(
-        Representation.collaboration_id == version_collaboration(session, version),
-        Representation.represented_organisation_id == organisation.id,
-        Representation.representative_organisation_id == signer.organisation_id)).first()
-    session.add(AgreementResponse(
-        agreement_id=version.agreement_id, version_id=version.id, organisation_id=organisation.id,
-        action=action.value, note=spec.get("note"), user_id=signer.id,
-        acting_organisation_id=signer.organisation_id, created_at=at))
     if action is Action.SIGN:
-        session.add(Signature(
-            version_id=version.id, organisation_id=organisation.id, signer_user_id=signer.id,
-            signer_organisation_id=signer.organisation_id,
-            representation_id=representation.id if representation else None,
-            signer_name=signer.full_name, signer_job_title=spec.get("job_title", "Director"),
-            version_number=version.number, version_sha256=version.sha256, signed_at=at, reauthenticated_at=at))
-    audit.record(session, None, f"agreement.{action.value}", "agreement", version.agreement_id, now,
-                 {"organisation_id": organisation.id, "version": version.number, "recorded_as_of": at.isoformat(),
-                  "source": "demo scenario"}, organisation_id=organisation.id)
+        signing.record_signatures(session, signer, agreement, version_id, chosen,
+                                  Signer(signer.full_name, spec.get("job_title", "Director")), at)
+    elif action is Action.AGREE_IN_PRINCIPLE:
+        signing.agree_in_principle(session, signer, agreement, version_id, chosen, spec.get("note") or "", at)
+    else:
+        signing.decline(session, signer, agreement, version_id, chosen, spec.get("note") or "", at)
 
 
-def version_collaboration(session: Session, version: AgreementVersion) -> int:
-    return session.get(Agreement, version.agreement_id).collaboration_id
+def _responses(session: Session, agreement: Agreement, specs: list[dict], orgs: dict[str, Organisation]) -> None:
+    for response in specs:
+        first = datetime.fromisoformat(response["first_at"])
+        for day, name in enumerate(response["organisations"]):
+            organisation = orgs[name]
+            signer = _person(session, response.get("by")) or _signatory(session, organisation)
+            _answer(session, agreement, organisation, actor_for(session, signer, _SESSION_TOKEN), response,
+                    first + timedelta(days=day))
 
 
 def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs: dict[str, Organisation],
          now: datetime) -> None:
-    """Adds each agreement the collaboration does not have yet (matched by title)."""
+    """Adds each agreement the collaboration does not have yet (matched by title): created and
+    issued at its ``issued_at`` (a draft, created ``now``, without one), then answered."""
     for spec in specs:
         if session.exec(select(Agreement).where(Agreement.collaboration_id == collaboration.id,
                                                 Agreement.title == spec["title"])).first():
             continue
-        author = session.exec(select(User).where(User.email == spec["issued_by"])).one() \
-            if spec.get("issued_by") else _lead_admin(session, collaboration)
+        author = actor_for(session, _person(session, spec.get("issued_by"), _lead_admin(session, collaboration)),
+                           _SESSION_TOKEN)
         issued_at = datetime.fromisoformat(spec["issued_at"]) if spec.get("issued_at") else None
-        created_at = issued_at or now
-        agreement = Agreement(collaboration_id=collaboration.id, title=spec["title"],
-                              created_by_user_id=author.id, created_at=created_at)
-        session.add(agreement)
-        session.flush()
-        body = spec["body"].strip()
-        version = AgreementVersion(agreement_id=agreement.id, number=1, body=body, sha256=text_fingerprint(body),
-                                   created_at=created_at, issued_at=issued_at,
-                                   issued_by_user_id=author.id if issued_at else None)
-        session.add(version)
-        session.flush()
-        audit.record(session, None, "agreement.created", "agreement", agreement.id, now,
-                     {"title": agreement.title, "issued": issued_at is not None, "source": "demo scenario"},
-                     organisation_id=collaboration.lead_organisation_id)
-        for response in spec.get("responses", []):
-            first = datetime.fromisoformat(response["first_at"])
-            for day, name in enumerate(response["organisations"]):
-                organisation = orgs[name]
-                signer = session.exec(select(User).where(User.email == response["by"])).one() \
-                    if response.get("by") else _signatory(session, organisation)
-                _answer(session, version, organisation, signer, response, first + timedelta(days=day), now)
+        # A text agreement needs no document store.
+        agreement = agreements.create(session, author, collaboration, spec["title"],
+                                      VersionContent(body=spec["body"]), None, issued_at or now)
+        if issued_at:
+            agreements.issue(session, author, agreement, issued_at, None)
+        _responses(session, agreement, spec.get("responses", []), orgs)

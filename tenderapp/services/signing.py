@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tenderapp import security
-from tenderapp import access
-from tenderapp.access import Actor, get_party_agreement, require_role
+from tenderapp import access, security
+from tenderapp.access import Actor, require_role
+from tenderapp.access import agreements as agreement_access
 from tenderapp.domain.agreements import Action, PartyStatus, check_move
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import Role
@@ -49,32 +49,25 @@ def parties_of(session: Session, actor: Actor, agreements: list[Agreement]) -> d
     organisations there are: the actor's own organisation first, then by name."""
     if not agreements:
         return {}
-    collaboration_ids = {a.collaboration_id for a in agreements}
-    acting = access.acting_organisations(actor, collaboration_ids).subquery()
-    rows = session.exec(
-        select(acting.c.collaboration_id, Organisation).join(Organisation, Organisation.id == acting.c.organisation_id)
-        .order_by(Organisation.id != actor.organisation_id, Organisation.name)
-    ).all()
-    ids = list({o.id for _, o in rows})
-    representing = {(r.collaboration_id, r.represented_organisation_id): r for r in session.exec(
-        select(Representation).where(
-            Representation.collaboration_id.in_(collaboration_ids),
-            Representation.representative_organisation_id == actor.organisation_id,
-            Representation.represented_organisation_id.in_(ids)))}
+    acting = agreement_access.acting_for(session, actor, {a.collaboration_id for a in agreements})
+    ids = list({a.organisation.id for a in acting})
     current = current_versions(session, [a.id for a in agreements])
     history = responses_by_party(session, [a.id for a in agreements], ids)
-    return {a.id: [Party(o, status_of(current.get(a.id), history.get((a.id, o.id), [])),
-                         representing.get((a.collaboration_id, o.id)))
-                   for collaboration_id, o in rows if collaboration_id == a.collaboration_id]
-            for a in agreements}
+    return {agreement.id: [Party(a.organisation, status_of(current.get(agreement.id),
+                                                          history.get((agreement.id, a.organisation.id), [])),
+                                 a.representation)
+                           for a in acting if a.collaboration_id == agreement.collaboration_id]
+            for agreement in agreements}
 
 
 def _check_request(
-    session: Session, actor: Actor, agreement_id: int, version_id: int, organisation_ids: list[int],
+    session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
     action: Action,
-) -> tuple[Agreement, AgreementVersion, list[Party]]:
+) -> tuple[AgreementVersion, list[Party]]:
+    """The version answered and the parties chosen. Raises VersionSuperseded when the version
+    is no longer the one issued; RuleViolation for an organisation the actor cannot answer for
+    or whose status does not allow ``action``."""
     require_role(actor, Role.SIGNATORY)
-    agreement = get_party_agreement(session, actor, agreement_id)
     current = current_version(session, agreement.id)
     if current is None:
         raise RuleViolation("The agreement has not been issued yet")
@@ -93,10 +86,11 @@ def _check_request(
         if not (action is Action.SIGN and party.status is PartyStatus.SIGNED):
             check_move(party.status, action, party.organisation.name)
         chosen.append(party)
-    return agreement, current, chosen
+    return current, chosen
 
 
-def _respond(session, actor, agreement, version, chosen, action, note, now) -> None:
+def _respond(session: Session, actor: Actor, agreement: Agreement, version: AgreementVersion, chosen: list[Party],
+             action: Action, note: str | None, now: datetime) -> None:
     for party in chosen:
         session.add(AgreementResponse(
             agreement_id=agreement.id, version_id=version.id, organisation_id=party.organisation.id,
@@ -109,26 +103,25 @@ def _respond(session, actor, agreement, version, chosen, action, note, now) -> N
 
 
 def agree_in_principle(
-    session: Session, actor: Actor, agreement_id: int, version_id: int, organisation_ids: list[int],
+    session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
     note: str, now: datetime,
 ) -> list[Party]:
     """Records 'agreed in principle' (with a note, such as the governance still needed)."""
-    agreement, version, chosen = _check_request(
-        session, actor, agreement_id, version_id, organisation_ids, Action.AGREE_IN_PRINCIPLE)
+    version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids,
+                                     Action.AGREE_IN_PRINCIPLE)
     _respond(session, actor, agreement, version, chosen, Action.AGREE_IN_PRINCIPLE, note.strip() or None, now)
     session.commit()
     return chosen
 
 
 def decline(
-    session: Session, actor: Actor, agreement_id: int, version_id: int, organisation_ids: list[int],
+    session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
     reason: str, now: datetime,
 ) -> list[Party]:
     """Records that the organisations decline this version. Raises RuleViolation without a reason."""
     if not reason.strip():
         raise RuleViolation("Enter the reason for declining", field="reason")
-    agreement, version, chosen = _check_request(
-        session, actor, agreement_id, version_id, organisation_ids, Action.DECLINE)
+    version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids, Action.DECLINE)
     _respond(session, actor, agreement, version, chosen, Action.DECLINE, reason.strip(), now)
     session.commit()
     return chosen
@@ -144,8 +137,16 @@ class SignatureRequest:
     password: str
 
 
+@dataclass(frozen=True)
+class Signer:
+    """Who signs, as the signature records them."""
+
+    full_name: str
+    job_title: str
+
+
 def sign(
-    session: Session, actor: Actor, agreement_id: int, request: SignatureRequest, now: datetime,
+    session: Session, actor: Actor, agreement: Agreement, request: SignatureRequest, now: datetime,
     client: ClientInfo = ClientInfo(),
 ) -> list[Signature]:
     """Signs the current version for each chosen organisation: one signature per organisation,
@@ -155,6 +156,14 @@ def sign(
     Raises VersionSuperseded when the version changed; RuleViolation for a missing name, job
     title or confirmation, a wrong password, or an organisation the signer cannot sign for.
     """
+    signer = _reauthenticated_signer(session, actor, request)
+    return record_signatures(session, actor, agreement, request.version_id, request.organisation_ids, signer, now,
+                             client)
+
+
+def _reauthenticated_signer(session: Session, actor: Actor, request: SignatureRequest) -> Signer:
+    """The signer's name and job title, once they confirmed their authority and re-entered
+    their password. Raises RuleViolation otherwise."""
     full_name = check_single_line(request.full_name, "full_name", "Full name", "Enter your full name")
     job_title = check_single_line(request.job_title, "job_title", "Job title", "Enter your job title")
     if not request.authorised:
@@ -164,22 +173,20 @@ def sign(
     end_read_transaction(session)
     if not security.verify_password(password_hash, request.password):
         raise RuleViolation("Your password is incorrect", field="password")
-    agreement, version, chosen = _check_request(
-        session, actor, agreement_id, request.version_id, request.organisation_ids, Action.SIGN)
-    existing = {s.organisation_id: s for s in session.exec(select(Signature).where(
-        Signature.version_id == version.id,
-        Signature.organisation_id.in_([p.organisation.id for p in chosen])))}
+    return Signer(full_name, job_title)
+
+
+def record_signatures(
+    session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
+    signer: Signer, now: datetime, client: ClientInfo = ClientInfo(),
+) -> list[Signature]:
+    """``sign`` once the signer is re-authenticated (``sign`` does that; a demo scenario records
+    signatures its story says were made). Raises as ``sign`` does for the version and the
+    organisations."""
+    version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids, Action.SIGN)
+    existing = {s.organisation_id: s for s in _signatures(session, version, chosen)}
     to_sign = [p for p in chosen if p.organisation.id not in existing]
-    created = [
-        Signature(
-            version_id=version.id, organisation_id=party.organisation.id, signer_user_id=actor.user_id,
-            signer_organisation_id=actor.organisation_id,
-            representation_id=party.representation.id if party.representation else None,
-            signer_name=full_name, signer_job_title=job_title,
-            version_number=version.number, version_sha256=version.sha256, signed_at=now, reauthenticated_at=now,
-            ip_address=(client.ip_address or "")[:64] or None, user_agent=(client.user_agent or "")[:500] or None)
-        for party in to_sign
-    ]
+    created = [_signature(actor, version, party, signer, now, client) for party in to_sign]
     try:
         session.add_all(created)
         session.flush()
@@ -188,12 +195,25 @@ def sign(
     except IntegrityError:
         # A simultaneous second submission signed first: it holds the one signature.
         session.rollback()
-        created = []
-    if not created:
-        return list(session.exec(select(Signature).where(
-            Signature.version_id == version.id,
-            Signature.organisation_id.in_([p.organisation.id for p in chosen]))).all())
-    return created + list(existing.values())
+        return _signatures(session, version, chosen)
+    return created + list(existing.values()) if created else _signatures(session, version, chosen)
+
+
+def _signatures(session: Session, version: AgreementVersion, chosen: list[Party]) -> list[Signature]:
+    return list(session.exec(select(Signature).where(
+        Signature.version_id == version.id,
+        Signature.organisation_id.in_([p.organisation.id for p in chosen]))).all())
+
+
+def _signature(actor: Actor, version: AgreementVersion, party: Party, signer: Signer, now: datetime,
+               client: ClientInfo) -> Signature:
+    return Signature(
+        version_id=version.id, organisation_id=party.organisation.id, signer_user_id=actor.user_id,
+        signer_organisation_id=actor.organisation_id,
+        representation_id=party.representation.id if party.representation else None,
+        signer_name=signer.full_name, signer_job_title=signer.job_title,
+        version_number=version.number, version_sha256=version.sha256, signed_at=now, reauthenticated_at=now,
+        ip_address=(client.ip_address or "")[:64] or None, user_agent=(client.user_agent or "")[:500] or None)
 
 
 def overview(session: Session, actor: Actor) -> list[tuple[Agreement, list[Party]]]:

@@ -58,7 +58,7 @@ def arrange(app, base_url: str, now: datetime) -> Arranged:
         demo.load(session, load_scenario("seg"), now, None, app.extensions["tenderapp.sealer"], store)
         admin = _actor(session, "admin@kent.example")
         agreement = session.exec(select(Agreement).where(Agreement.title == PARTNER_AGREEMENT)).one()
-        agreements.issue(session, admin, agreement.id, now, f"{base_url}/agreements/{agreement.id}")
+        agreements.issue(session, admin, agreement, now, f"{base_url}/agreements/{agreement.id}")
         collaboration = session.exec(select(Collaboration).where(
             Collaboration.name == "South East Group SEND Mediation")).one()
         tender = tenders.create(session, admin, collaboration.id, TenderDetails(

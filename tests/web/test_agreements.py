@@ -370,3 +370,15 @@ def test_agreement_pages_run_the_same_number_of_queries_whatever_the_membership(
     large = count_queries(lambda: admin.get(url))
     assert admin.get(url).status_code == 200
     assert large == small
+
+
+def test_saving_a_draft_or_a_new_version_returns_to_the_agreements_tracker(world, db, draft, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    saved = admin.submit(f"/agreements/{draft.id}/draft", {"title": "Draft agreement", "body": "# Terms\n\nNew."})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/agreements/{draft.id}/tracker")
+    assert "Draft saved" in admin.get(saved.headers["Location"]).get_data(as_text=True)
+    drafted = admin.submit(f"/agreements/{world.agreement.id}/new-version", {
+        "title": "Lead Group agreement", "body": "# Terms\n\nVersion two.", "change_summary": "Clause 4"})
+    assert drafted.status_code == 302
+    assert drafted.headers["Location"].endswith(f"/agreements/{world.agreement.id}/tracker")
+    assert "Draft of version 2 saved" in admin.get(drafted.headers["Location"]).get_data(as_text=True)

@@ -1,7 +1,7 @@
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovCharacterCount,
+    GovCheckboxInput,
     GovFileInput,
     GovPasswordInput,
     GovSelect,
@@ -17,11 +17,20 @@ from tenderapp.web.forms import BaseForm, OrganisationsField
 TEXT_LIMIT = 200_000
 
 
+def _line(label: str, blank: str) -> StringField:
+    """A required line of up to 200 characters."""
+    return StringField(label, widget=GovTextInput(), validators=[
+        InputRequired(message=blank), Length(max=200, message=f"{label} must be 200 characters or fewer")])
+
+
+def _answer_text(label: str, presence, name: str, **options) -> TextAreaField:
+    """A note of up to 2,000 characters that comes with a signatory's answer."""
+    return TextAreaField(label, widget=GovCharacterCount(), validators=[
+        presence, Length(max=2000, message=f"{name} must be 2,000 characters or fewer")], **options)
+
+
 class AgreementForm(BaseForm):
-    title = StringField(
-        "Title", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")],
-    )
+    title = _line("Title", "Enter a title")
     body = TextAreaField(
         "Agreement text", widget=GovTextArea(),
         description="Write the agreement here, or upload it as a PDF below. You can use Markdown: "
@@ -66,35 +75,20 @@ class _AnswerForm(BaseForm):
 
 
 class InPrincipleForm(_AnswerForm):
-    note = TextAreaField(
-        "Note (optional)", widget=GovCharacterCount(),
-        description="For example, what approval is still needed and when: "
-                    "“subject to our governance board on 12 January”",
-        validators=[Optional(), Length(max=2000, message="Note must be 2,000 characters or fewer")],
-    )
+    note = _answer_text("Note (optional)", Optional(), "Note",
+                        description="For example, what approval is still needed and when: "
+                                    "“subject to our governance board on 12 January”")
     submit = SubmitField("Record agreement in principle", widget=GovSubmitInput())
 
 
 class DeclineForm(_AnswerForm):
-    reason = TextAreaField(
-        "Reason for declining", widget=GovCharacterCount(),
-        validators=[InputRequired(message="Enter the reason for declining"),
-                    Length(max=2000, message="Reason must be 2,000 characters or fewer")],
-    )
+    reason = _answer_text("Reason for declining", InputRequired(message="Enter the reason for declining"), "Reason")
     submit = SubmitField("Decline the agreement", widget=GovSubmitInput())
 
 
 class SignForm(_AnswerForm):
-    full_name = StringField(
-        "Full name", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your full name"),
-                    Length(max=200, message="Full name must be 200 characters or fewer")],
-    )
-    job_title = StringField(
-        "Job title", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your job title"),
-                    Length(max=200, message="Job title must be 200 characters or fewer")],
-    )
+    full_name = _line("Full name", "Enter your full name")
+    job_title = _line("Job title", "Enter your job title")
     authorised = BooleanField(
         "I confirm that I am authorised to sign this agreement for the organisations selected",
         widget=GovCheckboxInput(),
@@ -123,5 +117,6 @@ class RepresentationForm(BaseForm):
         validators=[InputRequired(message="Enter the authority it relies on, such as a letter or minute reference"),
                     Length(max=500, message="Authority must be 500 characters or fewer")],
     )
-    document = FileField("Copy of the authority (optional)", widget=GovFileInput(), description="A PDF, smaller than 20MB")
+    document = FileField("Copy of the authority (optional)", widget=GovFileInput(),
+                         description="A PDF, smaller than 20MB")
     submit = SubmitField("Save", widget=GovSubmitInput())
