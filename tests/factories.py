@@ -208,7 +208,6 @@ def name_openers(session: Session, tender: Tender, people: list[User], now: date
     session.commit()
 
 
-<<<<<<< HEAD
 def recommended_tender(session: Session, now: datetime, sealer, store) -> Tender:
     """The demo scenario's 2015 tender (SC14027, 2015 regulations), loaded without its award:
     bids opened with both keys, compliance checked, moderated, and Mediation Partners Ltd
@@ -222,10 +221,10 @@ def recommended_tender(session: Session, now: datetime, sealer, store) -> Tender
             tender_spec.pop("award", None)
     demo.load(session, scenario, now, PASSWORD, sealer, store)
     return session.exec(select(Tender).where(Tender.reference == "SC14027")).one()
-=======
+
+
 def actor(session: Session, person: User):
     """``person`` as the services see them when signed in (``access.Actor``)."""
     from tenderapp.access import actor_for
 
     return actor_for(session, person, f"test session of {person.email}")
->>>>>>> fix-E1
