@@ -294,7 +294,7 @@ def tracker(agreement_id: int):
 @tenant_owned(ADMIN, agreement_id="agreement")
 def tracker_workbook(agreement_id: int):
     view = agreement_tracker.tracker(get_session(), current_user, agreement_id)
-    return download(tracker_export.workbook_bytes(view),
+    return download(tracker_export.workbook_bytes(agreement_tracker.sheet(view)),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"agreement-{agreement_id}-tracker.xlsx")
 

@@ -19,6 +19,7 @@ from tenderapp.models import Collaboration, Organisation
 from tenderapp.sealing import sealer
 from tenderapp.services import assessment_summaries as summaries_service
 from tenderapp.services import award as awards
+from tenderapp.services import cost_share_workbook
 from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services import member_contracts
 from tenderapp.services.award import DecisionInput
@@ -241,7 +242,7 @@ def cost_shares(contract_id: int):
 @tenant_owned(ADMIN, contract_id="contract")
 def cost_shares_workbook(contract_id: int):
     contract, tender, basis, shares = cost_share_service.all_shares(get_session(), current_user, contract_id)
-    return download(cost_share_export.workbook_bytes(tender, shares),
+    return download(cost_share_export.workbook_bytes(cost_share_workbook.sheet(tender, shares)),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"cost-shares-{tender.reference}.xlsx")
 
