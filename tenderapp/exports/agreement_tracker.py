@@ -32,18 +32,13 @@ class TrackerRow:
 
 
 @dataclass(frozen=True)
-class Version:
-    number: int
-    sha256: str
-
-
-@dataclass(frozen=True)
 class TrackerSheet:
-    """What the workbook shows: the agreement's title, its current version (None before the
-    first is issued), a row per member and the tallies by kind."""
+    """What the workbook shows: the agreement's title, its current version's number and
+    fingerprint (None before the first is issued), a row per member and the tallies by kind."""
 
     title: str
-    version: Version | None
+    version_number: int | None
+    version_sha256: str | None
     rows: list[TrackerRow]
     tallies: list[Tally]
 
@@ -56,9 +51,9 @@ def _bold_header(sheet, values: list[str]) -> int:
 
 
 def _tracker(sheet, tracker: TrackerSheet) -> None:
-    version = tracker.version
     sheet.append([safe_cell(tracker.title)])
-    sheet.append([f"Version {version.number}, SHA-256 {version.sha256}" if version else "Not issued yet"])
+    sheet.append([f"Version {tracker.version_number}, SHA-256 {tracker.version_sha256}"
+                  if tracker.version_number is not None else "Not issued yet"])
     sheet.append([])
     header_row = _bold_header(sheet, HEADERS)
     for row in tracker.rows:

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor, get_lead_agreement
 from tenderapp.domain.agreements import Action, PartyStatus, Tally, tally
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.exports.agreement_tracker import TrackerRow, TrackerSheet, Version
+from tenderapp.exports.agreement_tracker import TrackerRow, TrackerSheet
 from tenderapp.models import Agreement, AgreementResponse, AgreementVersion, Organisation, Representation, Signature
 from tenderapp.services.agreement_status import current_version, members, responses_by_organisation, status_of
 
@@ -83,8 +83,9 @@ def tracker_of(session: Session, agreement: Agreement) -> Tracker:
 
 def sheet(tracker: Tracker) -> TrackerSheet:
     """The tracker as the workbook writer takes it."""
-    version = Version(tracker.version.number, tracker.version.sha256) if tracker.version else None
-    return TrackerSheet(tracker.agreement.title, version, tracker.rows, tracker.tallies)
+    version = tracker.version
+    return TrackerSheet(tracker.agreement.title, version.number if version else None,
+                        version.sha256 if version else None, tracker.rows, tracker.tallies)
 
 
 @dataclass(frozen=True)

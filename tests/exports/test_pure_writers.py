@@ -103,7 +103,7 @@ def test_the_tracker_workbook_from_plain_rows():
                                          datetime(2026, 7, 1, 8, 0, tzinfo=UTC), "Ann Lee, Director", None, None,
                                          None)]
     content = agreement_tracker.workbook_bytes(agreement_tracker.TrackerSheet(
-        "Agreement", agreement_tracker.Version(2, "ab12"), rows,
+        "Agreement", 2, "ab12", rows,
         [tally(OrganisationKind.LOCAL_AUTHORITY.value, [PartyStatus.SIGNED])]))
     sheet = _sheet(content, "Tracker")
     assert sheet["A2"].value == "Version 2, SHA-256 ab12"
