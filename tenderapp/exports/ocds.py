@@ -162,7 +162,7 @@ def _periods(tender: Tender) -> dict:
 def tender_block(record: Record, url: str) -> dict:
     """The tender section, the same in every release of the package."""
     tender = record.tender
-    items = [{"id": "1", "description": tender.title, "classification": {"scheme": "CPV", "id": tender.cpv_code}}]
+    items: list[dict] = [{"id": "1", "description": tender.title, "classification": {"scheme": "CPV", "id": tender.cpv_code}}]
     items += [{"id": line.code, "description": line.description, "quantity": line.quantity,
                "unit": {"name": line.unit}} for line in record.lines]
     block = {
@@ -265,11 +265,13 @@ def contract_block(record: Record, contract: Contract, url: str, extensions: int
     return block
 
 
-def contract_release(record: Record, contract: Contract, url: str, ocid_prefix: str) -> dict:
-    """The release of the contract being entered into (signed)."""
+def contract_releases(record: Record, contract: Contract, url: str, ocid_prefix: str) -> list[dict]:
+    """The release of the contract being entered into (signed): none until it is."""
+    if contract.entered_into_on is None:
+        return []
     stage = ("contract", ["contract"], _day(contract.entered_into_on))
-    return _release(record, url, ocid_prefix, stage, awards=[award_block(record, contract, url)],
-                    contracts=[contract_block(record, contract, url)])
+    return [_release(record, url, ocid_prefix, stage, awards=[award_block(record, contract, url)],
+                     contracts=[contract_block(record, contract, url)])]
 
 
 def extension_releases(record: Record, contract: Contract, url: str, ocid_prefix: str) -> list[dict]:
@@ -287,8 +289,7 @@ def package(record: Record, url: str, ocid_prefix: str) -> dict:
     contract = record.contract
     if contract:
         releases.append(award_release(record, contract, url, ocid_prefix))
-        if contract.entered_into_on:
-            releases.append(contract_release(record, contract, url, ocid_prefix))
+        releases += contract_releases(record, contract, url, ocid_prefix)
         releases += extension_releases(record, contract, url, ocid_prefix)
     return {"uri": url, "version": OCDS_VERSION, "publishedDate": max(r["date"] for r in releases),
             "publisher": {"name": record.lead.name}, "releases": releases}

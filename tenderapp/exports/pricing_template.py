@@ -87,8 +87,8 @@ def workbook_bytes(reference: str, title: str, schedule_version: int, lines: Seq
         cell = sheet.cell(row=HEADER_ROW, column=column, value=header)
         cell.font = Font(bold=True)
     _price_lines(sheet, lines, prices)
-    for column, width in zip("ABCDEF", (14, 48, 28, 20, 18, 18)):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEF", (14, 48, 28, 20, 18, 18), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.protection.sheet = True  # only the price cells can be typed in
     _meta(book, reference, schedule_version, lines)
     buffer = BytesIO()

@@ -118,8 +118,8 @@ def test_the_tender_page_links_to_its_package(app, db, load_demo, sign_in_as):
 
 
 def test_the_seed_extension_needs_no_change_notice_and_refuses_one(db, load_demo, sign_in_as):
-    from tests.conftest import csrf_from
     from tenderapp.models import ContractExtension
+    from tests.conftest import csrf_from
 
     load_demo()
     contract = db.exec(select(Contract)).one()

@@ -130,7 +130,8 @@ def test_the_matrix_and_cost_share_workbooks_from_plain_values():
         cost_shares.ShareRow("Medway", procurement_share=Decimal("100"))]))
     rows = [[c.value for c in row] for row in _sheet(shares, "Cost shares").iter_rows(min_row=2)]
     assert rows == [["Authority", "Year 1 (£)", "Year 2 (£)", "Average saving a year (£)",
-                     "Share of procurement cost (£)"], ["Kent", 100.5, 101, 3.25, 900], ["Medway", None, None, None, 100]]
+                     "Share of procurement cost (£)"],
+                    ["Kent", 100.5, 101, 3.25, 900], ["Medway", None, None, None, 100]]
 
 
 def test_the_pricing_template_from_plain_lines():
