@@ -57,7 +57,7 @@ def register(app: Flask) -> None:
         """Print a published tender's OCDS release package (JSON) to standard output."""
         import json
 
-        from tenderapp.exports import ocds
+        from tenderapp.services import ocds
 
         config = current_app.config
         with Session(engine(), expire_on_commit=False) as session:

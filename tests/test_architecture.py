@@ -42,7 +42,6 @@ def test_the_list_of_lookups_still_to_move_holds_only_real_ones():
     assert stale == [], "moved into access/: take them off NOT_YET_MOVED"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: exports still read services and models")
 def test_exports_are_pure_writers():
     assert [str(p) for p in architecture.impure_export_imports()] == []
 

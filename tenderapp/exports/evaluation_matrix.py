@@ -3,6 +3,8 @@ per criterion with every evaluator's score and justification and the moderated s
 its rationale. Text from bids and people is escaped so that no cell can run a formula."""
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -10,8 +12,51 @@ from openpyxl.styles import Alignment, Font
 
 from tenderapp.domain.scoring import display
 from tenderapp.exports.cells import money_cell, safe_cell
-from tenderapp.services.moderation import Grid
-from tenderapp.services.results import Results
+
+CONSENSUS = "Consensus (moderated)"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: int
+    title: str
+    weight: int
+    max_score: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """A bid's line of the summary: unrounded figures (the sheet rounds them for display)."""
+
+    rank: int | None
+    supplier: str
+    evaluated_price: Decimal | None
+    price_score: Decimal | None
+    contributions: dict[int, Decimal | None]  # criterion key -> weighted quality marks
+    quality_score: Decimal | None
+    total: Decimal | None
+    flags: list[str]
+
+
+@dataclass(frozen=True)
+class Score:
+    """One score given to a bid on a criterion: an evaluator's, or the consensus (moderated) one."""
+
+    criterion: int  # the criterion's key
+    supplier: str
+    evaluator: str | None  # None: the moderated score
+    score: int
+    reasons: str  # the justification, or the moderator's rationale
+
+
+@dataclass(frozen=True)
+class Matrix:
+    reference: str
+    title: str
+    complete: bool  # moderation finished
+    criteria: list[Criterion]
+    results: list[Result]
+    scores: list[Score]  # by bid within each criterion, evaluators' before the consensus
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -29,36 +74,43 @@ def _header(sheet, values) -> None:
         cell.font = Font(bold=True)
 
 
-def workbook_bytes(results: Results, grid: Grid) -> bytes:
+def _shown(value: Decimal | None) -> Decimal | None:
+    return display(value) if value is not None else None
+
+
+def _summary(sheet, matrix: Matrix) -> None:
+    sheet.title = "Summary"
+    sheet.append([safe_cell(f"{matrix.reference}: {matrix.title}")])
+    sheet.append(["Provisional: moderation not finished" if not matrix.complete else "Results"])
+    _header(sheet, ["Rank", "Supplier", "Evaluated price (£)", "Price score"]
+            + [safe_cell(f"{c.title} ({c.weight})") for c in matrix.criteria] + ["Quality score", "Total", "Flags"])
+    for row in matrix.results:
+        sheet.append([row.rank, safe_cell(row.supplier), money_cell(sheet, row.evaluated_price),
+                      _shown(row.price_score)]
+                     + [_shown(row.contributions[c.key]) for c in matrix.criteria]
+                     + [_shown(row.quality_score), _shown(row.total), safe_cell("; ".join(row.flags))])
+
+
+def _criterion_sheet(sheet, criterion: Criterion, scores: list[Score]) -> None:
+    sheet.append([safe_cell(criterion.title), f"Weight {criterion.weight}, scored 0 to {criterion.max_score}"])
+    _header(sheet, ["Supplier", "Evaluator", "Score", "Justification"])
+    for score in scores:
+        sheet.append([safe_cell(score.supplier), safe_cell(score.evaluator or CONSENSUS), score.score,
+                      safe_cell(score.reasons)])
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 32, 28
+    sheet.column_dimensions["D"].width = 90
+    for row in sheet.iter_rows(min_row=3):
+        row[3].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def workbook_bytes(matrix: Matrix) -> bytes:
+    """The workbook: the Summary sheet, then a sheet per criterion (titles made unique)."""
     book = Workbook()
-    summary = book.active
-    summary.title = "Summary"
-    summary.append([safe_cell(f"{results.tender.reference}: {results.tender.title}")])
-    summary.append(["Provisional: moderation not finished" if not results.complete else "Results"])
-    _header(summary, ["Rank", "Supplier", "Evaluated price (£)", "Price score"]
-            + [safe_cell(f"{c.title} ({c.weight})") for c in results.criteria] + ["Quality score", "Total", "Flags"])
-    for row in results.rows:
-        summary.append([row.rank, safe_cell(row.supplier), money_cell(summary, row.evaluated_price),
-                        display(row.price_score) if row.price_score is not None else None]
-                       + [display(row.quality[c.id][1]) if row.quality[c.id][1] is not None else None
-                          for c in results.criteria]
-                       + [display(row.quality_score) if row.quality_score is not None else None,
-                          display(row.total) if row.total is not None else None, safe_cell("; ".join(row.flags))])
+    _summary(book.active, matrix)
     used = {"summary"}
-    for criterion in results.criteria:
-        sheet = book.create_sheet(_sheet_title(criterion.title, used))
-        sheet.append([safe_cell(criterion.title), f"Weight {criterion.weight}, scored 0 to {criterion.max_score}"])
-        _header(sheet, ["Supplier", "Evaluator", "Score", "Justification"])
-        for cell in (c for c in grid.cells if c.criterion.id == criterion.id):
-            for name, score in cell.individual:
-                sheet.append([safe_cell(cell.supplier), safe_cell(name), score.score, safe_cell(score.justification)])
-            if cell.moderated:
-                sheet.append([safe_cell(cell.supplier), "Consensus (moderated)", cell.moderated.score,
-                              safe_cell(cell.moderated.rationale)])
-        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 32, 28
-        sheet.column_dimensions["D"].width = 90
-        for row in sheet.iter_rows(min_row=3):
-            row[3].alignment = Alignment(wrap_text=True, vertical="top")
+    for criterion in matrix.criteria:
+        _criterion_sheet(book.create_sheet(_sheet_title(criterion.title, used)), criterion,
+                         [s for s in matrix.scores if s.criterion == criterion.key])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

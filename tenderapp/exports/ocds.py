@@ -3,34 +3,104 @@ would publish. One release per stage reached (tender, award, contract, each exte
 document typed with the OCDS document type and the UK notice it stands for (noticeType, as the
 UK's own OCDS data does). Bids stay sealed: before the opening nothing about them appears, and
 afterwards only their number; the award names the winner and the contract value, never prices.
+
+The builders are pure: they take a ``Record`` (gathered by ``tenderapp.services.ocds``) and
+return plain dicts ready for JSON.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from sqlmodel import Session, select
-
-from tenderapp.access.bids import opened_bid_count
+from tenderapp.domain.money import from_pence
 from tenderapp.domain.uk_time import uk_instant
-from tenderapp.models import (
-    Collaboration,
-    Decision,
-    Organisation,
-    PricingLine,
-    Tender,
-)
-from tenderapp.services.award import contract_of
-from tenderapp.services.award import extensions as extensions_of
-from tenderapp.services.cost_shares import members as member_authorities
 
 OCDS_VERSION = "1.1"
 CURRENCY = "GBP"
 
 
-def published_tender(session: Session, reference: str, now: datetime) -> Tender | None:
-    tender = session.exec(select(Tender).where(Tender.reference == reference)).first()
-    if tender is None or tender.published_at is None or tender.published_at > now:
-        return None
-    return tender
+@dataclass(frozen=True)
+class Party:
+    """An organisation as the package names it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the pricing schedule, published as an item."""
+
+    code: str
+    description: str
+    quantity: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An extension option exercised on the contract."""
+
+    decided_on: date
+    decided_by: str
+    months: int
+    previous_end_date: date
+    new_end_date: date
+    change_notice_required: bool
+    change_notice_published_on: date | None
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The awarded contract with its award decision and supplier."""
+
+    decision_title: str
+    decided_on: date | None  # the decision's date; without one the contract's creation stands in
+    created_at: datetime
+    supplier: Party
+    value_pence: int
+    start_date: date
+    initial_end_date: date
+    end_date: date
+    entered_into_on: date | None
+    extensions: tuple[Extension, ...] = ()
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the opening makes public: when, and how many bids were in the box."""
+
+    opened_at: datetime
+    bid_count: int
+
+
+@dataclass(frozen=True)
+class Tender:
+    """The published tender's own fields."""
+
+    reference: str
+    title: str
+    description: str
+    procedure: str
+    price_weight: int
+    cpv_code: str
+    estimated_value_pence: int | None
+    published_at: datetime
+    clarification_deadline: datetime | None
+    submission_deadline: datetime | None
+    contract_start: date | None
+    initial_term_months: int | None
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything one tender's package is built from."""
+
+    tender: Tender
+    lead: Party
+    members: tuple[Party, ...]  # the member authorities: buyers
+    lines: tuple[Line, ...]
+    opening: Opening | None  # None until the tender is opened
+    contract: Contract | None  # None until it is awarded
 
 
 def _when(moment: datetime) -> str:
@@ -48,15 +118,13 @@ def _day_end(day: date) -> str:
 
 
 def _money(pence: int) -> dict:
-    return {"amount": round(pence / 100, 2), "currency": CURRENCY}
+    # JSON has one kind of number: the exact amount goes out as the float nearest to it, whose
+    # shortest form has the same digits (12480.0, 12480.05), as the package always printed.
+    return {"amount": float(from_pence(pence)), "currency": CURRENCY}
 
 
-def _party_id(organisation: Organisation) -> str:
-    return f"GB-TENDERAPP-{organisation.id}"
-
-
-def _ref(organisation: Organisation) -> dict:
-    return {"id": _party_id(organisation), "name": organisation.name}
+def _ref(party: Party) -> dict:
+    return {"id": f"GB-TENDERAPP-{party.id}", "name": party.name}
 
 
 def _notice(notice_id: str, document_type: str, notice_type: str, title: str, url: str, published: str) -> dict:
@@ -64,103 +132,164 @@ def _notice(notice_id: str, document_type: str, notice_type: str, title: str, ur
             "url": url, "datePublished": published, "format": "application/json", "language": "en"}
 
 
-def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str, now: datetime) -> dict:
-    """The package for a published tender; url is the package's own stable address."""
-    collaboration = session.get(Collaboration, tender.collaboration_id)
-    lead = session.get(Organisation, collaboration.lead_organisation_id)
-    members = member_authorities(session, tender)
-    ocid = f"{ocid_prefix}-{tender.reference}"
-    parties = {lead.id: {**_ref(lead), "roles": ["buyer", "procuringEntity"]}}
-    for member in members:
-        parties.setdefault(member.id, {**_ref(member), "roles": ["buyer"]})
-    contract = contract_of(session, tender)
-    opened = tender.opened_at is not None and tender.opened_at <= now
+def parties(record: Record, with_supplier: bool) -> list[dict]:
+    """The lead (buyer and procuring entity), every member authority (buyer) and, from the award
+    on, the supplier."""
+    found = {record.lead.id: {**_ref(record.lead), "roles": ["buyer", "procuringEntity"]}}
+    for member in record.members:
+        found.setdefault(member.id, {**_ref(member), "roles": ["buyer"]})
+    if with_supplier and record.contract:
+        supplier = record.contract.supplier
+        found[supplier.id] = {**_ref(supplier), "roles": ["supplier", "tenderer"]}
+    return list(found.values())
 
+
+def _periods(tender: Tender) -> dict:
     published = _when(tender.published_at)
-    tender_block = {
-        "id": tender.reference,
-        "title": tender.title,
-        "description": tender.description.strip(),
-        "status": "complete" if contract else "active",
-        "procuringEntity": _ref(lead),
+    periods: dict = {}
+    if tender.estimated_value_pence is not None:
+        periods["value"] = _money(tender.estimated_value_pence)
+    if tender.submission_deadline:
+        periods["tenderPeriod"] = {"startDate": published, "endDate": _when(tender.submission_deadline)}
+    if tender.clarification_deadline:
+        periods["enquiryPeriod"] = {"startDate": published, "endDate": _when(tender.clarification_deadline)}
+    if tender.contract_start and tender.initial_term_months:
+        periods["contractPeriod"] = {"startDate": _day(tender.contract_start),
+                                     "durationInDays": tender.initial_term_months * 365 // 12}
+    return periods
+
+
+def tender_block(record: Record, url: str) -> dict:
+    """The tender section, the same in every release of the package."""
+    tender = record.tender
+    items: list[dict] = [{"id": "1", "description": tender.title, "classification": {"scheme": "CPV", "id": tender.cpv_code}}]
+    items += [{"id": line.code, "description": line.description, "quantity": line.quantity,
+               "unit": {"name": line.unit}} for line in record.lines]
+    block = {
+        "id": tender.reference, "title": tender.title, "description": tender.description.strip(),
+        "status": "complete" if record.contract else "active",
+        "procuringEntity": _ref(record.lead),
         "procurementMethod": "open" if tender.procedure == "open" else "selective",
         "procurementMethodDetails": tender.procedure,
         "mainProcurementCategory": "services",
         "awardCriteria": "ratedCriteria",
         "awardCriteriaDetails": f"Price {tender.price_weight}%, quality {100 - tender.price_weight}%",
         "submissionMethod": ["electronicSubmission"],
-        "items": [{"id": "1", "description": tender.title,
-                   "classification": {"scheme": "CPV", "id": tender.cpv_code}}],
+        "items": items,
         "documents": [_notice(f"{tender.reference}-UK4", "tenderNotice", "UK4", "UK4: Tender notice", url,
-                              published)],
+                              _when(tender.published_at))],
+        **_periods(tender),
     }
-    if tender.estimated_value_pence is not None:
-        tender_block["value"] = _money(tender.estimated_value_pence)
-    if tender.submission_deadline:
-        tender_block["tenderPeriod"] = {"startDate": published, "endDate": _when(tender.submission_deadline)}
-    if tender.clarification_deadline:
-        tender_block["enquiryPeriod"] = {"startDate": published, "endDate": _when(tender.clarification_deadline)}
-    if tender.contract_start and tender.initial_term_months:
-        tender_block["contractPeriod"] = {"startDate": _day(tender.contract_start)}
-        tender_block["contractPeriod"]["durationInDays"] = tender.initial_term_months * 365 // 12
-    lines = session.exec(select(PricingLine).where(PricingLine.tender_id == tender.id)
-                         .order_by(PricingLine.position)).all()
-    if lines:
-        tender_block["items"] += [{"id": line.code, "description": line.description,
-                                   "quantity": line.evaluation_quantity, "unit": {"name": line.unit}}
-                                  for line in lines]
-    if opened:
-        tender_block["numberOfTenderers"] = opened_bid_count(session, tender)
+    if record.opening:
+        block["numberOfTenderers"] = record.opening.bid_count
+    return block
 
-    def release(suffix: str, tags: list[str], when: str, **sections) -> dict:
-        return {"ocid": ocid, "id": f"{tender.reference}-{suffix}", "date": when, "tag": tags,
-                "initiationType": "tender", "language": "en", "parties": list(parties.values()),
-                "buyer": _ref(lead), "tender": tender_block, **sections}
 
-    releases = [release("tender", ["tender"], published)]
-    if opened:
-        releases[0]["bids"] = {"statistics": [{"id": "1", "measure": "bids", "value": tender_block["numberOfTenderers"],
-                                               "date": _when(tender.opened_at)}]}
+def _release(record: Record, url: str, ocid_prefix: str, stage: tuple[str, list[str], str],
+             with_supplier: bool = True, **sections) -> dict:
+    suffix, tags, when = stage
+    reference = record.tender.reference
+    return {"ocid": f"{ocid_prefix}-{reference}", "id": f"{reference}-{suffix}", "date": when, "tag": tags,
+            "initiationType": "tender", "language": "en", "parties": parties(record, with_supplier),
+            "buyer": _ref(record.lead), "tender": tender_block(record, url), **sections}
+
+
+def tender_release(record: Record, url: str, ocid_prefix: str) -> dict:
+    """The first release: the tender notice, and the number of bids once opened."""
+    stage = ("tender", ["tender"], _when(record.tender.published_at))
+    release = _release(record, url, ocid_prefix, stage, with_supplier=False)
+    if record.opening:
+        release["bids"] = {"statistics": [{"id": "1", "measure": "bids", "value": record.opening.bid_count,
+                                           "date": _when(record.opening.opened_at)}]}
+    return release
+
+
+def _award_day(contract: Contract) -> str:
+    return _day(contract.decided_on) if contract.decided_on else _when(contract.created_at)
+
+
+def award_block(record: Record, contract: Contract, url: str) -> dict:
+    """The award: winner, contract value and initial term, with the UK6 notice."""
+    day = _award_day(contract)
+    return {"id": f"{record.tender.reference}-award-1", "title": contract.decision_title, "status": "active",
+            "date": day, "value": _money(contract.value_pence), "suppliers": [_ref(contract.supplier)],
+            "contractPeriod": {"startDate": _day(contract.start_date),
+                               "endDate": _day_end(contract.initial_end_date)},
+            "documents": [_notice(f"{record.tender.reference}-UK6", "awardNotice", "UK6",
+                                  "UK6: Contract award notice", url, day)]}
+
+
+def award_release(record: Record, contract: Contract, url: str, ocid_prefix: str) -> dict:
+    """The release of the award."""
+    stage = ("award", ["award"], _award_day(contract))
+    return _release(record, url, ocid_prefix, stage, awards=[award_block(record, contract, url)])
+
+
+def contract_documents(record: Record, contract: Contract, url: str, extensions: int) -> list[dict]:
+    """The contract's notices: UK7 once entered into, then a UK10 for each of the first
+    ``extensions`` extensions whose change notice was required and published."""
+    reference = record.tender.reference
+    documents = []
+    if contract.entered_into_on:
+        documents.append(_notice(f"{reference}-UK7", "contractNotice", "UK7", "UK7: Contract details notice", url,
+                                 _day(contract.entered_into_on)))
+    for number, extension in enumerate(contract.extensions[:extensions], start=1):
+        if extension.change_notice_required and extension.change_notice_published_on:
+            documents.append(_notice(f"{reference}-UK10-{number}", "contractNotice", "UK10",
+                                     "UK10: Contract change notice", url,
+                                     _day(extension.change_notice_published_on)))
+    return documents
+
+
+def _amendment(reference: str, number: int, extension: Extension) -> dict:
+    return {"id": f"{reference}-extension-{number}", "date": _day(extension.decided_on),
+            "rationale": f"Extension option exercised by {extension.decided_by}",
+            "description": f"Extended by {extension.months} months, from {extension.previous_end_date:%d/%m/%Y} "
+                           f"to {extension.new_end_date:%d/%m/%Y}"}
+
+
+def contract_block(record: Record, contract: Contract, url: str, extensions: int | None = None) -> dict:
+    """The contract section as it stood after its first ``extensions`` extensions (None: before
+    any, and without amendments)."""
+    reference = record.tender.reference
+    block = {"id": f"{reference}-contract-1", "awardID": f"{reference}-award-1", "title": record.tender.title,
+             "status": "active" if contract.entered_into_on else "pending",
+             "period": {"startDate": _day(contract.start_date), "endDate": _day_end(contract.end_date)},
+             "value": _money(contract.value_pence),
+             "documents": contract_documents(record, contract, url, extensions or 0)}
+    if contract.entered_into_on:
+        block["dateSigned"] = _day(contract.entered_into_on)
+    if extensions is not None:
+        block["amendments"] = [_amendment(reference, number, extension) for number, extension
+                               in enumerate(contract.extensions[:extensions], start=1)]
+    return block
+
+
+def contract_releases(record: Record, contract: Contract, url: str, ocid_prefix: str) -> list[dict]:
+    """The release of the contract being entered into (signed): none until it is."""
+    if contract.entered_into_on is None:
+        return []
+    stage = ("contract", ["contract"], _day(contract.entered_into_on))
+    return [_release(record, url, ocid_prefix, stage, awards=[award_block(record, contract, url)],
+                     contracts=[contract_block(record, contract, url)])]
+
+
+def extension_releases(record: Record, contract: Contract, url: str, ocid_prefix: str) -> list[dict]:
+    """One contractAmendment release per extension, each with the amendments so far."""
+    return [_release(record, url, ocid_prefix, (f"extension-{number}", ["contractAmendment"],
+                                                _day(extension.decided_on)),
+                     awards=[award_block(record, contract, url)],
+                     contracts=[contract_block(record, contract, url, extensions=number)])
+            for number, extension in enumerate(contract.extensions, start=1)]
+
+
+def package(record: Record, url: str, ocid_prefix: str) -> dict:
+    """The release package; ``url`` is the package's own stable address."""
+    releases = [tender_release(record, url, ocid_prefix)]
+    contract = record.contract
     if contract:
-        supplier = session.get(Organisation, contract.supplier_organisation_id)
-        parties[supplier.id] = {**_ref(supplier), "roles": ["supplier", "tenderer"]}
-        decision = session.get(Decision, contract.award_decision_id)
-        award_day = _day(decision.taken_on) if decision.taken_on else _when(contract.created_at)
-        award = {"id": f"{tender.reference}-award-1", "title": decision.title, "status": "active",
-                 "date": award_day, "value": _money(contract.value_pence), "suppliers": [_ref(supplier)],
-                 "contractPeriod": {"startDate": _day(contract.start_date),
-                                    "endDate": _day_end(contract.initial_end_date)},
-                 "documents": [_notice(f"{tender.reference}-UK6", "awardNotice", "UK6",
-                                       "UK6: Contract award notice", url, award_day)]}
-        releases.append(release("award", ["award"], award_day, awards=[award]))
-        contract_block = {"id": f"{tender.reference}-contract-1", "awardID": award["id"],
-                          "title": tender.title, "status": "active" if contract.entered_into_on else "pending",
-                          "period": {"startDate": _day(contract.start_date), "endDate": _day_end(contract.end_date)},
-                          "value": _money(contract.value_pence), "documents": []}
-        if contract.entered_into_on:
-            signed = _day(contract.entered_into_on)
-            contract_block["dateSigned"] = signed
-            contract_block["documents"].append(_notice(f"{tender.reference}-UK7", "contractNotice", "UK7",
-                                                       "UK7: Contract details notice", url, signed))
-            releases.append(release("contract", ["contract"], signed, awards=[award],
-                                    contracts=[dict(contract_block, documents=list(contract_block["documents"]))]))
-        extensions = extensions_of(session, contract)
-        amendments = []
-        for number, extension in enumerate(extensions, start=1):
-            decided = _day(extension.decided_on)
-            amendments.append({"id": f"{tender.reference}-extension-{number}", "date": decided,
-                               "rationale": f"Extension option exercised by {extension.decided_by}",
-                               "description": f"Extended by {extension.months} months, from "
-                                              f"{extension.previous_end_date:%d/%m/%Y} to "
-                                              f"{extension.new_end_date:%d/%m/%Y}"})
-            if extension.change_notice_required and extension.change_notice_published_on:
-                contract_block["documents"].append(_notice(f"{tender.reference}-UK10-{number}", "contractNotice",
-                                                           "UK10", "UK10: Contract change notice", url,
-                                                           _day(extension.change_notice_published_on)))
-            releases.append(release(f"extension-{number}", ["contractAmendment"], decided, awards=[award],
-                                    contracts=[dict(contract_block, amendments=list(amendments),
-                                                    documents=list(contract_block["documents"]))]))
-    latest = max(r["date"] for r in releases)
-    return {"uri": url, "version": OCDS_VERSION, "publishedDate": latest,
-            "publisher": {"name": lead.name}, "releases": releases}
-
+        releases.append(award_release(record, contract, url, ocid_prefix))
+        releases += contract_releases(record, contract, url, ocid_prefix)
+        releases += extension_releases(record, contract, url, ocid_prefix)
+    return {"uri": url, "version": OCDS_VERSION, "publishedDate": max(r["date"] for r in releases),
+            "publisher": {"name": record.lead.name}, "releases": releases}

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from tenderapp.domain.archives import ArchiveTooLarge, ArchiveUnreadable, ZipLimits, open_zip, read_whole_entry
 from tenderapp.domain.money import MoneyError, from_number, parse_amount
-from tenderapp.exports.pricing_template import HEADER_ROW, META_SHEET, PRICE_COLUMN, PRICING_SHEET
 from tenderapp.exports.cells import safe_cell
+from tenderapp.exports.pricing_template import HEADER_ROW, META_SHEET, PRICE_COLUMN, PRICING_SHEET
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A filled template unpacks to a few hundred KB; these caps leave room for what Excel and
@@ -112,21 +112,28 @@ def read(data: bytes, expected: Expected) -> Upload:
         book.close()
 
 
-def _read_book(book, expected: Expected) -> Upload:
+def _refusal(book, expected: Expected) -> str | None:
+    """Why the workbook is not this tender's current template, or None."""
     if META_SHEET not in book.sheetnames or PRICING_SHEET not in book.sheetnames:
-        return Upload({}, ["This is not a Tenderapp pricing template. Download the template for this tender and "
-                           "use that"])
+        return "This is not a Tenderapp pricing template. Download the template for this tender and use that"
     meta = {row[0]: row[1:] for row in book[META_SHEET].iter_rows(max_row=10, max_col=2, values_only=True)
             if row and isinstance(row[0], str)}
     reference = (meta.get("tender_reference") or [None])[0]
     version = (meta.get("schedule_version") or [None])[0]
     if reference != safe_cell(expected.reference):  # written escaped, as every cell is
-        return Upload({}, [f"This template is for tender {_shown(reference)}, not {expected.reference}. Download "
-                           "the template for this tender"])
+        return (f"This template is for tender {_shown(reference)}, not {expected.reference}. Download "
+                "the template for this tender")
     if version != expected.schedule_version:
-        return Upload({}, [f"This template is for version {_shown(version)} of the pricing schedule; the tender has "
-                           f"been amended and is now at version {expected.schedule_version}. Download the template "
-                           "again"])
+        return (f"This template is for version {_shown(version)} of the pricing schedule; the tender has "
+                f"been amended and is now at version {expected.schedule_version}. Download the template "
+                "again")
+    return None
+
+
+def _read_book(book, expected: Expected) -> Upload:
+    refusal = _refusal(book, expected)
+    if refusal:
+        return Upload({}, [refusal])
     prices, problems, seen = {}, [], set()
     price_index = ord(PRICE_COLUMN) - ord("A")
     rows = book[PRICING_SHEET].iter_rows(min_row=HEADER_ROW + 1, max_col=price_index + 1, values_only=True)
@@ -141,8 +148,7 @@ def _read_book(book, expected: Expected) -> Upload:
             problems.append(f"{PRICING_SHEET}, A{number}: “{_shown(code)}” is not a line of this pricing schedule")
             continue
         seen.add(code)
-        value = row[price_index] if len(row) > price_index else None
-        price, problem = _cell_price(value, f"{PRICE_COLUMN}{number}")
+        price, problem = _cell_price(row[price_index] if len(row) > price_index else None, f"{PRICE_COLUMN}{number}")
         if problem:
             problems.append(problem)
         elif price is not None:

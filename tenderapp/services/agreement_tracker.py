@@ -10,20 +10,11 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor, get_lead_agreement
 from tenderapp.domain.agreements import Action, PartyStatus, Tally, tally
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.models import Agreement, AgreementVersion, Organisation, Representation, Signature
+from tenderapp.exports.agreement_tracker import TrackerRow, TrackerSheet
+from tenderapp.models import Agreement, AgreementResponse, AgreementVersion, Organisation, Representation, Signature
 from tenderapp.services.agreement_status import current_version, members, responses_by_organisation, status_of
 
-
-@dataclass(frozen=True)
-class TrackerRow:
-    organisation: str
-    kind: OrganisationKind
-    status: PartyStatus
-    date: datetime | None
-    signer: str | None
-    signed_by: str | None  # the representative organisation, when signed on behalf
-    note: str | None
-    represented_by: str | None
+__all__ = ["SignatureLine", "Tracker", "TrackerRow", "sheet", "signatures", "tracker", "tracker_of"]
 
 
 @dataclass(frozen=True)
@@ -47,35 +38,54 @@ def _signatures(session: Session, version: AgreementVersion | None) -> dict[int,
         .where(Signature.version_id == version.id))}
 
 
-def tracker(session: Session, actor: Actor, agreement_id: int) -> Tracker:
-    agreement = get_lead_agreement(session, actor, agreement_id)
-    version = current_version(session, agreement.id)
-    history = responses_by_organisation(session, agreement.id)
-    signatures = _signatures(session, version)
+def _represented_by(session: Session, agreement: Agreement) -> dict[int, str]:
+    """Member id -> the name of the organisation that represents it in the collaboration."""
     representative = aliased(Organisation)
-    represented_by = dict(session.exec(
+    return dict(session.exec(
         select(Representation.represented_organisation_id, representative.name)
         .join(representative, representative.id == Representation.representative_organisation_id)
         .where(Representation.collaboration_id == agreement.collaboration_id)).all())
-    rows = []
-    for member in members(session, agreement):
-        responses = history.get(member.id, [])
-        status = status_of(version, responses)
-        latest = next((r for r, n in reversed(responses) if version and n == version.number), None)
-        signature, signer_org = signatures.get(member.id, (None, None))
-        rows.append(TrackerRow(
-            organisation=member.name,
-            kind=OrganisationKind(member.kind),
-            status=status,
-            date=latest.created_at if latest else None,
-            signer=f"{signature.signer_name}, {signature.signer_job_title}" if signature else None,
-            signed_by=signer_org if signature and signature.signer_organisation_id != member.id else None,
-            note=latest.note if latest and latest.action != Action.SIGN.value else None,
-            represented_by=represented_by.get(member.id),
-        ))
+
+
+def _row(member: Organisation, version: AgreementVersion | None, responses: list[tuple[AgreementResponse, int]],
+         signed: tuple[Signature | None, str | None], represented_by: str | None) -> TrackerRow:
+    latest = next((r for r, n in reversed(responses) if version and n == version.number), None)
+    signature, signer_org = signed
+    return TrackerRow(
+        organisation=member.name,
+        kind=OrganisationKind(member.kind),
+        status=status_of(version, responses),
+        date=latest.created_at if latest else None,
+        signer=f"{signature.signer_name}, {signature.signer_job_title}" if signature else None,
+        signed_by=signer_org if signature and signature.signer_organisation_id != member.id else None,
+        note=latest.note if latest and latest.action != Action.SIGN.value else None,
+        represented_by=represented_by,
+    )
+
+
+def tracker(session: Session, actor: Actor, agreement_id: int) -> Tracker:
+    """The tracker of an agreement the actor's organisation leads (NotFound otherwise)."""
+    return tracker_of(session, get_lead_agreement(session, actor, agreement_id))
+
+
+def tracker_of(session: Session, agreement: Agreement) -> Tracker:
+    """The tracker of an agreement the caller has loaded through access (lead only)."""
+    version = current_version(session, agreement.id)
+    history = responses_by_organisation(session, agreement.id)
+    signatures = _signatures(session, version)
+    represented_by = _represented_by(session, agreement)
+    rows = [_row(member, version, history.get(member.id, []), signatures.get(member.id, (None, None)),
+                 represented_by.get(member.id)) for member in members(session, agreement)]
     kinds = [k for k in OrganisationKind if any(r.kind is k for r in rows)]
     tallies = [tally(k.value, [r.status for r in rows if r.kind is k]) for k in kinds]
     return Tracker(agreement, version, rows, tallies)
+
+
+def sheet(tracker: Tracker) -> TrackerSheet:
+    """The tracker as the workbook writer takes it."""
+    version = tracker.version
+    return TrackerSheet(tracker.agreement.title, version.number if version else None,
+                        version.sha256 if version else None, tracker.rows, tracker.tallies)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from tenderapp.exports.cells import FORMULA_LEADERS
-from tests.factories import PASSWORD
 from tenderapp.models import (
     Agreement,
     AgreementResponse,
@@ -20,6 +19,7 @@ from tenderapp.models import (
     Signature,
     Tender,
 )
+from tests.factories import PASSWORD
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"]
 OWN_FORMULA = re.compile(r'^=IF\(ISNUMBER\(E\d+\),D\d+\*E\d+,""\)$')

@@ -118,8 +118,8 @@ def test_the_tender_page_links_to_its_package(app, db, load_demo, sign_in_as):
 
 
 def test_the_seed_extension_needs_no_change_notice_and_refuses_one(db, load_demo, sign_in_as):
-    from tests.conftest import csrf_from
     from tenderapp.models import ContractExtension
+    from tests.conftest import csrf_from
 
     load_demo()
     contract = db.exec(select(Contract)).one()
@@ -130,3 +130,28 @@ def test_the_seed_extension_needs_no_change_notice_and_refuses_one(db, load_demo
     refused = admin.client.post(f"/contracts/{contract.id}/extensions/{extension.id}/change-notice",
                                 data={"published_on": ["1", "10", "2017"], "csrf_token": csrf_from(page)})
     assert refused.status_code == 400 and "needs no contract change notice" in refused.get_data(as_text=True)
+
+
+def test_the_package_is_gathered_in_a_fixed_number_of_queries(app, db, load_demo, clock):
+    from sqlalchemy import event
+    from sqlmodel import Session
+
+    from tenderapp.services import ocds
+
+    load_demo()
+    engine = db.get_bind()
+    statements = []
+
+    def count(conn, cursor, statement, *_):
+        statements.append(statement)
+
+    with Session(engine) as session:
+        tender = ocds.published_tender(session, "SC14027", clock())
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            package = ocds.release_package(session, tender, "http://localhost/p.json", "ocds-x", clock())
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(package["releases"]) == 4
+    # lead, members, lines, bid count, contract with its decision and supplier, extensions
+    assert len(statements) <= 6, statements

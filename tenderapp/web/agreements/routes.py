@@ -276,7 +276,7 @@ def tracker(agreement: Agreement):
 def tracker_workbook(agreement: Agreement):
     agreement_id = agreement.id
     view = agreement_tracker.tracker(get_session(), current_user, agreement_id)
-    return download(tracker_export.workbook_bytes(view),
+    return download(tracker_export.workbook_bytes(agreement_tracker.sheet(view)),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"agreement-{agreement_id}-tracker.xlsx")
 

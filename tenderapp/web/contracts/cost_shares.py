@@ -40,7 +40,7 @@ def cost_shares(contract):
 def cost_shares_workbook(contract):
     contract, tender = contract
     _, shares = _all_shares(contract, tender)
-    return download(cost_share_export.workbook_bytes(tender, shares),
+    return download(cost_share_export.workbook_bytes(cost_share_workbook.sheet(tender, shares)),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"cost-shares-{tender.reference}.xlsx")
 

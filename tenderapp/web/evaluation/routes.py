@@ -12,6 +12,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
 from tenderapp.exports import evaluation_matrix
 from tenderapp.services import evaluating, moderation, panel, recommendation, results, tender_schedule
+from tenderapp.services.evaluation_matrix import sheet as matrix_of
 from tenderapp.web.downloads import download
 from tenderapp.web.evaluation.forms import (
     AssignForm,
@@ -172,7 +173,7 @@ def results_page(tender_id: int):
 def matrix(tender_id: int):
     db_session = get_session()
     outcome = results.compute(db_session, current_user, sealer(), tender_id)
-    content = evaluation_matrix.workbook_bytes(outcome, moderation.grid(db_session, current_user, tender_id))
+    content = evaluation_matrix.workbook_bytes(matrix_of(outcome, moderation.grid(db_session, current_user, tender_id)))
     return download(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     f"evaluation-{outcome.tender.reference}.xlsx")
 

@@ -107,7 +107,7 @@ def tender(tender_id: int):
 @public
 def ocds_package(reference: str):
     """The tender's OCDS release package: open data, for anyone, once the tender is published."""
-    from tenderapp.exports import ocds
+    from tenderapp.services import ocds
 
     db_session = get_session()
     found = ocds.published_tender(db_session, reference, clock.now())

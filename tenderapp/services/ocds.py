@@ -1,0 +1,77 @@
+"""A published tender's OCDS release package: the facts are gathered here in a fixed number of
+queries (at most seven, whatever the number of members, lines or extensions) and the package is
+built by the pure writer ``tenderapp.exports.ocds``."""
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tenderapp.access.bids import opened_bid_count
+from tenderapp.exports import ocds
+from tenderapp.models import Collaboration, Contract, Decision, Organisation, Tender
+from tenderapp.services.award import extensions as extensions_of
+from tenderapp.services.cost_shares import members as member_authorities
+from tenderapp.services.tender_schedule import lines as schedule_lines
+
+
+def published_tender(session: Session, reference: str, now: datetime) -> Tender | None:
+    """The tender with this reference once it is published (None before, or if there is none)."""
+    tender = session.exec(select(Tender).where(Tender.reference == reference)).first()
+    if tender is None or tender.published_at is None or tender.published_at > now:
+        return None
+    return tender
+
+
+def _party(organisation: Organisation) -> ocds.Party:
+    return ocds.Party(organisation.id, organisation.name)
+
+
+def _tender(tender: Tender) -> ocds.Tender:
+    return ocds.Tender(
+        reference=tender.reference, title=tender.title, description=tender.description,
+        procedure=str(tender.procedure), price_weight=tender.price_weight, cpv_code=tender.cpv_code,
+        estimated_value_pence=tender.estimated_value_pence, published_at=tender.published_at,
+        clarification_deadline=tender.clarification_deadline, submission_deadline=tender.submission_deadline,
+        contract_start=tender.contract_start, initial_term_months=tender.initial_term_months)
+
+
+def _extension(row) -> ocds.Extension:
+    return ocds.Extension(row.decided_on, row.decided_by, row.months, row.previous_end_date, row.new_end_date,
+                          row.change_notice_required, row.change_notice_published_on)
+
+
+def _contract(session: Session, tender: Tender) -> ocds.Contract | None:
+    found = session.exec(
+        select(Contract, Decision, Organisation)
+        .join(Decision, Decision.id == Contract.award_decision_id)
+        .join(Organisation, Organisation.id == Contract.supplier_organisation_id)
+        .where(Contract.tender_id == tender.id)).first()
+    if found is None:
+        return None
+    contract, decision, supplier = found
+    return ocds.Contract(
+        decision_title=decision.title, decided_on=decision.taken_on, created_at=contract.created_at,
+        supplier=_party(supplier), value_pence=contract.value_pence, start_date=contract.start_date,
+        initial_end_date=contract.initial_end_date, end_date=contract.end_date,
+        entered_into_on=contract.entered_into_on,
+        extensions=tuple(_extension(e) for e in extensions_of(session, contract)))
+
+
+def record(session: Session, tender: Tender, now: datetime) -> ocds.Record:
+    """What the package of a published tender says, as it stands at ``now``."""
+    lead = session.exec(select(Organisation)
+                        .join(Collaboration, Collaboration.lead_organisation_id == Organisation.id)
+                        .where(Collaboration.id == tender.collaboration_id)).one()
+    opened = tender.opened_at is not None and tender.opened_at <= now
+    return ocds.Record(
+        tender=_tender(tender), lead=_party(lead),
+        members=tuple(_party(m) for m in member_authorities(session, tender)),
+        lines=tuple(ocds.Line(line.code, line.description, line.evaluation_quantity, line.unit)
+                    for line in schedule_lines(session, tender)),
+        opening=ocds.Opening(tender.opened_at, opened_bid_count(session, tender)) if opened else None,
+        contract=_contract(session, tender))
+
+
+def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str, now: datetime) -> dict:
+    """The package for a published tender; url is the package's own stable address."""
+    return ocds.package(record(session, tender, now), url, ocid_prefix)
