@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_agreement
 from tenderapp.domain.agreements import Action, PartyStatus, Tally, tally
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.exports.agreement_tracker import TrackerRow, TrackerSheet
@@ -61,11 +60,6 @@ def _row(member: Organisation, version: AgreementVersion | None, responses: list
         note=latest.note if latest and latest.action != Action.SIGN.value else None,
         represented_by=represented_by,
     )
-
-
-def tracker(session: Session, actor: Actor, agreement_id: int) -> Tracker:
-    """The tracker of an agreement the actor's organisation leads (NotFound otherwise)."""
-    return tracker_of(session, get_lead_agreement(session, actor, agreement_id))
 
 
 def tracker_of(session: Session, agreement: Agreement) -> Tracker:

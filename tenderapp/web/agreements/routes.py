@@ -262,7 +262,7 @@ def issue(agreement: Agreement):
 @tenant_owned(ADMIN, agreement_id=access.get_lead_agreement)
 def tracker(agreement: Agreement):
     db_session = get_session()
-    view = agreement_tracker.tracker(db_session, current_user, agreement.id)
+    view = agreement_tracker.tracker_of(db_session, agreement)
     chosen = request.args.get("status") or None
     status = PartyStatus(chosen) if chosen in {s.value for s in PartyStatus} else None
     return render_template(
@@ -274,11 +274,10 @@ def tracker(agreement: Agreement):
 @bp.route("/agreements/<int:agreement_id>/tracker.xlsx")
 @tenant_owned(ADMIN, agreement_id=access.get_lead_agreement)
 def tracker_workbook(agreement: Agreement):
-    agreement_id = agreement.id
-    view = agreement_tracker.tracker(get_session(), current_user, agreement_id)
+    view = agreement_tracker.tracker_of(get_session(), agreement)
     return download(tracker_export.workbook_bytes(agreement_tracker.sheet(view)),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    f"agreement-{agreement_id}-tracker.xlsx")
+                    f"agreement-{agreement.id}-tracker.xlsx")
 
 
 @bp.route("/agreements/<int:agreement_id>/reminders", methods=["POST"])
@@ -300,7 +299,7 @@ def reminders(agreement: Agreement):
 @tenant_owned(ADMIN, agreement_id=access.get_lead_agreement)
 def signed_copy(agreement: Agreement):
     db_session = get_session()
-    view = agreement_tracker.tracker(db_session, current_user, agreement.id)
+    view = agreement_tracker.tracker_of(db_session, agreement)
     return render_template("agreements/signed.html", tracker=view,
                            signatures=agreement_tracker.signatures(db_session, view))
 

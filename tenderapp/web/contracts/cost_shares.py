@@ -12,6 +12,7 @@ from tenderapp.db import get_session
 from tenderapp.domain.money import as_typed
 from tenderapp.exports import cost_shares as cost_share_export
 from tenderapp.formatting import money
+from tenderapp.services import cost_share_workbook
 from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services.cost_shares import ContractLine
 from tenderapp.web.contracts.blueprint import ADMIN, bp
