@@ -4,6 +4,7 @@ replacement, or turn a key. Only ever asked for a tender already loaded through
 
 from sqlmodel import Session, select
 
+from tenderapp.domain.errors import NotFound
 from tenderapp.domain.openers import Candidate
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, OpenerReplacement, RoleAssignment, Tender, TenderOpener, User
@@ -21,6 +22,11 @@ def lead_people(session: Session, tender: Tender) -> dict[int, Candidate]:
             for user, granted in rows}
 
 
+def current_openers(session: Session, tender: Tender) -> list[TenderOpener]:
+    """The tender's openers now (not removed or replaced), in the order they were named."""
+    return [o for o in named_openers(session, tender) if o.removed_at is None]
+
+
 def named_openers(session: Session, tender: Tender) -> list[TenderOpener]:
     """Every opener row of the tender, current and removed, in the order they were named."""
     return list(session.exec(select(TenderOpener).where(TenderOpener.tender_id == tender.id)
@@ -28,11 +34,24 @@ def named_openers(session: Session, tender: Tender) -> list[TenderOpener]:
 
 
 def replacements(session: Session, tender: Tender) -> list[OpenerReplacement]:
+    """Every replacement proposal of the tender, in the order they were made."""
     return list(session.exec(select(OpenerReplacement).where(OpenerReplacement.tender_id == tender.id)
                              .order_by(OpenerReplacement.proposed_at, OpenerReplacement.id)).all())
 
 
-def get_replacement(session: Session, tender: Tender, replacement_id: int) -> OpenerReplacement | None:
-    """The tender's replacement proposal of that id, or None (another tender's is not found)."""
-    return session.exec(select(OpenerReplacement).where(OpenerReplacement.id == replacement_id,
-                                                        OpenerReplacement.tender_id == tender.id)).first()
+def get_replacement(session: Session, tender: Tender, replacement_id: int) -> OpenerReplacement:
+    """The tender's replacement proposal of that id. Raises NotFound for another tender's."""
+    proposal = session.exec(select(OpenerReplacement).where(OpenerReplacement.id == replacement_id,
+                                                            OpenerReplacement.tender_id == tender.id)).first()
+    if proposal is None:
+        raise NotFound("Proposal not found")
+    return proposal
+
+
+def active_emails(session: Session, user_ids: set[int]) -> list[tuple[str, int]]:
+    """The email address and organisation of each active person among ``user_ids``, who are
+    named openers of the tender (people of its lead), to tell them of a key turned."""
+    if not user_ids:
+        return []
+    return list(session.exec(select(User.email, User.organisation_id)
+                             .where(User.id.in_(sorted(user_ids)), User.active.is_(True))).all())

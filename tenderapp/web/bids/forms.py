@@ -22,6 +22,15 @@ def prices_form(lines, data=None):
     class PricesForm(BaseForm):
         submit = SubmitField("Save prices", widget=GovSubmitInput())
 
+        def add_domain_error(self, error, default_field=None):
+            """Prices that could not be read are shown each beside its own line."""
+            by_line = getattr(error, "errors", None)
+            if not isinstance(by_line, dict):
+                return super().add_domain_error(error, default_field)
+            for line in lines:
+                if line.code in by_line:
+                    self[f"line_{line.id}"].errors = [by_line[line.code]]
+
     for number, line in enumerate(lines, start=1):
         setattr(PricesForm, f"line_{line.id}", StringField(
             f"Line {number}: {line.code}, {line.description}", widget=GovTextInput(),
@@ -49,6 +58,11 @@ class UploadForm(BaseForm):
     workbook = FileField("Filled-in pricing template", widget=GovFileInput(),
                          description="The .xlsx file you downloaded and filled in, smaller than 5MB")
     submit = SubmitField("Upload prices", widget=GovSubmitInput())
+    problems: tuple[str, ...] = ()  # every problem found in the workbook sent, listed on the page
+
+    def add_domain_error(self, error, default_field=None):
+        self.problems = tuple(getattr(error, "problems", ()))
+        super().add_domain_error(error, default_field)
 
 
 class AttachmentForm(BaseForm):
