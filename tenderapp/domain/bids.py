@@ -110,7 +110,7 @@ def check_move(state: BidState, event: BidEvent, now: datetime, deadline: dateti
     """The state ``event`` moves the bid to. Raises DeadlinePassed for a bidder's move at or
     after the deadline (or once opened), RuleViolation for a move the table does not allow."""
     if event in BIDDER_EVENTS:
-        check_before_deadline(now, deadline, opened)
+        check_before_deadline(now, deadline, opened or state is BidState.OPENED)
     moved = TRANSITIONS.get((state, event))
     if moved is None:
         raise RuleViolation(_REFUSALS[event])
