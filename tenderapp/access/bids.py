@@ -3,9 +3,10 @@ bids were submitted and nothing of their content until both opening keys have tu
 Every read of bid content goes through the box (``opened_box``, ``readable_submissions``)."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.access.core import Actor, require_role, scope
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender
@@ -13,6 +14,7 @@ from tenderapp.domain.errors import Forbidden, NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import Bid, BidAttachment, BidSubmission, Organisation, PricingLine, QualityCriterion, Tender
 
+Row = TypeVar("Row")
 SEALED = "The bids stay sealed until the named openers have opened them together after the deadline."
 
 
@@ -36,6 +38,14 @@ def own_bid(session: Session, actor: Actor, tender: Tender, for_update: bool = F
     return session.exec(query.with_for_update() if for_update else query).first()
 
 
+def first_or_not_found(session: Session, query: SelectOfScalar[Row], message: str) -> Row:
+    """The first row ``query`` finds. Raises NotFound with ``message`` when it finds none."""
+    found = session.exec(query).first()
+    if found is None:
+        raise NotFound(message)
+    return found
+
+
 def own_bids(session: Session, actor: Actor) -> dict[int, Bid]:
     """The actor's organisation's bids, by tender id."""
     return {b.tender_id: b for b in session.exec(select(Bid).where(Bid.organisation_id == actor.organisation_id))}
@@ -52,11 +62,8 @@ def schedule(session: Session, tender: Tender) -> tuple[list[PricingLine], list[
 
 def criterion_to_answer(session: Session, tender: Tender, criterion_id: int) -> QualityCriterion:
     """One of the tender's quality criteria. Raises NotFound for another tender's."""
-    criterion = session.exec(select(QualityCriterion).where(QualityCriterion.id == criterion_id,
-                                                            QualityCriterion.tender_id == tender.id)).first()
-    if criterion is None:
-        raise NotFound("Criterion not found")
-    return criterion
+    return first_or_not_found(session, select(QualityCriterion).where(
+        QualityCriterion.id == criterion_id, QualityCriterion.tender_id == tender.id), "Criterion not found")
 
 
 def criteria_among(session: Session, tender: Tender, criterion_ids: list[int]) -> list[QualityCriterion]:
@@ -76,20 +83,18 @@ def submissions_of(session: Session, bid: Bid | None) -> list[BidSubmission]:
 
 def own_submission(session: Session, bid: Bid | None, number: int) -> BidSubmission:
     """The bid's version ``number``. Raises NotFound for a number the bid does not have."""
-    found = None if bid is None else session.exec(
-        select(BidSubmission).where(BidSubmission.bid_id == bid.id, BidSubmission.number == number)).first()
-    if found is None:
+    if bid is None:
         raise NotFound("Receipt not found")
-    return found
+    return first_or_not_found(session, select(BidSubmission).where(
+        BidSubmission.bid_id == bid.id, BidSubmission.number == number), "Receipt not found")
 
 
 def own_attachment(session: Session, bid: Bid | None, attachment_id: int) -> BidAttachment:
     """A file of the bid (removed or not). Raises NotFound for another bid's."""
-    found = None if bid is None else session.exec(
-        select(BidAttachment).where(BidAttachment.id == attachment_id, BidAttachment.bid_id == bid.id)).first()
-    if found is None:
+    if bid is None:
         raise NotFound("File not found")
-    return found
+    return first_or_not_found(session, select(BidAttachment).where(
+        BidAttachment.id == attachment_id, BidAttachment.bid_id == bid.id), "File not found")
 
 
 def current_attachments(session: Session, bid: Bid | None) -> list[BidAttachment]:
@@ -103,11 +108,8 @@ def current_attachments(session: Session, bid: Bid | None) -> list[BidAttachment
 
 def submitted_attachment(session: Session, submission: BidSubmission, sha256: str) -> BidAttachment:
     """The file of the submission's bid with that SHA-256. Raises NotFound when it has none."""
-    found = session.exec(select(BidAttachment).where(BidAttachment.bid_id == submission.bid_id,
-                                                     BidAttachment.sha256 == sha256)).first()
-    if found is None:
-        raise NotFound("File not found")
-    return found
+    return first_or_not_found(session, select(BidAttachment).where(
+        BidAttachment.bid_id == submission.bid_id, BidAttachment.sha256 == sha256), "File not found")
 
 
 def _current_submissions(*columns: Any) -> Any:
@@ -200,8 +202,6 @@ def opened_submission(session: Session, tender: Tender, submission_id: int) -> I
     """One bid in the opened box. Raises Forbidden before the opening, NotFound for a
     submission that is not in the box (another tender's, replaced or withdrawn)."""
     _opened(tender)
-    row = session.exec(_box_rows(tender).where(BidSubmission.id == submission_id)).first()
-    if row is None:
-        raise NotFound("Bid not found")
-    submission, organisation_id, name = row
+    submission, organisation_id, name = first_or_not_found(
+        session, _box_rows(tender).where(BidSubmission.id == submission_id), "Bid not found")
     return InBox(submission, organisation_id, name)

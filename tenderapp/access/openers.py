@@ -4,7 +4,7 @@ replacement, or turn a key. Only ever asked for a tender already loaded through
 
 from sqlmodel import Session, select
 
-from tenderapp.domain.errors import NotFound
+from tenderapp.access.bids import first_or_not_found
 from tenderapp.domain.openers import Candidate
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, OpenerReplacement, RoleAssignment, Tender, TenderOpener, User
@@ -41,11 +41,8 @@ def replacements(session: Session, tender: Tender) -> list[OpenerReplacement]:
 
 def get_replacement(session: Session, tender: Tender, replacement_id: int) -> OpenerReplacement:
     """The tender's replacement proposal of that id. Raises NotFound for another tender's."""
-    proposal = session.exec(select(OpenerReplacement).where(OpenerReplacement.id == replacement_id,
-                                                            OpenerReplacement.tender_id == tender.id)).first()
-    if proposal is None:
-        raise NotFound("Proposal not found")
-    return proposal
+    return first_or_not_found(session, select(OpenerReplacement).where(
+        OpenerReplacement.id == replacement_id, OpenerReplacement.tender_id == tender.id), "Proposal not found")
 
 
 def active_emails(session: Session, user_ids: set[int]) -> list[tuple[str, int]]:

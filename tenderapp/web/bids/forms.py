@@ -18,9 +18,15 @@ from tenderapp.web.forms import BaseForm, OrganisationsField, RolesField, strip
 from tenderapp.web.tenders.forms import WholeNumberField, WholeNumberRange
 
 
-def prices_form(lines, data=None):
+def prices_form(lines, saved: dict[str, str] | None = None):
+    """One price field per line, filled with the ``saved`` prices (by line code) when given."""
+
     class PricesForm(BaseForm):
         submit = SubmitField("Save prices", widget=GovSubmitInput())
+
+        def typed(self) -> dict[str, str]:
+            """What was typed, by line code."""
+            return {line.code: self[f"line_{line.id}"].data for line in lines}
 
         def add_domain_error(self, error, default_field=None):
             """Prices that could not be read are shown each beside its own line."""
@@ -35,18 +41,25 @@ def prices_form(lines, data=None):
         setattr(PricesForm, f"line_{line.id}", StringField(
             f"Line {number}: {line.code}, {line.description}", widget=GovTextInput(),
             description=f"Unit price in pounds, {line.unit}. Evaluated at {line.evaluation_quantity:,}."))
-    return PricesForm(data=data)
+    return PricesForm(data=None if saved is None else {f"line_{line.id}": saved.get(line.code, "") for line in lines})
 
 
-def answers_form(criteria, data=None):
+def answers_form(criteria, saved: dict[str, str] | None = None):
+    """One answer per criterion, filled with the ``saved`` answers (by criterion id) when given."""
+
     class AnswersForm(BaseForm):
         submit = SubmitField("Save answers", widget=GovSubmitInput())
+
+        def typed(self) -> dict[str, str]:
+            """What was typed, by criterion id (as text)."""
+            return {str(c.id): self[f"criterion_{c.id}"].data for c in criteria}
 
     for criterion in criteria:
         setattr(AnswersForm, f"criterion_{criterion.id}", TextAreaField(
             f"{criterion.title} ({criterion.weight} marks)", widget=GovCharacterCount(),
             description=criterion.guidance))
-    return AnswersForm(data=data)
+    return AnswersForm(data=None if saved is None else {f"criterion_{c.id}": saved.get(str(c.id), "")
+                                                        for c in criteria})
 
 
 class DeclarationsForm(BaseForm):

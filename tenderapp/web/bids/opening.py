@@ -15,6 +15,7 @@ from tenderapp.models import Tender
 from tenderapp.sealing import sealer
 from tenderapp.services import opening
 from tenderapp.services import openers as opener_service
+from tenderapp.web.bids import reraising
 from tenderapp.web.bids.forms import ButtonForm, OpenersForm, ReplacementForm
 from tenderapp.web.downloads import download
 from tenderapp.web.flow import flashed, form_page
@@ -77,14 +78,7 @@ def _replacement_form(named) -> ReplacementForm:
 
 def _forbidden_on_the_form(action):
     """``action``, with a refusal for who the actor is shown beside the form's field like a rule's."""
-
-    def run():
-        try:
-            return action()
-        except Forbidden as error:
-            raise RuleViolation(error.message, error.field) from None
-
-    return run
+    return reraising(action, Forbidden, lambda error: RuleViolation(error.message, error.field))
 
 
 @bp.route("/openers/replace", methods=["POST"])

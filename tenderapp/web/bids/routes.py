@@ -20,6 +20,7 @@ from tenderapp.models import Tender
 from tenderapp.sealing import sealer
 from tenderapp.services import bid_attachments, bids
 from tenderapp.services.bids import OwnBid
+from tenderapp.web.bids import reraising
 from tenderapp.web.bids.forms import (
     AttachmentForm,
     ButtonForm,
@@ -54,14 +55,7 @@ def _late(late: Late):
 
 def _in_time(own: OwnBid, action):
     """``action``, with the deadline's refusal carried past the form (see ``Late``)."""
-
-    def run():
-        try:
-            return action()
-        except DeadlinePassed as error:
-            raise Late(error.message, own.tender) from None
-
-    return run
+    return reraising(action, DeadlinePassed, lambda error: Late(error.message, own.tender))
 
 
 def _overview(tender: Tender):
@@ -94,9 +88,8 @@ def prices(tender: Tender):
     db_session = get_session()
     own = _own(tender)
     lines, _ = bid_access.schedule(db_session, tender)
-    form = prices_form(lines, data=None if request.method == "POST" else
-                       {f"line_{line.id}": own.draft.prices.get(line.code, "") for line in lines})
-    typed = {line.code: form[f"line_{line.id}"].data for line in lines}
+    form = prices_form(lines, None if request.method == "POST" else own.draft.prices)
+    typed = form.typed()
     return form_page(form, "bids/prices.html", tender=tender, lines=lines, draft=own.draft, closed=_closed(tender),
                      action=_in_time(own, lambda: bids.save_prices(db_session, current_user, sealer(), own, lines,
                                                                    typed, clock.now())),
@@ -154,9 +147,8 @@ def answers(tender: Tender):
     db_session = get_session()
     own = _own(tender)
     lines, criteria = bid_access.schedule(db_session, tender)
-    form = answers_form(criteria, data=None if request.method == "POST" else
-                        {f"criterion_{c.id}": own.draft.answers.get(str(c.id), "") for c in criteria})
-    typed = {str(c.id): form[f"criterion_{c.id}"].data for c in criteria}
+    form = answers_form(criteria, None if request.method == "POST" else own.draft.answers)
+    typed = form.typed()
     saved, _ = attempt(form, _in_time(own, lambda: bids.save_answers(db_session, current_user, sealer(), own,
                                                                      criteria, typed, clock.now())))
     if saved:
