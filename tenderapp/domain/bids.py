@@ -173,8 +173,8 @@ def missing_for_submission(lines: list[Line], questions: list[Question], prices:
     return problems
 
 
-NO_PRICES_IN_WORKBOOK = ("The workbook has no prices in it: enter a unit price in the yellow cells and upload it again. "
-                         "Your saved prices have not changed")
+NO_PRICES_IN_WORKBOOK = ("The workbook has no prices in it: enter a unit price in the yellow cells and upload it "
+                         "again. Your saved prices have not changed")
 
 
 @dataclass(frozen=True)
@@ -191,13 +191,14 @@ def merge_uploaded_prices(codes: list[str], saved: dict[str, str], uploaded: dic
     if not uploaded:
         raise RuleViolation(NO_PRICES_IN_WORKBOOK, "workbook")
     blank = [code for code in codes if code not in uploaded]
-    prices = {code: uploaded.get(code, saved.get(code)) for code in codes if code in uploaded or code in saved}
+    prices = {code: uploaded[code] if code in uploaded else saved[code]
+              for code in codes if code in uploaded or code in saved}
     return UploadedPrices(prices, [c for c in blank if c in saved], [c for c in blank if c not in saved])
 
 
 def canonical_content(tender_reference: str, schedule_version: int, supplier_id: int, receipt: str,
                       prices: dict[str, Decimal], answers: dict[str, str], declarations: set[str],
-                      attachments: dict[str, list[dict]] | None = None) -> str:
+                      attachments: dict[str, list[dict[str, str]]] | None = None) -> str:
     """The exact text a receipt's SHA-256 covers: prices, answers, declarations and the
     attached files' names and SHA-256. The random receipt id inside makes the hash impossible
     to guess from likely prices."""

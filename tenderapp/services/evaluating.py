@@ -20,8 +20,8 @@ from tenderapp.models import (
 )
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
-from tenderapp.services.clarifications import lead_admins
 from tenderapp.services.bid_attachments import unseal
+from tenderapp.services.clarifications import lead_admins
 from tenderapp.services.opening import unseal_submission
 from tenderapp.services.panel import check_open, cleared_status, removed_evaluators
 

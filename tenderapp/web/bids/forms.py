@@ -92,13 +92,15 @@ class OpenersForm(BaseForm):
 
     # every id is checked by the service (another tenant's person: not found; one without
     # two-factor sign-in: a message naming them), so the list's own choice check is off
-    openers = OrganisationsField("Bid openers", validate_choice=False, description="Procurement admins of your authority with two-factor "
-                                 "sign-in set up. Name at least one more than the quorum, so the box can still be "
-                                 "opened if someone is away.")
+    openers = OrganisationsField("Bid openers", validate_choice=False,
+                                 description="Procurement admins of your authority with two-factor sign-in set up. "
+                                 "Name at least one more than the quorum, so the box can still be opened if someone "
+                                 "is away.")
     quorum = WholeNumberField("How many openers must turn a key", widget=GovTextInput(),
                               description="At least 2", validators=[
                                   InputRequired(message="Enter how many openers must turn a key"),
-                                  WholeNumberRange(min=2, max=20, message="At least 2 openers, and at most 20, must turn a key")])
+                                  WholeNumberRange(min=2, max=20,
+                                                   message="At least 2 openers, and at most 20, must turn a key")])
     submit = SubmitField("Save the bid openers", widget=GovSubmitInput())
 
 

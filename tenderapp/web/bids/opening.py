@@ -13,8 +13,8 @@ from tenderapp.domain.errors import Conflict, Forbidden, RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.models import Tender
 from tenderapp.sealing import sealer
-from tenderapp.services import opening
 from tenderapp.services import openers as opener_service
+from tenderapp.services import opening
 from tenderapp.web.bids import reraising
 from tenderapp.web.bids.forms import ButtonForm, OpenersForm, ReplacementForm
 from tenderapp.web.downloads import download
