@@ -5,7 +5,7 @@ Every read of bid content goes through the box (``opened_box``, ``readable_submi
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.access.core import Actor, require_role, scope
@@ -54,9 +54,9 @@ def own_bids(session: Session, actor: Actor) -> dict[int, Bid]:
 def schedule(session: Session, tender: Tender) -> tuple[list[PricingLine], list[QualityCriterion]]:
     """The tender's pricing lines and quality criteria, in page order."""
     lines = list(session.exec(select(PricingLine).where(PricingLine.tender_id == tender.id)
-                              .order_by(PricingLine.position, PricingLine.id)).all())
+                              .order_by(col(PricingLine.position), col(PricingLine.id))).all())
     criteria = list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
-                                 .order_by(QualityCriterion.position, QualityCriterion.id)).all())
+                                 .order_by(col(QualityCriterion.position), col(QualityCriterion.id))).all())
     return lines, criteria
 
 
@@ -69,8 +69,8 @@ def criterion_to_answer(session: Session, tender: Tender, criterion_id: int) -> 
 def criteria_among(session: Session, tender: Tender, criterion_ids: list[int]) -> list[QualityCriterion]:
     """The tender's criteria of those ids (an evaluator's, say), in page order."""
     return list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id,
-                                                            QualityCriterion.id.in_(criterion_ids))
-                             .order_by(QualityCriterion.position)).all())
+                                                            col(QualityCriterion.id).in_(criterion_ids))
+                             .order_by(col(QualityCriterion.position))).all())
 
 
 def submissions_of(session: Session, bid: Bid | None) -> list[BidSubmission]:
@@ -78,7 +78,7 @@ def submissions_of(session: Session, bid: Bid | None) -> list[BidSubmission]:
     if bid is None:
         return []
     return list(session.exec(select(BidSubmission).where(BidSubmission.bid_id == bid.id)
-                             .order_by(BidSubmission.number.desc())).all())
+                             .order_by(col(BidSubmission.number).desc())).all())
 
 
 def own_submission(session: Session, bid: Bid | None, number: int) -> BidSubmission:
@@ -102,8 +102,8 @@ def current_attachments(session: Session, bid: Bid | None) -> list[BidAttachment
     if bid is None:
         return []
     return list(session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.id,
-                                                         BidAttachment.removed_at.is_(None))
-                             .order_by(BidAttachment.uploaded_at, BidAttachment.id)).all())
+                                                         col(BidAttachment.removed_at).is_(None))
+                             .order_by(col(BidAttachment.uploaded_at), col(BidAttachment.id))).all())
 
 
 def submitted_attachment(session: Session, submission: BidSubmission, sha256: str) -> BidAttachment:
@@ -117,11 +117,11 @@ def _current_submissions(*columns: Any) -> Any:
     its latest, when that one is not withdrawn. Joined to its bid; selects ``columns``, or the
     submission."""
     latest = (select(BidSubmission.bid_id, func.max(BidSubmission.number).label("number"))
-              .group_by(BidSubmission.bid_id).subquery())
+              .group_by(col(BidSubmission.bid_id)).subquery())
     return (select(*(columns or (BidSubmission,))).select_from(BidSubmission)
             .join(latest, (latest.c.bid_id == BidSubmission.bid_id) & (latest.c.number == BidSubmission.number))
             .join(Bid, Bid.id == BidSubmission.bid_id)
-            .where(BidSubmission.withdrawn_at.is_(None)))
+            .where(col(BidSubmission.withdrawn_at).is_(None)))
 
 
 def _in_box(tender: Tender, *columns: Any) -> Any:
@@ -153,7 +153,7 @@ def opened_submissions_for_panel(session: Session, tender: Tender) -> list[BidSu
     checked the actor is a lead's admin or a cleared member of the panel. Raises Forbidden
     before the opening."""
     _opened(tender)
-    return list(session.exec(_in_box(tender).order_by(BidSubmission.submitted_at, BidSubmission.id)).all())
+    return list(session.exec(_in_box(tender).order_by(col(BidSubmission.submitted_at), col(BidSubmission.id))).all())
 
 
 def readable_submissions(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[BidSubmission]]:
@@ -187,7 +187,7 @@ def _box_rows(tender: Tender) -> Any:
 def box_contents(session: Session, tender: Tender) -> list[InBox]:
     """What is in the box now, in the order it arrived: for the opening itself, which fixes
     it in the audit log (the content stays sealed)."""
-    rows = session.exec(_box_rows(tender).order_by(BidSubmission.submitted_at, BidSubmission.id)).all()
+    rows = session.exec(_box_rows(tender).order_by(col(BidSubmission.submitted_at), col(BidSubmission.id))).all()
     return [InBox(submission, organisation_id, name) for submission, organisation_id, name in rows]
 
 

@@ -48,12 +48,7 @@ def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link
     openers = {o.user_id for o in current_openers(session, tender)}
     turned = {k.user_id for k in keys_of(session, tender)}
     opener_rules.check_key(now, tender.submission_deadline, openers, turned, actor.user_id)
-    session.add(OpeningKey(tender_id=tender.id, user_id=actor.user_id, turned_at=now))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict("Your key was turned at the same moment in another window. Reload the page.") from None
+    _add_key(session, actor, tender, now)
     counted = opener_rules.keys_counted(openers, turned | {actor.user_id})
     opens = len(counted) >= tender.opening_quorum
     details = {"keys": len(counted), "quorum": tender.opening_quorum}
@@ -67,6 +62,16 @@ def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link
         _tell_other_openers(session, actor, tender, openers - counted, len(counted), now, link)
     session.commit()
     return opens
+
+
+def _add_key(session: Session, actor: Actor, tender: Tender, now: datetime) -> None:
+    """Raises Conflict when the same person's key went in at the same moment (another window)."""
+    session.add(OpeningKey(tender_id=tender.id, user_id=actor.user_id, turned_at=now))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("Your key was turned at the same moment in another window. Reload the page.") from None
 
 
 def _tell_other_openers(session: Session, actor: Actor, tender: Tender, user_ids: set[int], counted: int,
