@@ -1,10 +1,24 @@
-"""Bid rules: the evaluated price, completeness before submission, the deadline, the
-canonical content a receipt's SHA-256 is taken over, and the dual-key opening."""
+"""Bid rules: the bid's states and the moves between them, which submission counts, the
+evaluated price, completeness before submission, the deadline, and the canonical content a
+receipt's SHA-256 is taken over.
+
+A bid's state is derived from its rows, never stored:
+
+    not_started --save--> draft --submit--> submitted --withdraw--> withdrawn
+                                   save, submit ↺        ↖---submit---'  ↺ save
+    submitted --open (the box opens after the deadline)--> opened
+
+Every move a bidder makes (save, submit, withdraw) is refused at or after the submission
+deadline, and once the box is open.
+"""
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from tenderapp.domain.audit_chain import canonical_json
 from tenderapp.domain.errors import RuleViolation
@@ -46,6 +60,97 @@ def check_before_deadline(now: datetime, deadline: datetime, opened: bool = Fals
                              "Your draft is kept as it was.")
 
 
+class BidState(StrEnum):
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    OPENED = "opened"
+
+    @property
+    def label(self) -> str:
+        """What a supplier's dashboard says of its bid."""
+        return _STATE_LABELS[self]
+
+
+# A withdrawn bid is a draft again to its supplier; an opened one stays "Submitted" to them.
+_STATE_LABELS = {BidState.NOT_STARTED: "Not started", BidState.DRAFT: "Draft", BidState.SUBMITTED: "Submitted",
+                 BidState.WITHDRAWN: "Draft", BidState.OPENED: "Submitted"}
+
+
+class BidEvent(StrEnum):
+    SAVE = "save"  # a draft saved: prices, answers, declarations or a file
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    OPEN = "open"  # the named openers open the box
+
+
+TRANSITIONS: dict[tuple[BidState, BidEvent], BidState] = {
+    (BidState.NOT_STARTED, BidEvent.SAVE): BidState.DRAFT,
+    (BidState.DRAFT, BidEvent.SAVE): BidState.DRAFT,
+    (BidState.DRAFT, BidEvent.SUBMIT): BidState.SUBMITTED,
+    (BidState.SUBMITTED, BidEvent.SAVE): BidState.SUBMITTED,  # the submission still counts until resubmitted
+    (BidState.SUBMITTED, BidEvent.SUBMIT): BidState.SUBMITTED,  # a new version replaces it
+    (BidState.SUBMITTED, BidEvent.WITHDRAW): BidState.WITHDRAWN,
+    (BidState.SUBMITTED, BidEvent.OPEN): BidState.OPENED,
+    (BidState.WITHDRAWN, BidEvent.SAVE): BidState.WITHDRAWN,
+    (BidState.WITHDRAWN, BidEvent.SUBMIT): BidState.SUBMITTED,
+}
+BIDDER_EVENTS = frozenset({BidEvent.SAVE, BidEvent.SUBMIT, BidEvent.WITHDRAW})
+NOT_COMPLETE = "Your bid is not complete: "
+_REFUSALS = {
+    BidEvent.SUBMIT: NOT_COMPLETE + "Enter your prices",
+    BidEvent.WITHDRAW: "You have no submitted bid to withdraw",
+    BidEvent.OPEN: "Only a submitted bid is in the box",
+}
+
+
+def check_move(state: BidState, event: BidEvent, now: datetime, deadline: datetime, opened: bool = False
+               ) -> BidState:
+    """The state ``event`` moves the bid to. Raises DeadlinePassed for a bidder's move at or
+    after the deadline (or once opened), RuleViolation for a move the table does not allow."""
+    if event in BIDDER_EVENTS:
+        check_before_deadline(now, deadline, opened or state is BidState.OPENED)
+    moved = TRANSITIONS.get((state, event))
+    if moved is None:
+        raise RuleViolation(_REFUSALS[event])
+    return moved
+
+
+class Submitted(Protocol):
+    """A submitted version of a bid, as the rule of which one counts sees it."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def withdrawn_at(self) -> datetime | None: ...
+
+
+S = TypeVar("S", bound=Submitted)
+
+
+def current_submission(submissions: Iterable[S]) -> S | None:
+    """The submission that counts: the bid's latest version, unless it was withdrawn (then the
+    supplier has no bid in the box until it submits again). ``access.bids`` runs the same rule
+    as a query over every bid of a tender."""
+    latest = max(submissions, key=lambda s: s.number, default=None)
+    return latest if latest is not None and latest.withdrawn_at is None else None
+
+
+def bid_state(started: bool, submissions: Iterable[Submitted], opened: bool = False) -> BidState:
+    """The state of a bid from its rows: whether a draft exists, its submitted versions, and
+    whether the tender's box is open."""
+    versions = list(submissions)
+    if not started:
+        return BidState.NOT_STARTED
+    if not versions:
+        return BidState.DRAFT
+    if current_submission(versions) is None:
+        return BidState.WITHDRAWN
+    return BidState.OPENED if opened else BidState.SUBMITTED
+
+
 def evaluated_price(lines: list[Line], prices: dict[str, Decimal]) -> Decimal:
     """Σ unit price × evaluation quantity over the schedule's lines (exact)."""
     return sum((prices[line.code] * line.quantity for line in lines), Decimal("0.00"))
@@ -68,8 +173,8 @@ def missing_for_submission(lines: list[Line], questions: list[Question], prices:
     return problems
 
 
-NO_PRICES_IN_WORKBOOK = ("The workbook has no prices in it: enter a unit price in the yellow cells and upload it again. "
-                         "Your saved prices have not changed")
+NO_PRICES_IN_WORKBOOK = ("The workbook has no prices in it: enter a unit price in the yellow cells and upload it "
+                         "again. Your saved prices have not changed")
 
 
 @dataclass(frozen=True)
@@ -86,13 +191,14 @@ def merge_uploaded_prices(codes: list[str], saved: dict[str, str], uploaded: dic
     if not uploaded:
         raise RuleViolation(NO_PRICES_IN_WORKBOOK, "workbook")
     blank = [code for code in codes if code not in uploaded]
-    prices = {code: uploaded.get(code, saved.get(code)) for code in codes if code in uploaded or code in saved}
+    prices = {code: uploaded[code] if code in uploaded else saved[code]
+              for code in codes if code in uploaded or code in saved}
     return UploadedPrices(prices, [c for c in blank if c in saved], [c for c in blank if c not in saved])
 
 
 def canonical_content(tender_reference: str, schedule_version: int, supplier_id: int, receipt: str,
                       prices: dict[str, Decimal], answers: dict[str, str], declarations: set[str],
-                      attachments: dict[str, list[dict]] | None = None) -> str:
+                      attachments: dict[str, list[dict[str, str]]] | None = None) -> str:
     """The exact text a receipt's SHA-256 covers: prices, answers, declarations and the
     attached files' names and SHA-256. The random receipt id inside makes the hash impossible
     to guess from likely prices."""

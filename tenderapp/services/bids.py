@@ -1,6 +1,9 @@
 """A supplier's bid: a sealed draft saved as they go, submitted before the deadline with a
 receipt, withdrawn and resubmitted until then. The deadline is checked against the request's
-clock inside the saving transaction; anything later is refused, logged, and the draft kept."""
+clock inside the saving transaction; anything later is refused, logged, and the draft kept.
+
+Each use case takes the supplier's own bid as ``load`` found it (``OwnBid``) and the tender's
+lines or criteria the page already has; moves follow ``tenderapp.domain.bids.TRANSITIONS``."""
 
 import json
 import secrets
@@ -10,17 +13,18 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_open_tender_for_bidder, own_bid, published_tenders
+from tenderapp.access import Actor, published_tenders
+from tenderapp.access import bids as bid_access
 from tenderapp.domain import bids as rules
+from tenderapp.domain import seals
 from tenderapp.domain.audit_chain import anchor_lines
-from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.domain.bids import BidEvent, BidState
+from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.suppliers import word_count
-from tenderapp.exports import pricing_template, pricing_upload
 from tenderapp.formatting import uk_datetime
 from tenderapp.models import (
     Bid,
-    BidAttachment,
     BidSubmission,
     LateAttempt,
     PricingLine,
@@ -52,34 +56,49 @@ class PriceErrors(RuleViolation):
         self.errors = errors
 
 
-def _binding(tender: Tender, organisation_id: int) -> str:
-    return f"draft:{tender.id}:{organisation_id}"
+class UploadProblems(RuleViolation):
+    """Every problem found in an uploaded pricing workbook (nothing was saved)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"The workbook has {len(problems)} problem{'s' if len(problems) > 1 else ''}: "
+                         "see the list below", "workbook")
+        self.problems = problems
 
 
-def schedule(session: Session, tender: Tender) -> tuple[list[PricingLine], list[QualityCriterion]]:
-    lines = list(session.exec(select(PricingLine).where(PricingLine.tender_id == tender.id)
-                              .order_by(PricingLine.position, PricingLine.id)).all())
-    criteria = list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
-                                 .order_by(QualityCriterion.position, QualityCriterion.id)).all())
-    return lines, criteria
+@dataclass
+class OwnBid:
+    """The actor's own bid for a tender: the bid (None before its first save), its draft
+    unsealed, and every version it submitted, the latest first."""
+
+    tender: Tender
+    bid: Bid | None
+    draft: Draft
+    submissions: list[BidSubmission]
+
+    @property
+    def current(self) -> BidSubmission | None:
+        """The submission that counts, if any."""
+        return rules.current_submission(self.submissions)
+
+    @property
+    def state(self) -> BidState:
+        return rules.bid_state(self.bid is not None, self.submissions, self.tender.opened_at is not None)
 
 
 def read_draft(sealer: Sealer, tender: Tender, bid: Bid | None) -> Draft:
     if bid is None:
         return Draft()
-    return Draft(**json.loads(sealer.open(tender.id, bid.draft, _binding(tender, bid.organisation_id))))
+    return Draft(**json.loads(sealer.open(tender.id, bid.draft, seals.draft_binding(tender.id, bid.organisation_id))))
 
 
-def load(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tuple[Tender, Bid | None, Draft]:
-    """The tender and the actor's own bid and draft (never another supplier's). The bid's row
-    is locked for the rest of the transaction, so two colleagues saving at once queue."""
-    tender = get_open_tender_for_bidder(session, actor, tender_id)
+def load(session: Session, actor: Actor, sealer: Sealer, tender: Tender) -> OwnBid:
+    """The actor's own bid for the tender (never another supplier's), with its draft and
+    versions. The bid's row is locked for the rest of the transaction, so two colleagues
+    saving at once queue."""
     # Shares the lock the opening takes on the tender, so nothing is saved while it opens.
     session.refresh(tender, with_for_update={"read": True})
-    bid = own_bid(session, actor, tender)
-    if bid is not None:
-        session.refresh(bid, with_for_update=True)
-    return tender, bid, read_draft(sealer, tender, bid)
+    bid = bid_access.own_bid(session, actor, tender, for_update=True)
+    return OwnBid(tender, bid, read_draft(sealer, tender, bid), bid_access.submissions_of(session, bid))
 
 
 def accepting_changes(tender: Tender, now: datetime) -> bool:
@@ -87,11 +106,14 @@ def accepting_changes(tender: Tender, now: datetime) -> bool:
     return rules.accepting_changes(now, tender.submission_deadline, tender.opened_at is not None)
 
 
-def refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str, now: datetime) -> None:
-    """Raises DeadlinePassed at or after the deadline, after logging the attempt (committed,
-    so the refusal is on record even though nothing else is saved)."""
+def check_move(session: Session, actor: Actor, own: OwnBid, event: BidEvent, action: str, now: datetime
+               ) -> BidState:
+    """The state ``event`` moves the bid to (see ``rules.TRANSITIONS``). Raises RuleViolation
+    for a move not allowed, and DeadlinePassed at or after the deadline, after logging the
+    attempt as ``action`` (committed, so the refusal is on record though nothing else is saved)."""
+    tender = own.tender
     try:
-        rules.check_before_deadline(now, tender.submission_deadline, tender.opened_at is not None)
+        return rules.check_move(own.state, event, now, tender.submission_deadline, tender.opened_at is not None)
     except rules.DeadlinePassed:
         session.rollback()
         session.add(LateAttempt(tender_id=tender.id, organisation_id=actor.organisation_id, user_id=actor.user_id,
@@ -101,22 +123,23 @@ def refuse_if_late(session: Session, actor: Actor, tender: Tender, action: str, 
         raise
 
 
-def save_draft(session: Session, actor: Actor, sealer: Sealer, tender: Tender, bid: Bid | None, draft: Draft,
-          what: str, now: datetime) -> Bid:
-    refuse_if_late(session, actor, tender, f"save {what}", now)
-    sealed = sealer.seal(tender.id, json.dumps(draft.__dict__, sort_keys=True).encode(),
-                         _binding(tender, actor.organisation_id))
-    if bid is None:
-        bid = Bid(tender_id=tender.id, organisation_id=actor.organisation_id, draft=sealed, created_at=now,
-                  updated_at=now, updated_by_user_id=actor.user_id)
+def save_draft(session: Session, actor: Actor, sealer: Sealer, own: OwnBid, what: str, now: datetime) -> Bid:
+    """Seals and saves the draft as it is now (``what`` names the part changed)."""
+    check_move(session, actor, own, BidEvent.SAVE, f"save {what}", now)
+    tender = own.tender
+    sealed = sealer.seal(tender.id, json.dumps(own.draft.__dict__, sort_keys=True).encode(),
+                         seals.draft_binding(tender.id, actor.organisation_id))
+    if own.bid is None:
+        own.bid = Bid(tender_id=tender.id, organisation_id=actor.organisation_id, draft=sealed, created_at=now,
+                      updated_at=now, updated_by_user_id=actor.user_id)
         _ensure_interest(session, actor, tender, now)
     else:
-        bid.draft, bid.updated_at, bid.updated_by_user_id = sealed, now, actor.user_id
-    session.add(bid)
+        own.bid.draft, own.bid.updated_at, own.bid.updated_by_user_id = sealed, now, actor.user_id
+    session.add(own.bid)
     session.flush()
-    audit.record(session, actor, "bid.draft_saved", "bid", bid.id, now, {"part": what})
+    audit.record(session, actor, "bid.draft_saved", "bid", own.bid.id, now, {"part": what})
     session.commit()
-    return bid
+    return own.bid
 
 
 def _ensure_interest(session: Session, actor: Actor, tender: Tender, now: datetime) -> None:
@@ -144,72 +167,47 @@ def parse_prices(lines: list[PricingLine], typed: dict[str, str]) -> tuple[dict[
     return prices, errors
 
 
-def save_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int, typed: dict[str, str],
-                now: datetime) -> Draft:
+def save_prices(session: Session, actor: Actor, sealer: Sealer, own: OwnBid, lines: list[PricingLine],
+                typed: dict[str, str], now: datetime) -> Draft:
     """Saves the prices typed online. Raises PriceErrors (nothing saved) when any line is not
     a price, DeadlinePassed after the deadline."""
-    tender, bid, draft = load(session, actor, sealer, tender_id)
-    refuse_if_late(session, actor, tender, "save prices", now)
-    lines, _ = schedule(session, tender)
+    check_move(session, actor, own, BidEvent.SAVE, "save prices", now)
     prices, errors = parse_prices(lines, typed)
     if errors:
         raise PriceErrors(errors)
-    draft.prices = prices
-    save_draft(session, actor, sealer, tender, bid, draft, "prices", now)
-    return draft
+    own.draft.prices = prices
+    save_draft(session, actor, sealer, own, "prices", now)
+    return own.draft
 
 
-class UploadProblems(RuleViolation):
-    """Every problem found in an uploaded pricing workbook (nothing was saved)."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(f"The workbook has {len(problems)} problem{'s' if len(problems) > 1 else ''}: "
-                         "see the list below", "workbook")
-        self.problems = problems
-
-
-def template(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tuple[Tender, bytes]:
-    """The pricing template for the tender's current schedule, prefilled with the draft's prices."""
-    tender, _, draft = load(session, actor, sealer, tender_id)
-    lines, _ = schedule(session, tender)
-    return tender, pricing_template.workbook_bytes(tender.reference, tender.title, tender.schedule_version, lines,
-                                                   draft.prices)
-
-
-def upload_prices(session: Session, actor: Actor, sealer: Sealer, tender_id: int, data: bytes,
-                  now: datetime) -> rules.UploadedPrices:
-    """Reads a filled template and saves its prices; a cell left blank keeps the line's saved
-    price. Raises UploadProblems (nothing saved) for any problem in the workbook, RuleViolation
-    when it has no price at all, DeadlinePassed after the deadline."""
-    tender, bid, draft = load(session, actor, sealer, tender_id)
-    refuse_if_late(session, actor, tender, "upload prices", now)
-    lines, _ = schedule(session, tender)
-    codes = [line.code for line in lines]
-    result = pricing_upload.read(data, pricing_upload.Expected(tender.reference, tender.schedule_version, codes))
-    if result.problems:
-        raise UploadProblems(result.problems)
-    merged = rules.merge_uploaded_prices(codes, draft.prices, result.prices)
-    draft.prices = merged.prices
-    save_draft(session, actor, sealer, tender, bid, draft, "prices (Excel)", now)
+def upload_prices(session: Session, actor: Actor, sealer: Sealer, own: OwnBid, lines: list[PricingLine],
+                  uploaded: dict[str, str], problems: list[str], now: datetime) -> rules.UploadedPrices:
+    """Saves the prices read from a filled template (``uploaded``, with the ``problems`` its
+    reader found); a cell left blank keeps the line's saved price. Raises DeadlinePassed after
+    the deadline, UploadProblems (nothing saved) for any problem in the workbook,
+    RuleViolation when it has no price at all."""
+    check_move(session, actor, own, BidEvent.SAVE, "upload prices", now)
+    if problems:
+        raise UploadProblems(problems)
+    merged = rules.merge_uploaded_prices([line.code for line in lines], own.draft.prices, uploaded)
+    own.draft.prices = merged.prices
+    save_draft(session, actor, sealer, own, "prices (Excel)", now)
     return merged
 
 
-def save_answers(session: Session, actor: Actor, sealer: Sealer, tender_id: int, answers: dict[str, str],
-                 now: datetime) -> Draft:
+def save_answers(session: Session, actor: Actor, sealer: Sealer, own: OwnBid, criteria: list[QualityCriterion],
+                 answers: dict[str, str], now: datetime) -> Draft:
     """Saves the quality answers (over-long answers are saved too, and flagged at review)."""
-    tender, bid, draft = load(session, actor, sealer, tender_id)
-    _, criteria = schedule(session, tender)
-    draft.answers = {str(c.id): (answers.get(str(c.id)) or "").replace("\r\n", "\n").strip() for c in criteria}
-    save_draft(session, actor, sealer, tender, bid, draft, "answers", now)
-    return draft
+    own.draft.answers = {str(c.id): (answers.get(str(c.id)) or "").replace("\r\n", "\n").strip() for c in criteria}
+    save_draft(session, actor, sealer, own, "answers", now)
+    return own.draft
 
 
-def save_declarations(session: Session, actor: Actor, sealer: Sealer, tender_id: int, ticked: list[str],
+def save_declarations(session: Session, actor: Actor, sealer: Sealer, own: OwnBid, ticked: list[str],
                       now: datetime) -> Draft:
-    tender, bid, draft = load(session, actor, sealer, tender_id)
-    draft.declarations = [d for d in rules.REQUIRED_DECLARATIONS if d in ticked]
-    save_draft(session, actor, sealer, tender, bid, draft, "declarations", now)
-    return draft
+    own.draft.declarations = [d for d in rules.REQUIRED_DECLARATIONS if d in ticked]
+    save_draft(session, actor, sealer, own, "declarations", now)
+    return own.draft
 
 
 @dataclass(frozen=True)
@@ -224,31 +222,19 @@ class Review:
         return any(words > criterion.word_limit for criterion, _, words in self.answers)
 
 
-def review(session: Session, tender: Tender, draft: Draft) -> Review:
-    lines, criteria = schedule(session, tender)
+def review(lines: list[PricingLine], criteria: list[QualityCriterion], draft: Draft) -> Review:
+    """The draft checked against the tender's lines and criteria: what the overview shows and
+    what stops a submission."""
     prices = draft.price_amounts()
     rows = [(line, prices.get(line.code), prices[line.code] * line.evaluation_quantity if line.code in prices else None)
             for line in lines]
+    schedule = [rules.Line(line.code, line.evaluation_quantity) for line in lines]
     problems = rules.missing_for_submission(
-        [rules.Line(line.code, line.evaluation_quantity) for line in lines],
-        [rules.Question(str(c.id), c.title, c.word_limit) for c in criteria],
+        schedule, [rules.Question(str(c.id), c.title, c.word_limit) for c in criteria],
         prices, draft.answers, set(draft.declarations), rules.REQUIRED_DECLARATIONS)
-    total = None if any(p is None for _, p, _ in rows) else rules.evaluated_price(
-        [rules.Line(line.code, line.evaluation_quantity) for line in lines], prices)
+    total = None if any(p is None for _, p, _ in rows) else rules.evaluated_price(schedule, prices)
     answers = [(c, draft.answers.get(str(c.id), ""), word_count(draft.answers.get(str(c.id)))) for c in criteria]
     return Review(rows, total, answers, problems)
-
-
-def submissions(session: Session, bid: Bid | None) -> list[BidSubmission]:
-    if bid is None:
-        return []
-    return list(session.exec(select(BidSubmission).where(BidSubmission.bid_id == bid.id)
-                             .order_by(BidSubmission.number.desc())).all())
-
-
-def current_submission(session: Session, bid: Bid | None) -> BidSubmission | None:
-    latest = next(iter(submissions(session, bid)), None)
-    return latest if latest is not None and latest.withdrawn_at is None else None
 
 
 @dataclass(frozen=True)
@@ -260,19 +246,14 @@ class AttachedFile:
     sha256: str
 
 
-def name_binding(tender: Tender, organisation_id: int, sha256: str) -> str:
-    return f"attachment-name:{tender.id}:{organisation_id}:{sha256}"
-
-
-def attached_files(session: Session, sealer: Sealer, tender: Tender, bid: Bid | None) -> list[AttachedFile]:
+def attached_files(session: Session, sealer: Sealer, own: OwnBid) -> list[AttachedFile]:
     """The bid's current files, with their names unsealed (for its own supplier)."""
-    if bid is None:
+    if own.bid is None:
         return []
-    rows = session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.id, BidAttachment.removed_at.is_(None))
-                        .order_by(BidAttachment.uploaded_at, BidAttachment.id)).all()
-    return [AttachedFile(a.id, a.criterion_id,
-                         sealer.open(tender.id, a.sealed_name, name_binding(tender, bid.organisation_id, a.sha256)).decode(),
-                         a.size, a.sha256) for a in rows]
+    tender, organisation_id = own.tender, own.bid.organisation_id
+    return [AttachedFile(a.id, a.criterion_id, sealer.open(
+        tender.id, a.sealed_name, seals.attachment_name_binding(tender.id, organisation_id, a.sha256)).decode(),
+        a.size, a.sha256) for a in bid_access.current_attachments(session, own.bid)]
 
 
 def attachment_listing(files: list[AttachedFile]) -> dict[str, list[dict]]:
@@ -286,15 +267,15 @@ def attachment_listing(files: list[AttachedFile]) -> dict[str, list[dict]]:
 def supplier_overview(session: Session, actor: Actor, now: datetime) -> list[tuple[Tender, str]]:
     """Published tenders still open, and those the supplier has bid for, each with the state
     of the supplier's own bid: what a supplier's dashboard shows."""
-    tenders = published_tenders(session, actor)
-    own = {b.tender_id: b for b in session.exec(select(Bid).where(Bid.organisation_id == actor.organisation_id))}
+    own, submitted = bid_access.own_bids(session, actor), bid_access.submitted_tenders(session, actor)
     rows = []
-    for tender in tenders:
+    for tender in published_tenders(session, actor):
         bid = own.get(tender.id)
         if bid is None and now >= tender.submission_deadline:
             continue
-        state = "Not started" if bid is None else ("Submitted" if current_submission(session, bid) else "Draft")
-        rows.append((tender, state))
+        state = BidState.NOT_STARTED if bid is None else (
+            BidState.SUBMITTED if tender.id in submitted else BidState.DRAFT)
+        rows.append((tender, state.label))
     return rows
 
 
@@ -305,46 +286,50 @@ def new_receipt() -> str:
     return "TA-" + "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 
-def submit(session: Session, actor: Actor, sealer: Sealer, tender_id: int, now: datetime) -> BidSubmission:
+def submit(session: Session, actor: Actor, sealer: Sealer, own: OwnBid, lines: list[PricingLine],
+           criteria: list[QualityCriterion], now: datetime) -> BidSubmission:
     """Submits the draft as a new version with a receipt. Raises DeadlinePassed at or after
     the deadline (logged; the draft is kept) and RuleViolation when the bid is incomplete."""
-    tender, bid, draft = load(session, actor, sealer, tender_id)
-    refuse_if_late(session, actor, tender, "submit", now)
-    problems = review(session, tender, draft).problems if bid else ["Enter your prices"]
+    check_move(session, actor, own, BidEvent.SUBMIT, "submit", now)
+    problems = review(lines, criteria, own.draft).problems
     if problems:
-        raise RuleViolation("Your bid is not complete: " + "; ".join(problems))
-    receipt = new_receipt()
+        raise RuleViolation(rules.NOT_COMPLETE + "; ".join(problems))
+    tender, receipt = own.tender, new_receipt()
     content = rules.canonical_content(tender.reference, tender.schedule_version, actor.organisation_id, receipt,
-                                      draft.price_amounts(), draft.answers, set(draft.declarations),
-                                      attachment_listing(attached_files(session, sealer, tender, bid)))
-    number = len(submissions(session, bid)) + 1
+                                      own.draft.price_amounts(), own.draft.answers, set(own.draft.declarations),
+                                      attachment_listing(attached_files(session, sealer, own)))
     submission = BidSubmission(
-        bid_id=bid.id, number=number, receipt=receipt, content_sha256=rules.content_hash(content),
-        content=sealer.seal(tender.id, content.encode(), f"submission:{tender.id}:{actor.organisation_id}:{receipt}"),
+        bid_id=own.bid.id, number=len(own.submissions) + 1, receipt=receipt, content_sha256=rules.content_hash(content),
+        content=sealer.seal(tender.id, content.encode(), seals.submission_binding(tender.id, actor.organisation_id,
+                                                                                  receipt)),
         schedule_version=tender.schedule_version, submitted_at=now, submitted_by_user_id=actor.user_id)
     session.add(submission)
     session.flush()
-    logged = audit.record(session, actor, "bid.submitted", "bid", bid.id, now,
-                          {"receipt": receipt, "sha256": submission.content_sha256, "version": number})
-    submission.audit_chain, submission.audit_seq, submission.audit_hash = logged.chain, logged.seq, logged.hash
-    session.add(submission)
+    _record_submission(session, actor, own.bid, submission, now)
     outbox.queue(session, actor.email, f"Receipt for your bid: tender {tender.reference}",
                  receipt_text(tender, actor.organisation_name, submission), now, actor.organisation_id)
     session.commit()
+    own.submissions.insert(0, submission)
     return submission
 
 
-def withdraw(session: Session, actor: Actor, sealer: Sealer, tender_id: int, now: datetime) -> BidSubmission:
+def _record_submission(session: Session, actor: Actor, bid: Bid, submission: BidSubmission, now: datetime) -> None:
+    """Audits the submission, and keeps on it where the audit log stood (its receipt says so)."""
+    logged = audit.record(session, actor, "bid.submitted", "bid", bid.id, now,
+                          {"receipt": submission.receipt, "sha256": submission.content_sha256,
+                           "version": submission.number})
+    submission.audit_chain, submission.audit_seq, submission.audit_hash = logged.chain, logged.seq, logged.hash
+    session.add(submission)
+
+
+def withdraw(session: Session, actor: Actor, own: OwnBid, now: datetime) -> BidSubmission:
     """Withdraws the current submission (the draft stays, to change and resubmit). Raises
     DeadlinePassed after the deadline, RuleViolation when nothing is submitted."""
-    tender, bid, _ = load(session, actor, sealer, tender_id)
-    refuse_if_late(session, actor, tender, "withdraw", now)
-    current = current_submission(session, bid)
-    if current is None:
-        raise RuleViolation("You have no submitted bid to withdraw")
+    check_move(session, actor, own, BidEvent.WITHDRAW, "withdraw", now)
+    current = own.current
     current.withdrawn_at, current.withdrawn_by_user_id = now, actor.user_id
     session.add(current)
-    audit.record(session, actor, "bid.withdrawn", "bid", bid.id, now, {"receipt": current.receipt})
+    audit.record(session, actor, "bid.withdrawn", "bid", own.bid.id, now, {"receipt": current.receipt})
     session.commit()
     return current
 
@@ -361,18 +346,9 @@ def receipt_text(tender: Tender, supplier: str, submission: BidSubmission) -> st
             "auditor can check the log still holds them (flask verify-audit --receipt).\n")
 
 
-def submitted_content(session: Session, actor: Actor, sealer: Sealer, tender_id: int, number: int) -> str:
+def submitted_content(sealer: Sealer, own: OwnBid, submission: BidSubmission) -> str:
     """The exact canonical content of one of the supplier's own submissions: its SHA-256 is the
     receipt's, so the supplier can check the receipt against what was sealed."""
-    tender, submission = get_receipt(session, actor, sealer, tender_id, number)
+    tender = own.tender
     return sealer.open(tender.id, submission.content,
-                       f"submission:{tender.id}:{actor.organisation_id}:{submission.receipt}").decode()
-
-
-def get_receipt(session: Session, actor: Actor, sealer: Sealer, tender_id: int, number: int
-                ) -> tuple[Tender, BidSubmission]:
-    tender, bid, _ = load(session, actor, sealer, tender_id)
-    found = next((s for s in submissions(session, bid) if s.number == number), None)
-    if found is None:
-        raise NotFound("Receipt not found")
-    return tender, found
+                       seals.submission_binding(tender.id, own.bid.organisation_id, submission.receipt)).decode()

@@ -17,7 +17,7 @@ from tenderapp.models import Bid, Contract, ContractPrice, Decision, Recommendat
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit
 from tenderapp.services.decisions import decision_status
-from tenderapp.services.opening import OpenedBid, opened_bids
+from tenderapp.services.opening import OpenedBid, unsealed_bids
 
 
 def contract_of(session: Session, tender: Tender) -> Contract | None:
@@ -69,7 +69,7 @@ def award(session: Session, actor: Actor, sealer: Sealer, tender: Tender, decisi
     decision_rules.check_basis(DecisionKind.AWARD, decision.kind if decision else None,
                                decision_status(decision) if decision else None)
     _check_notice_date(tender, decision, notice_on, now)
-    _, opened = opened_bids(session, actor, sealer, tender.id)
+    opened = unsealed_bids(session, sealer, tender)
     winner = next(b for b in opened if b.submission.id == recommendation.submission_id)
     period = standstill_period(notice_on, tender.regime)
     contract = _new_contract(session, tender, winner, decision, period, notice_on, now)

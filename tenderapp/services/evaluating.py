@@ -6,24 +6,22 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_panel_tender, opened_submissions_for_panel
+from tenderapp.access import Actor, get_panel_tender
+from tenderapp.access import bids as bid_access
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.evaluation import check_may_evaluate, check_reasons, check_score
 from tenderapp.models import (
-    Bid,
-    BidAttachment,
     BidSubmission,
     ConflictDeclaration,
     IndividualScore,
-    Organisation,
     QualityCriterion,
     Tender,
     User,
 )
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
-from tenderapp.services.clarifications import lead_admins
 from tenderapp.services.bid_attachments import unseal
+from tenderapp.services.clarifications import lead_admins
 from tenderapp.services.opening import unseal_submission
 from tenderapp.services.panel import check_open, cleared_status, removed_evaluators
 
@@ -63,20 +61,19 @@ class Task:
     supplier: str
     criterion: QualityCriterion
     my_score: IndividualScore | None
+    organisation_id: int  # the supplier's: its bid is sealed to it
 
 
 def tasks(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[Task]]:
     """Every (bid, criterion) the evaluator must score. Raises Forbidden before the
     declaration is cleared or before the opening."""
     tender, criterion_ids = _cleared(session, actor, tender_id)
-    submissions = opened_submissions_for_panel(session, tender)
-    criteria = list(session.exec(select(QualityCriterion).where(QualityCriterion.id.in_(criterion_ids))
-                                 .order_by(QualityCriterion.position)).all())
-    names = dict(session.exec(select(Bid.id, Organisation.name).join(Organisation, Organisation.id == Bid.organisation_id)
-                              .where(Bid.tender_id == tender.id)).all())
+    box = bid_access.opened_box(session, tender)
+    criteria = bid_access.criteria_among(session, tender, criterion_ids)
     mine = {(s.submission_id, s.criterion_id): s for s in session.exec(select(IndividualScore).where(
         IndividualScore.tender_id == tender.id, IndividualScore.evaluator_user_id == actor.user_id))}
-    return tender, [Task(s, names[s.bid_id], c, mine.get((s.id, c.id))) for s in submissions for c in criteria]
+    return tender, [Task(b.submission, b.supplier, c, mine.get((b.submission.id, c.id)), b.organisation_id)
+                    for b in box for c in criteria]
 
 
 @dataclass(frozen=True)
@@ -102,8 +99,7 @@ def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, su
     task = next((t for t in all_tasks if t.submission.id == submission_id and t.criterion.id == criterion_id), None)
     if task is None:
         raise NotFound("Not one of your evaluations")
-    owner = session.get(Bid, task.submission.bid_id)
-    content = unseal_submission(sealer, tender, task.submission, owner.organisation_id)
+    content = unseal_submission(sealer, tender, task.submission, task.organisation_id)
     others = []
     if task.my_score is not None:
         others = list(session.exec(
@@ -121,11 +117,10 @@ def attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, s
     """A file the bid attached to an answer the evaluator scores (cleared panel members only)."""
     space = workspace(session, actor, sealer, tender_id, submission_id, criterion_id)
     name = next((f["file"] for f in space.files if f["sha256"] == sha256), None)
-    row = session.exec(select(BidAttachment).where(BidAttachment.bid_id == space.task.submission.bid_id,
-                                                   BidAttachment.sha256 == sha256)).first()
-    if name is None or row is None:
+    if name is None:
         raise NotFound("File not found")
-    return name, unseal(sealer, space.tender, session.get(Bid, space.task.submission.bid_id), row)
+    row = bid_access.submitted_attachment(session, space.task.submission, sha256)
+    return name, unseal(sealer, space.tender, space.task.organisation_id, row)
 
 
 def submit_score(session: Session, actor: Actor, tender_id: int, submission_id: int, criterion_id: int,

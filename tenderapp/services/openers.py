@@ -7,16 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tenderapp.access import (
-    Actor,
-    get_lead_tender,
-    get_replacement,
-    lead_people,
-    named_openers,
-    replacements,
-)
+from tenderapp.access import Actor
+from tenderapp.access.openers import current_openers, lead_people, named_openers, replacements
 from tenderapp.domain import openers as rules
-from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from tenderapp.domain.errors import Conflict, Forbidden, NotFound
 from tenderapp.formatting import uk_datetime
 from tenderapp.models import OpenerReplacement, Tender, TenderOpener, User
 from tenderapp.services import audit, outbox
@@ -51,12 +45,8 @@ class OpenersView:
         return [o.user_id for o in self.current] or [p.user_id for p in self.eligible]
 
 
-def current_openers(session: Session, tender: Tender) -> list[TenderOpener]:
-    return [o for o in named_openers(session, tender) if o.removed_at is None]
-
-
-def view(session: Session, actor: Actor, tender_id: int, now: datetime) -> OpenersView:
-    tender = get_lead_tender(session, actor, tender_id)
+def view(session: Session, tender: Tender, now: datetime) -> OpenersView:
+    """The tender's openers, their history and replacements (for a tender scoped to its lead)."""
     history = named_openers(session, tender)
     proposals = replacements(session, tender)
     return OpenersView(
@@ -66,12 +56,11 @@ def view(session: Session, actor: Actor, tender_id: int, now: datetime) -> Opene
         tender.opened_at is not None or (tender.submission_deadline is not None and now >= tender.submission_deadline))
 
 
-def _locked_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
-    tender = get_lead_tender(session, actor, tender_id)
+def _lock(session: Session, tender: Tender) -> None:
+    """Raises Conflict once the bids are opened."""
     session.refresh(tender, with_for_update=True)  # the list changes one request at a time
     if tender.opened_at is not None:
         raise Conflict("The bids have already been opened")
-    return tender
 
 
 def _tell_lead(session: Session, tender: Tender, subject: str, body: str, link: str, now: datetime) -> None:
@@ -82,12 +71,12 @@ def _tell_lead(session: Session, tender: Tender, subject: str, body: str, link: 
                      now, organisation_id)
 
 
-def name_openers(session: Session, actor: Actor, tender_id: int, user_ids: list[int], quorum: int,
+def name_openers(session: Session, actor: Actor, tender: Tender, user_ids: list[int], quorum: int,
                  now: datetime, link: str) -> list[TenderOpener]:
     """Sets the tender's openers and quorum. Raises RuleViolation once the deadline has passed,
     or when fewer than ``quorum`` eligible people are chosen; NotFound for anyone who is not
     of the lead."""
-    tender = _locked_tender(session, actor, tender_id)
+    _lock(session, tender)
     rules.check_naming_open(now, tender.submission_deadline, tender.opened_at is not None)
     people = lead_people(session, tender)
     if any(user_id not in people for user_id in user_ids):
@@ -98,14 +87,7 @@ def name_openers(session: Session, actor: Actor, tender_id: int, user_ids: list[
     removed = [user_id for user_id in current if user_id not in user_ids]
     if not added and not removed and quorum == tender.opening_quorum:
         return list(current.values())
-    for user_id in removed:
-        row = current.pop(user_id)
-        row.removed_at, row.removed_by_user_id = now, actor.user_id
-        session.add(row)
-    for user_id in added:
-        current[user_id] = TenderOpener(tender_id=tender.id, user_id=user_id, named_at=now,
-                                        named_by_user_id=actor.user_id)
-        session.add(current[user_id])
+    _change_openers(session, actor, tender, current, added, removed, now)
     tender.opening_quorum = quorum
     session.add(tender)
     names = [people[user_id].name for user_id in user_ids]
@@ -116,6 +98,19 @@ def name_openers(session: Session, actor: Actor, tender_id: int, user_ids: list[
                f"{quorum} of them must turn a key to open the bids.", link, now)
     session.commit()
     return list(current.values())
+
+
+def _change_openers(session: Session, actor: Actor, tender: Tender, current: dict[int, TenderOpener],
+                    added: list[int], removed: list[int], now: datetime) -> None:
+    """Marks the ``removed`` openers' rows and names the ``added`` (``current`` follows)."""
+    for user_id in removed:
+        row = current.pop(user_id)
+        row.removed_at, row.removed_by_user_id = now, actor.user_id
+        session.add(row)
+    for user_id in added:
+        current[user_id] = TenderOpener(tender_id=tender.id, user_id=user_id, named_at=now,
+                                        named_by_user_id=actor.user_id)
+        session.add(current[user_id])
 
 
 def opener_names(session: Session, tender: Tender) -> list[str]:
@@ -129,13 +124,17 @@ def _opener_ids(session: Session, tender: Tender) -> set[int]:
     return {o.user_id for o in current_openers(session, tender)}
 
 
-def propose_replacement(session: Session, actor: Actor, tender_id: int, leaving_id: int, nominee_id: int,
+def _check_second_factor(actor: Actor) -> None:
+    if not actor.second_factor_passed:
+        raise Forbidden("Sign in with two-factor sign-in before you change the bid openers")
+
+
+def propose_replacement(session: Session, actor: Actor, tender: Tender, leaving_id: int, nominee_id: int,
                         reason: str, now: datetime, link: str) -> OpenerReplacement:
     """Proposes, after the deadline, that ``nominee_id`` replace the named opener
     ``leaving_id``. Takes effect only once a second person confirms it."""
-    if not actor.second_factor_passed:
-        raise Forbidden("Sign in with two-factor sign-in before you change the bid openers")
-    tender = _locked_tender(session, actor, tender_id)
+    _check_second_factor(actor)
+    _lock(session, tender)
     people = lead_people(session, tender)
     if leaving_id not in people or nominee_id not in people:
         raise NotFound("Person not found")
@@ -155,23 +154,21 @@ def propose_replacement(session: Session, actor: Actor, tender_id: int, leaving_
     return proposal
 
 
-def _pending(session: Session, tender: Tender, replacement_id: int) -> OpenerReplacement:
-    proposal = get_replacement(session, tender, replacement_id)
-    if proposal is None:
-        raise NotFound("Proposal not found")
+def _check_pending(session: Session, proposal: OpenerReplacement) -> None:
+    """Raises Conflict once the proposal is confirmed or withdrawn (as it stands now the
+    tender is locked: another request may have decided it since it was loaded)."""
+    session.refresh(proposal)
     if proposal.confirmed_at is not None or proposal.withdrawn_at is not None:
         raise Conflict("This proposal has already been confirmed or withdrawn")
-    return proposal
 
 
-def confirm_replacement(session: Session, actor: Actor, tender_id: int, replacement_id: int, now: datetime,
-                        link: str) -> TenderOpener:
+def confirm_replacement(session: Session, actor: Actor, tender: Tender, proposal: OpenerReplacement,
+                        now: datetime, link: str) -> TenderOpener:
     """Confirms a proposed replacement (a second person): the leaving opener is no longer
     named, and their key, if turned, no longer counts."""
-    if not actor.second_factor_passed:
-        raise Forbidden("Sign in with two-factor sign-in before you change the bid openers")
-    tender = _locked_tender(session, actor, tender_id)
-    proposal = _pending(session, tender, replacement_id)
+    _check_second_factor(actor)
+    _lock(session, tender)
+    _check_pending(session, proposal)
     people = lead_people(session, tender)
     openers = {o.user_id: o for o in current_openers(session, tender)}
     if proposal.leaving_user_id not in openers or proposal.nominee_user_id in openers:
@@ -186,6 +183,13 @@ def confirm_replacement(session: Session, actor: Actor, tender_id: int, replacem
                                reason=proposal.reason)
     proposal.confirmed_by_user_id, proposal.confirmed_at = actor.user_id, now
     session.add_all([leaving, replacement, proposal])
+    _announce_replacement(session, actor, tender, proposal, people, now, link)
+    session.commit()
+    return replacement
+
+
+def _announce_replacement(session: Session, actor: Actor, tender: Tender, proposal: OpenerReplacement,
+                          people: dict[int, rules.Candidate], now: datetime, link: str) -> None:
     audit.record(session, actor, "tender.opener_replaced", "tender", tender.id, now,
                  {"replacement": proposal.id, "leaving": proposal.leaving_user_id,
                   "nominee": proposal.nominee_user_id, "proposed_by": proposal.proposed_by_user_id})
@@ -193,15 +197,13 @@ def confirm_replacement(session: Session, actor: Actor, tender_id: int, replacem
                f"{actor.full_name} confirmed that {people[proposal.nominee_user_id].name} replaces "
                f"{people[proposal.leaving_user_id].name} as a bid opener (proposed by "
                f"{people[proposal.proposed_by_user_id].name}, because: {proposal.reason}).", link, now)
-    session.commit()
-    return replacement
 
 
-def withdraw_replacement(session: Session, actor: Actor, tender_id: int, replacement_id: int, now: datetime,
-                         link: str) -> OpenerReplacement:
+def withdraw_replacement(session: Session, actor: Actor, tender: Tender, proposal: OpenerReplacement,
+                         now: datetime, link: str) -> OpenerReplacement:
     """Withdraws a pending proposal (its proposer, or any named opener)."""
-    tender = _locked_tender(session, actor, tender_id)
-    proposal = _pending(session, tender, replacement_id)
+    _lock(session, tender)
+    _check_pending(session, proposal)
     if actor.user_id != proposal.proposed_by_user_id and actor.user_id not in _opener_ids(session, tender):
         raise Forbidden("Only the proposer or a named opener can withdraw this proposal")
     proposal.withdrawn_at = now

@@ -8,25 +8,18 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_tender, readable_submissions
+from tenderapp.access import Actor, get_lead_tender
+from tenderapp.access import bids as bid_access
+from tenderapp.access.openers import active_emails, current_openers
 from tenderapp.domain import bids as rules
 from tenderapp.domain import openers as opener_rules
+from tenderapp.domain import seals
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
-from tenderapp.models import (
-    Bid,
-    BidAttachment,
-    BidSubmission,
-    LateAttempt,
-    OpeningKey,
-    Organisation,
-    Tender,
-    User,
-)
+from tenderapp.models import BidSubmission, LateAttempt, OpeningKey, Organisation, PricingLine, Tender
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
 from tenderapp.services.bid_attachments import unseal
-from tenderapp.services.bids import schedule
-from tenderapp.services.openers import OpenersView, current_openers
+from tenderapp.services.openers import OpenersView
 from tenderapp.services.openers import view as openers_view
 
 
@@ -35,7 +28,14 @@ def keys_of(session: Session, tender: Tender) -> list[OpeningKey]:
                              .order_by(OpeningKey.turned_at, OpeningKey.id)).all())
 
 
-def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime, link: str = "") -> bool:
+def _check_may_turn(tender: Tender) -> None:
+    if tender.opened_at is not None:
+        raise Conflict("The bids have already been opened")
+    if tender.published_at is None:
+        raise RuleViolation("The tender has not been published: there is nothing to open")
+
+
+def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link: str = "") -> bool:
     """Turns the actor's key; True when it was the last one needed and the box is open.
     Raises Forbidden without two-factor sign-in this session or for anyone not named as an
     opener before the deadline; RuleViolation before the deadline or for a second key by the
@@ -43,21 +43,12 @@ def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime, link
     if not actor.second_factor_passed:
         raise Forbidden("Sign in with two-factor sign-in (a code from your authenticator app) before you "
                         "turn a key to open bids")
-    tender = get_lead_tender(session, actor, tender_id)
     session.refresh(tender, with_for_update=True)  # two openers at once: one waits for the other
-    if tender.opened_at is not None:
-        raise Conflict("The bids have already been opened")
-    if tender.published_at is None:
-        raise RuleViolation("The tender has not been published: there is nothing to open")
+    _check_may_turn(tender)
     openers = {o.user_id for o in current_openers(session, tender)}
     turned = {k.user_id for k in keys_of(session, tender)}
     opener_rules.check_key(now, tender.submission_deadline, openers, turned, actor.user_id)
-    session.add(OpeningKey(tender_id=tender.id, user_id=actor.user_id, turned_at=now))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict("Your key was turned at the same moment in another window. Reload the page.") from None
+    _add_key(session, actor, tender, now)
     counted = opener_rules.keys_counted(openers, turned | {actor.user_id})
     opens = len(counted) >= tender.opening_quorum
     details = {"keys": len(counted), "quorum": tender.opening_quorum}
@@ -68,31 +59,37 @@ def turn_key(session: Session, actor: Actor, tender_id: int, now: datetime, link
     audit.record(session, actor, "tender.opened" if opens else "tender.opening_key_turned", "tender", tender.id,
                  now, details)
     if not opens:
-        for email, organisation_id in _other_openers(session, tender, openers - counted):
-            outbox.queue(session, email, f"A key has been turned: tender {tender.reference}",
-                         f"{actor.full_name} turned a key to open the bids of tender {tender.reference}, "
-                         f"“{tender.title}”. {tender.opening_quorum - len(counted)} more named opener(s) must turn "
-                         f"a key before the bids can be read.\n\n{link}\n", now, organisation_id)
+        _tell_other_openers(session, actor, tender, openers - counted, len(counted), now, link)
     session.commit()
     return opens
 
 
-def _other_openers(session: Session, tender: Tender, user_ids: set[int]) -> list[tuple[str, int]]:
-    if not user_ids:
-        return []
-    return list(session.exec(select(User.email, User.organisation_id)
-                             .where(User.id.in_(sorted(user_ids)), User.active.is_(True))).all())
+def _add_key(session: Session, actor: Actor, tender: Tender, now: datetime) -> None:
+    """Raises Conflict when the same person's key went in at the same moment (another window)."""
+    session.add(OpeningKey(tender_id=tender.id, user_id=actor.user_id, turned_at=now))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("Your key was turned at the same moment in another window. Reload the page.") from None
+
+
+def _tell_other_openers(session: Session, actor: Actor, tender: Tender, user_ids: set[int], counted: int,
+                        now: datetime, link: str) -> None:
+    for email, organisation_id in active_emails(session, user_ids):
+        outbox.queue(session, email, f"A key has been turned: tender {tender.reference}",
+                     f"{actor.full_name} turned a key to open the bids of tender {tender.reference}, "
+                     f"“{tender.title}”. {tender.opening_quorum - counted} more named opener(s) must turn "
+                     f"a key before the bids can be read.\n\n{link}\n", now, organisation_id)
 
 
 def _box_contents(session: Session, tender: Tender) -> dict:
     """What was in the box at the moment of opening, fixed in the hash-chained audit log."""
-    latest = {}
-    for submission in session.exec(select(BidSubmission).join(Bid, Bid.id == BidSubmission.bid_id)
-                                   .where(Bid.tender_id == tender.id).order_by(BidSubmission.number)).all():
-        latest[submission.bid_id] = submission
-    bids_in_box = [{"receipt": s.receipt, "sha256": s.content_sha256, "submitted_at": s.submitted_at.isoformat(),
-                    "schedule_version": s.schedule_version}
-                   for s in sorted(latest.values(), key=lambda s: s.submitted_at) if s.withdrawn_at is None]
+    bids_in_box = []
+    for bid in bid_access.box_contents(session, tender):
+        s = bid.submission
+        bids_in_box.append({"receipt": s.receipt, "sha256": s.content_sha256,
+                            "submitted_at": s.submitted_at.isoformat(), "schedule_version": s.schedule_version})
     late = session.exec(select(LateAttempt).where(LateAttempt.tender_id == tender.id)).all()
     return {"bids": bids_in_box, "late_attempts": len(late), "schedule_version": tender.schedule_version}
 
@@ -128,31 +125,23 @@ class OpeningRecord:
         return sum(1 for k in self.keys if k.counts)
 
 
-def record(session: Session, actor: Actor, tender_id: int, now: datetime) -> OpeningRecord:
+def record(session: Session, actor: Actor, tender: Tender, now: datetime) -> OpeningRecord:
     """The openers, the keys turned so far and, once opened, every bid in the box with its
     receipt hash and time, and every late attempt."""
-    named = openers_view(session, actor, tender_id, now)
-    tender = named.tender
+    named = openers_view(session, tender, now)
     current = {o.user_id for o in named.current}
     turned_keys = keys_of(session, tender)
     keys = [KeyLine(named.name(k.user_id), k.turned_at, k.user_id in current) for k in turned_keys]
     turned = {k.user_id for k in turned_keys}
     lines, late = [], []
     if tender.opened_at is not None:
-        _, submissions = readable_submissions(session, actor, tender.id)
-        suppliers = _supplier_names(session, [s.bid_id for s in submissions])
-        lines = [RecordLine(suppliers[s.bid_id], s.receipt, s.number, s.submitted_at, s.content_sha256)
-                 for s in submissions]
+        lines = [RecordLine(b.supplier, b.submission.receipt, b.submission.number, b.submission.submitted_at,
+                            b.submission.content_sha256) for b in bid_access.opened_box(session, tender)]
         late = list(session.exec(
             select(Organisation.name, LateAttempt.action, LateAttempt.attempted_at)
             .join(Organisation, Organisation.id == LateAttempt.organisation_id)
             .where(LateAttempt.tender_id == tender.id).order_by(LateAttempt.attempted_at)).all())
     return OpeningRecord(tender, named, keys, actor.user_id in turned, actor.user_id in current, lines, late)
-
-
-def _supplier_names(session: Session, bid_ids: list[int]) -> dict[int, str]:
-    return dict(session.exec(select(Bid.id, Organisation.name).join(Organisation, Organisation.id == Bid.organisation_id)
-                             .where(Bid.id.in_(bid_ids))).all())
 
 
 @dataclass(frozen=True)
@@ -166,54 +155,59 @@ class OpenedBid:
     attachments: dict[str, list[dict]]  # criterion id -> [{"file", "sha256"}] as submitted
     missing_lines: list[str]
     schedule_current: bool  # False: submitted against an earlier version of the schedule
+    organisation_id: int  # the supplier's: its files are sealed to it
 
 
 def unseal_submission(sealer: Sealer, tender: Tender, submission: BidSubmission, organisation_id: int) -> dict:
-    binding = f"submission:{tender.id}:{organisation_id}:{submission.receipt}"
+    """The submission's content. Raises ValueError when it does not match its receipt hash."""
+    binding = seals.submission_binding(tender.id, organisation_id, submission.receipt)
     content = sealer.open(tender.id, submission.content, binding).decode()
     if rules.content_hash(content) != submission.content_sha256:
         raise ValueError(f"bid {submission.receipt} does not match its receipt hash")
     return json.loads(content)
 
 
+def _opened(sealer: Sealer, tender: Tender, lines: list[PricingLine], bid: bid_access.InBox) -> OpenedBid:
+    submission = bid.submission
+    content = unseal_submission(sealer, tender, submission, bid.organisation_id)
+    prices = {code: Decimal(value) for code, value in content["prices"].items()}
+    missing = [line.code for line in lines if line.code not in prices]
+    evaluated = None if missing else rules.evaluated_price(
+        [rules.Line(line.code, line.evaluation_quantity) for line in lines], prices)
+    return OpenedBid(submission, bid.supplier, prices, content["answers"], content["declarations"], evaluated,
+                     content.get("attachments", {}), missing, submission.schedule_version == tender.schedule_version,
+                     bid.organisation_id)
+
+
+def unsealed_bids(session: Session, sealer: Sealer, tender: Tender) -> list[OpenedBid]:
+    """Every bid in the box, unsealed, for a tender scoped to the lead's admins, once opened
+    (Forbidden before)."""
+    box = bid_access.opened_box(session, tender)
+    lines, _ = bid_access.schedule(session, tender)
+    return [_opened(sealer, tender, lines, bid) for bid in box]
+
+
 def opened_bids(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tuple[Tender, list[OpenedBid]]:
-    """Every bid in the box, unsealed, for the lead's admins once opened (Forbidden before)."""
-    tender, current = readable_submissions(session, actor, tender_id)
-    lines, _ = schedule(session, tender)
-    owners = dict(session.exec(select(Bid.id, Bid.organisation_id).where(Bid.id.in_([s.bid_id for s in current]))).all())
-    suppliers = _supplier_names(session, [s.bid_id for s in current])
-    opened = []
-    for submission in current:
-        content = unseal_submission(sealer, tender, submission, owners[submission.bid_id])
-        prices = {code: Decimal(value) for code, value in content["prices"].items()}
-        missing = [line.code for line in lines if line.code not in prices]
-        evaluated = None if missing else rules.evaluated_price(
-            [rules.Line(line.code, line.evaluation_quantity) for line in lines], prices)
-        opened.append(OpenedBid(submission, suppliers[submission.bid_id], prices, content["answers"],
-                                content["declarations"], evaluated, content.get("attachments", {}), missing,
-                                submission.schedule_version == tender.schedule_version))
-    return tender, opened
+    """``unsealed_bids`` of the lead's tender ``tender_id``: kept for callers in other areas
+    (services/results.py, services/award.py) until they hand over the tender they scoped."""
+    tender = get_lead_tender(session, actor, tender_id)
+    return tender, unsealed_bids(session, sealer, tender)
 
 
-def opened_bid(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int
-               ) -> tuple[Tender, OpenedBid]:
-    tender, opened = opened_bids(session, actor, sealer, tender_id)
-    found = next((b for b in opened if b.submission.id == submission_id), None)
-    if found is None:
-        raise NotFound("Bid not found")
-    return tender, found
+def opened_bid(session: Session, sealer: Sealer, tender: Tender, submission_id: int) -> OpenedBid:
+    """One bid in the opened box, unsealed. Raises Forbidden before the opening, NotFound for
+    a submission not in the box."""
+    bid = bid_access.opened_submission(session, tender, submission_id)
+    lines, _ = bid_access.schedule(session, tender)
+    return _opened(sealer, tender, lines, bid)
 
 
-def opened_attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
-                      sha256: str) -> tuple[str, bytes]:
+def opened_attachment(session: Session, sealer: Sealer, tender: Tender, submission_id: int, sha256: str
+                      ) -> tuple[str, bytes]:
     """A file the submission listed: its name and content (lead's admins, after the opening only)."""
-    tender, bid = opened_bid(session, actor, sealer, tender_id, submission_id)
+    bid = opened_bid(session, sealer, tender, submission_id)
     name = next((f["file"] for files in bid.attachments.values() for f in files if f["sha256"] == sha256), None)
     if name is None:
         raise NotFound("File not found")
-    row = session.exec(select(BidAttachment).where(BidAttachment.bid_id == bid.submission.bid_id,
-                                                   BidAttachment.sha256 == sha256)).first()
-    if row is None:
-        raise NotFound("File not found")
-    owner = session.get(Bid, bid.submission.bid_id)
-    return name, unseal(sealer, tender, owner, row)
+    row = bid_access.submitted_attachment(session, bid.submission, sha256)
+    return name, unseal(sealer, tender, bid.organisation_id, row)

@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 from tenderapp.access import Actor, get_managed_user
 from tenderapp.domain import two_factor as rules
 from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.seals import totp_secret_binding
 from tenderapp.models import RecoveryCode, User, UserSession
 from tenderapp import security
 from tenderapp.sealing import Sealer
@@ -24,10 +25,6 @@ from tenderapp.services.auth import end_all_sessions
 
 PURPOSE = "two-factor secret"
 ISSUER = "Tenderapp"
-
-
-def _binding(user_id: int) -> str:
-    return f"totp:{user_id}"
 
 
 def _code_hash(code: str) -> str:
@@ -95,7 +92,7 @@ def _enrolled_user(session: Session, actor: Actor) -> User:
 
 def _accept_app_code(user: User, sealer: Sealer, code: str, now: datetime) -> bool:
     """Whether ``code`` is the user's current app code, never used before; moves the last step on."""
-    secret = sealer.open_value(PURPOSE, user.totp_secret_sealed, _binding(user.id)).decode()
+    secret = sealer.open_value(PURPOSE, user.totp_secret_sealed, totp_secret_binding(user.id)).decode()
     step = _matching_step(secret, code, now, user.totp_last_step)
     if step is None:
         return False
@@ -130,7 +127,7 @@ def enrol(session: Session, actor: Actor, sealer: Sealer, secret: str, typed: st
     step = _matching_step(secret, code, now, None)
     if step is None:
         _refuse(session, actor, user.id, now, {"stage": "set_up"}, rules.SET_UP_CODE_WRONG)
-    user.totp_secret_sealed = sealer.seal_value(PURPOSE, secret.encode(), _binding(user.id))
+    user.totp_secret_sealed = sealer.seal_value(PURPOSE, secret.encode(), totp_secret_binding(user.id))
     user.totp_enrolled_at = now
     user.totp_last_step = step
     session.add(user)

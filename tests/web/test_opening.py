@@ -173,8 +173,9 @@ def test_a_supplier_cannot_fetch_another_suppliers_file_by_id(world, closing, db
     assert rival.get(f"/tenders/{closing.id}/bid/files/{own.id}").data == pdf("rival's own file")
 
 
-def test_the_audit_log_fixes_what_was_in_the_box_at_the_opening(world, closing, db, clock, sign_in_as):
-    import json
+def _one_bid_opened(closing, db, clock, sign_in_as):
+    """The supplier's bid submitted and the box opened by both named openers: its submission."""
+    from tenderapp.models import BidSubmission
 
     bidder = sign_in_as("bidder@supplier.example")
     complete_bid(bidder, closing.id)
@@ -182,9 +183,13 @@ def test_the_audit_log_fixes_what_was_in_the_box_at_the_opening(world, closing, 
     clock.set(closing.submission_deadline)
     turn(sign_in_as("admin@lead.example"), closing.id)
     turn(sign_in_as("admin2@lead.example"), closing.id)
-    from tenderapp.models import BidSubmission
+    return db.exec(select(BidSubmission)).one()
 
-    submission = db.exec(select(BidSubmission)).one()
+
+def test_the_audit_log_fixes_what_was_in_the_box_at_the_opening(world, closing, db, clock, sign_in_as):
+    import json
+
+    submission = _one_bid_opened(closing, db, clock, sign_in_as)
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "tender.opened")).one()
     details = json.loads(event.details)
     assert details["bids"] == [{"receipt": submission.receipt, "sha256": submission.content_sha256,
@@ -192,25 +197,17 @@ def test_the_audit_log_fixes_what_was_in_the_box_at_the_opening(world, closing, 
 
 
 def test_a_bid_altered_in_the_database_is_refused_on_reading(world, closing, db, clock, sign_in_as, app):
-    from tenderapp.models import BidSubmission
+    from tenderapp.access import actor_for, get_lead_tender
+    from tenderapp.models import User
     from tenderapp.services import opening
 
-    bidder = sign_in_as("bidder@supplier.example")
-    complete_bid(bidder, closing.id)
-    _post(bidder, closing.id, "submit")
-    clock.set(closing.submission_deadline)
-    turn(sign_in_as("admin@lead.example"), closing.id)
-    turn(sign_in_as("admin2@lead.example"), closing.id)
-    submission = db.exec(select(BidSubmission)).one()
+    submission = _one_bid_opened(closing, db, clock, sign_in_as)
     submission.content_sha256 = "0" * 64
     db.add(submission)
     db.commit()
-    from tenderapp.access import actor_for
-    from tenderapp.models import User
-
     admin = actor_for(db, db.get(User, world.lead_admin.id), "token")
     with pytest.raises(ValueError, match="does not match its receipt"):
-        opening.opened_bids(db, admin, app.extensions["tenderapp.sealer"], closing.id)
+        opening.unsealed_bids(db, app.extensions["tenderapp.sealer"], get_lead_tender(db, admin, closing.id))
 
 
 def test_the_tender_page_offers_no_changes_after_the_deadline(world, closing, clock, sign_in_as):
