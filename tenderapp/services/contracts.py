@@ -13,7 +13,7 @@ from tenderapp.domain.decisions import DecisionKind
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.money import to_pence
 from tenderapp.domain.uk_time import uk_date_of, uk_today
-from tenderapp.models import Bid, Contract, ContractPrice, Decision, Recommendation, Tender
+from tenderapp.models import Contract, ContractPrice, Decision, Recommendation, Tender
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit
 from tenderapp.services.decisions import decision_status
@@ -43,7 +43,7 @@ def _new_contract(session: Session, tender: Tender, winner: OpenedBid, decision:
     end = rules.initial_end(tender.contract_start, tender.initial_term_months)
     contract = Contract(
         tender_id=tender.id, submission_id=winner.submission.id,
-        supplier_organisation_id=session.get(Bid, winner.submission.bid_id).organisation_id,
+        supplier_organisation_id=winner.organisation_id,
         award_decision_id=decision.id, value_pence=to_pence(winner.evaluated_price),
         start_date=tender.contract_start, initial_end_date=end, end_date=end,
         extensions_allowed=tender.extensions_allowed, extension_max_months=tender.extension_max_months,
