@@ -1,17 +1,28 @@
 """Scoping of tenders. A draft is the lead's admins' alone; a published tender's public
 part (details, documents, pricing schedule, criteria) is open to every signed-in user, as
-a published tender notice is. Bids are scoped in ``tenderapp.access.bids``."""
+a published tender notice is. Bids are scoped in ``tenderapp.access.bids``.
 
+A tender's own rows (pricing lines, criteria, documents, clarification questions) are found
+through the tender the route has already scoped: another tender's row is NotFound."""
+
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from tenderapp.access.core import Actor, scope
 from tenderapp.access.organisations import _led_collaboration_ids
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
-from tenderapp.models import CollaborationMember, Tender
+from tenderapp.models import (
+    Clarification,
+    CollaborationMember,
+    PricingLine,
+    QualityCriterion,
+    Tender,
+    TenderDocument,
+)
 
 
-def _leads(actor: Actor):
+def _leads(actor: Actor) -> ColumnElement[bool]:
     return Tender.collaboration_id.in_(_led_collaboration_ids(actor))
 
 
@@ -61,3 +72,35 @@ def is_lead(session: Session, actor: Actor, tender: Tender) -> bool:
     except NotFound:
         return False
     return True
+
+
+def tender_line(session: Session, tender: Tender, line_id: int) -> PricingLine:
+    """A pricing line of ``tender``. Raises NotFound for another tender's line."""
+    line = session.get(PricingLine, line_id)
+    if line is None or line.tender_id != tender.id:
+        raise NotFound("Line not found")
+    return line
+
+
+def tender_criterion(session: Session, tender: Tender, criterion_id: int) -> QualityCriterion:
+    """A quality criterion of ``tender``. Raises NotFound for another tender's criterion."""
+    criterion = session.get(QualityCriterion, criterion_id)
+    if criterion is None or criterion.tender_id != tender.id:
+        raise NotFound("Criterion not found")
+    return criterion
+
+
+def tender_document(session: Session, tender: Tender, document_id: int) -> TenderDocument:
+    """A document of ``tender`` that is not withdrawn. Raises NotFound otherwise."""
+    document = session.get(TenderDocument, document_id)
+    if document is None or document.tender_id != tender.id or document.withdrawn_at is not None:
+        raise NotFound("Document not found")
+    return document
+
+
+def tender_clarification(session: Session, tender: Tender, clarification_id: int) -> Clarification:
+    """A clarification question asked about ``tender``. Raises NotFound for another tender's."""
+    asked = session.get(Clarification, clarification_id)
+    if asked is None or asked.tender_id != tender.id:
+        raise NotFound("Question not found")
+    return asked

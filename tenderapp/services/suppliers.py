@@ -8,7 +8,7 @@ from typing import Callable
 from sqlmodel import Session, select
 
 from tenderapp import security
-from tenderapp.access import Actor, get_visible_tender, require_role
+from tenderapp.access import Actor, require_role
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.passwords import check_new_password
 from tenderapp.domain.roles import OrganisationKind, Role
@@ -114,10 +114,10 @@ def confirm(session: Session, token: str, password: str, now: datetime) -> User:
     return user
 
 
-def register_interest(session: Session, actor: Actor, tender_id: int, now: datetime) -> TenderInterest:
-    """Registers the actor's supplier as interested in a published tender (once)."""
+def register_interest(session: Session, actor: Actor, tender: Tender, now: datetime) -> TenderInterest:
+    """Registers the actor's supplier as interested in a published tender (once). Raises
+    NotFound for a draft."""
     require_role(actor, Role.BIDDER)
-    tender = get_visible_tender(session, actor, tender_id)
     if tender.published_at is None:
         raise NotFound("Tender not found")
     interest = interest_of(session, actor, tender)
