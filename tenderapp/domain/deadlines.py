@@ -13,7 +13,7 @@ Wales bank holidays from the maintained ``holidays`` library.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
 from tenderapp.domain.tenders import Regime
 
@@ -22,7 +22,7 @@ class Calendar(Protocol):
     def __call__(self, day: date) -> bool: ...  # True on a bank holiday
 
 
-def england_and_wales_bank_holidays() -> Callable[[date], bool]:
+def england_and_wales_bank_holidays() -> Calendar:
     """England and Wales bank holidays (the ``holidays`` library, subdivision England, whose
     bank holidays Wales shares), including substitute days."""
     import holidays  # a data library: imported here so the rules stay testable with any calendar

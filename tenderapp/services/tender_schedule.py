@@ -4,6 +4,7 @@ Excel template for an older version is refused."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel import Session, select
 
@@ -82,18 +83,24 @@ def _schedule_changed(session: Session, actor: Actor, tender: Tender, action: st
     record_change(session, actor, tender, action, details, summary, now, note)
 
 
+Row = TypeVar("Row", PricingLine, QualityCriterion)
+
+
+def _put(session: Session, row: Row, values: dict) -> Row:
+    """``row`` with ``values`` set, flushed so that it has its id."""
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    return row
+
+
 def save_line(session: Session, actor: Actor, tender: Tender, line: PricingLine | None, data: LineInput,
               amendment_summary: str | None, now: datetime) -> PricingLine:
     """Adds a line (``line`` None) or changes one. Raises Conflict for a code another line
     has, RuleViolation for bad values or a tender that can no longer change."""
     values = _check_line(session, tender, data, line)
-    if line is None:
-        line = PricingLine(tender_id=tender.id, position=len(lines(session, tender)) + 1, **values)
-    else:
-        for key, value in values.items():
-            setattr(line, key, value)
-    session.add(line)
-    session.flush()
+    line = _put(session, line or PricingLine(tender_id=tender.id, position=len(lines(session, tender)) + 1), values)
     _schedule_changed(session, actor, tender, "tender.pricing_line_saved", {"line": line.id, **values},
                       amendment_summary, now)
     session.commit()
@@ -130,13 +137,8 @@ def save_criterion(session: Session, actor: Actor, tender: Tender, criterion: Qu
     """Adds a criterion (``criterion`` None) or changes one. Raises RuleViolation for bad
     values or a tender that can no longer change."""
     values = _check_criterion(data)
-    if criterion is None:
-        criterion = QualityCriterion(tender_id=tender.id, position=len(criteria(session, tender)) + 1, **values)
-    else:
-        for key, value in values.items():
-            setattr(criterion, key, value)
-    session.add(criterion)
-    session.flush()
+    criterion = _put(session, criterion or QualityCriterion(tender_id=tender.id,
+                                                            position=len(criteria(session, tender)) + 1), values)
     record_change(session, actor, tender, "tender.criterion_saved", {"criterion": criterion.id, **values},
                   amendment_summary, now)
     session.commit()

@@ -23,13 +23,18 @@ def _line_input(form: LineForm) -> LineInput:
                      evaluation_quantity=form.evaluation_quantity.data, per_authority=form.per_authority.data)
 
 
-def _line_page(tender, line):
-    form = LineForm(obj=line)
+def _item_page(tender, item, form, save, data, message: str, field: str, template: str, **context):
+    """Adds (``item`` None) or changes a line or criterion: ``save(session, actor, tender, item,
+    data(form), summary, now)``."""
     return form_page(
-        form, "tenders/line.html", tender=tender, line=line, field="code",
-        action=lambda: tender_schedule.save_line(get_session(), current_user, tender, line, _line_input(form),
-                                                 summary_of(form), clock.now()),
-        done=back_to(tender, "Pricing line saved"))
+        form, template, tender=tender, field=field, **context,
+        action=lambda: save(get_session(), current_user, tender, item, data(form), summary_of(form), clock.now()),
+        done=back_to(tender, message))
+
+
+def _line_page(tender, line):
+    return _item_page(tender, line, LineForm(obj=line), tender_schedule.save_line, _line_input, "Pricing line saved",
+                      "code", "tenders/line.html", line=line)
 
 
 @bp.route("/tenders/<int:tender_id>/pricing/new", methods=["GET", "POST"])
@@ -45,19 +50,20 @@ def edit_line(tender, line_id: int):
 
 
 def _remove_page(tender, what: str, item, remove):
-    """Asks to confirm a removal (and, once published, for the amendment's summary)."""
+    """Asks to confirm a removal (and, once published, for the amendment's summary), then
+    calls ``remove(session, actor, tender, item, summary, now)``."""
     form = AmendmentOnlyForm()
-    return form_page(form, "tenders/remove.html", tender=tender, what=what, item=item, field="amendment_summary",
-                     action=lambda: remove(summary_of(form)), done=back_to(tender, f"{what.capitalize()} removed"))
+    return form_page(
+        form, "tenders/remove.html", tender=tender, what=what, item=item, field="amendment_summary",
+        action=lambda: remove(get_session(), current_user, tender, item, summary_of(form), clock.now()),
+        done=back_to(tender, f"{what.capitalize()} removed"))
 
 
 @bp.route("/tenders/<int:tender_id>/pricing/<int:line_id>/remove", methods=["GET", "POST"])
 @tenant_owned(ADMIN, tender_id=access.get_lead_tender)
 def remove_line(tender, line_id: int):
-    db_session = get_session()
-    line = tender_access.tender_line(db_session, tender, line_id)
-    return _remove_page(tender, "pricing line", line, lambda summary: tender_schedule.remove_line(
-        db_session, current_user, tender, line, summary, clock.now()))
+    line = tender_access.tender_line(get_session(), tender, line_id)
+    return _remove_page(tender, "pricing line", line, tender_schedule.remove_line)
 
 
 def _criterion_input(form: CriterionForm) -> CriterionInput:
@@ -67,12 +73,9 @@ def _criterion_input(form: CriterionForm) -> CriterionInput:
 
 
 def _criterion_page(tender, criterion):
-    form = CriterionForm(obj=criterion)
-    return form_page(
-        form, "tenders/criterion.html", tender=tender, criterion=criterion, field="title",
-        action=lambda: tender_schedule.save_criterion(get_session(), current_user, tender, criterion,
-                                                      _criterion_input(form), summary_of(form), clock.now()),
-        done=back_to(tender, "Quality criterion saved"))
+    return _item_page(tender, criterion, CriterionForm(obj=criterion), tender_schedule.save_criterion,
+                      _criterion_input, "Quality criterion saved", "title", "tenders/criterion.html",
+                      criterion=criterion)
 
 
 @bp.route("/tenders/<int:tender_id>/criteria/new", methods=["GET", "POST"])
@@ -90,10 +93,8 @@ def edit_criterion(tender, criterion_id: int):
 @bp.route("/tenders/<int:tender_id>/criteria/<int:criterion_id>/remove", methods=["GET", "POST"])
 @tenant_owned(ADMIN, tender_id=access.get_lead_tender)
 def remove_criterion(tender, criterion_id: int):
-    db_session = get_session()
-    criterion = tender_access.tender_criterion(db_session, tender, criterion_id)
-    return _remove_page(tender, "quality criterion", criterion, lambda summary: tender_schedule.remove_criterion(
-        db_session, current_user, tender, criterion, summary, clock.now()))
+    criterion = tender_access.tender_criterion(get_session(), tender, criterion_id)
+    return _remove_page(tender, "quality criterion", criterion, tender_schedule.remove_criterion)
 
 
 def _add_document(form: DocumentForm, tender):
@@ -113,10 +114,8 @@ def new_document(tender):
 @bp.route("/tenders/<int:tender_id>/documents/<int:document_id>/withdraw", methods=["GET", "POST"])
 @tenant_owned(ADMIN, tender_id=access.get_lead_tender)
 def withdraw_document(tender, document_id: int):
-    db_session = get_session()
-    document = tender_access.tender_document(db_session, tender, document_id)
-    return _remove_page(tender, "document", document, lambda summary: tender_schedule.withdraw_document(
-        db_session, current_user, tender, document, summary, clock.now()))
+    document = tender_access.tender_document(get_session(), tender, document_id)
+    return _remove_page(tender, "document", document, tender_schedule.withdraw_document)
 
 
 @bp.route("/tenders/<int:tender_id>/documents/<int:document_id>")
