@@ -47,7 +47,7 @@ class LeadView:
     opener_names: list[str]
     interested: list[tuple[str, datetime]]
     bid_count: int
-    deadline_passed: bool
+    bid_box: str  # "opened", "sealed" (before the deadline) or "closed" (sealed, deadline passed)
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,19 @@ class TenderPage:
         return self.tender.published_at is not None
 
     @property
+    def term(self) -> str:
+        months = self.tender.initial_term_months
+        return f"{months} months" if months else "Not set"
+
+    @property
+    def extensions(self) -> str:
+        allowed = self.tender.extensions_allowed
+        if not allowed:
+            return "None"
+        return (f"Up to {allowed} extension{'s' if allowed > 1 else ''} of up to "
+                f"{self.tender.extension_max_months} months")
+
+    @property
     def publishable(self) -> bool:
         """A lead's draft with nothing missing: the publish button is offered."""
         return self.lead is not None and not self.published and not self.lead.problems
@@ -95,7 +108,9 @@ def _lead_view(session: Session, actor: Actor, tender: Tender, now: datetime) ->
         opener_names=openers.opener_names(session, tender),
         interested=suppliers.interested_suppliers(session, tender),
         bid_count=access.submitted_count(session, actor, tender.id) if published else 0,
-        deadline_passed=tender.submission_deadline is not None and now >= tender.submission_deadline)
+        bid_box=("opened" if tender.opened_at is not None
+                 else "closed" if tender.submission_deadline is not None and now >= tender.submission_deadline
+                 else "sealed"))
 
 
 def tender_page(session: Session, actor: Actor, tender: Tender, now: datetime) -> TenderPage:

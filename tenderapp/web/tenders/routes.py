@@ -11,7 +11,7 @@ from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.money import from_pence
-from tenderapp.domain.tenders import MINIMUM_DAYS, PriceMethod, Regime, Timetable, tender_status
+from tenderapp.domain.tenders import MINIMUM_DAYS, PriceMethod, Regime, Timetable
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
 from tenderapp.services import agreement_status, tender_page, tenders
@@ -29,7 +29,7 @@ __all__ = ["bp"]
 
 @bp.app_template_global()
 def tender_status_of(tender, progress=None):
-    return tender_status(tender.published_at, tender.submission_deadline, tender.opened_at, clock.now(), progress)
+    return tenders.status_of(tender, clock.now(), progress)
 
 
 @bp.app_template_global()
