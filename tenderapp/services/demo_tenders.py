@@ -155,17 +155,20 @@ def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:
     session.flush()
     audit.record(session, None, "bid.draft_saved", "bid", bid.id, now, {"source": "demo scenario"},
                  organisation_id=organisation.id)
-    if not spec.get("submitted", True):
-        return
+    if spec.get("submitted", True):
+        _submitted(session, tender, bid, bidder, prices, answers, sealer, at, now)
+
+
+def _submitted(session, tender, bid, bidder, prices, answers, sealer, at, now) -> None:
     receipt = new_receipt()
-    content = rules.canonical_content(tender.reference, tender.schedule_version, organisation.id, receipt,
+    content = rules.canonical_content(tender.reference, tender.schedule_version, bid.organisation_id, receipt,
                                       {k: Decimal(v) for k, v in prices.items()}, answers,
                                       set(rules.REQUIRED_DECLARATIONS))
     submission = BidSubmission(
         bid_id=bid.id, number=1, receipt=receipt, content_sha256=rules.content_hash(content),
-        content=sealer.seal(tender.id, content.encode(), f"submission:{tender.id}:{organisation.id}:{receipt}"),
+        content=sealer.seal(tender.id, content.encode(), f"submission:{tender.id}:{bid.organisation_id}:{receipt}"),
         schedule_version=tender.schedule_version, submitted_at=at, submitted_by_user_id=bidder.id)
     session.add(submission)
     audit.record(session, None, "bid.submitted", "bid", bid.id, now,
                  {"receipt": receipt, "sha256": submission.content_sha256, "recorded_as_of": at.isoformat(),
-                  "source": "demo scenario"}, organisation_id=organisation.id)
+                  "source": "demo scenario"}, organisation_id=bid.organisation_id)

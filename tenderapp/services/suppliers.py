@@ -35,6 +35,14 @@ def _name_taken(session: Session, name: str) -> bool:
     return session.exec(select(Organisation.id).where(same_text(Organisation.name, name))).first() is not None
 
 
+def _remind_to_sign_in(session: Session, email: str, now: datetime) -> None:
+    outbox.queue(session, email, "You already have a Tenderapp account",
+                 "Someone tried to register a supplier on Tenderapp with this email address, which already "
+                 "has an account.\n\nSign in instead, or reset your password if you have forgotten it.\n",
+                 now, None)
+    session.commit()
+
+
 def register(session: Session, data: RegistrationInput, now: datetime, link_for: Callable[[str], str]) -> None:
     """Emails a confirmation link (or, when the address already has an account, a reminder
     to sign in): the page afterwards is the same either way. Raises RuleViolation for bad
@@ -50,11 +58,7 @@ def register(session: Session, data: RegistrationInput, now: datetime, link_for:
                        "organisation_name")
     email = normalise_email(data.email)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        outbox.queue(session, email, "You already have a Tenderapp account",
-                     "Someone tried to register a supplier on Tenderapp with this email address, which already "
-                     "has an account.\n\nSign in instead, or reset your password if you have forgotten it.\n",
-                     now, None)
-        session.commit()
+        _remind_to_sign_in(session, email, now)
         return
     token = security.new_token()
     registration = SupplierRegistration(organisation_name=name, company_number=number, address=data.address.strip(),
