@@ -6,20 +6,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from tenderapp import access
+from tenderapp import access, models
 from tenderapp.access import Actor
 from tenderapp.domain.roles import Role
 from tenderapp.domain.tenders import TenderStatus
-from tenderapp.models import (
-    Clarification,
-    Contract,
-    PricingLine,
-    QualityCriterion,
-    Tender,
-    TenderAmendment,
-    TenderDocument,
-    TenderInterest,
-)
+from tenderapp.models import Tender
 from tenderapp.services import assessment_summaries, clarifications, member_contracts, openers, suppliers
 from tenderapp.services import tender_schedule as schedule
 from tenderapp.services.tenders import amendments, lead_name, progress_of, readiness, status_of
@@ -29,7 +20,7 @@ from tenderapp.services.tenders import amendments, lead_name, progress_of, readi
 class BidderView:
     """The supplier's part of a published tender's page."""
 
-    interest: TenderInterest | None
+    interest: models.TenderInterest | None
     own_summary: bool  # the supplier's assessment summary can be read
     can_bid: bool  # open for bids: prepare a bid, register interest
     can_ask: bool  # before the clarification deadline
@@ -55,15 +46,15 @@ class TenderPage:
     tender: Tender
     status: TenderStatus
     buyer: str
-    lines: list[PricingLine]
-    criteria: list[QualityCriterion]
-    documents: list[TenderDocument]
-    questions: list[Clarification]
-    amendments: list[TenderAmendment]
+    lines: list[models.PricingLine]
+    criteria: list[models.QualityCriterion]
+    documents: list[models.TenderDocument]
+    questions: list[models.Clarification]
+    amendments: list[models.TenderAmendment]
     can_change: bool  # the lead may still edit (a draft) or amend (before the deadline)
     bidder: BidderView | None = None  # a supplier's bidder reading a published tender
     lead: LeadView | None = None  # the lead's procurement admins
-    member_contract: Contract | None = None  # a member authority's contract, once opened
+    member_contract: models.Contract | None = None  # a member authority's contract, once opened
     quality_marks: int = field(init=False)
 
     def __post_init__(self) -> None:
