@@ -1,36 +1,49 @@
 """Scoping of tenders. A draft is the lead's admins' alone; a published tender's public
 part (details, documents, pricing schedule, criteria) is open to every signed-in user, as
-a published tender notice is. Bids are scoped in ``tenderapp.access.bids``."""
+a published tender notice is. Bids are scoped in ``tenderapp.access.bids``.
 
-from sqlmodel import Session, select
+A tender's own rows (pricing lines, criteria, documents, clarification questions) are found
+through the tender the route has already scoped: another tender's row is NotFound."""
+
+from typing import TypeVar
+
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
 
 from tenderapp.access.core import Actor, scope
 from tenderapp.access.organisations import _led_collaboration_ids
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
-from tenderapp.models import CollaborationMember, Tender
+from tenderapp.models import (
+    Clarification,
+    CollaborationMember,
+    PricingLine,
+    QualityCriterion,
+    Tender,
+    TenderDocument,
+)
 
 
-def _leads(actor: Actor):
-    return Tender.collaboration_id.in_(_led_collaboration_ids(actor))
+def _leads(actor: Actor) -> ColumnElement[bool]:
+    return col(Tender.collaboration_id).in_(_led_collaboration_ids(actor))
 
 
 def lead_tenders(session: Session, actor: Actor) -> list[Tender]:
     """Every tender, drafts included, of the collaborations the actor's authority leads."""
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
         return []
-    return list(session.exec(select(Tender).where(_leads(actor)).order_by(Tender.created_at.desc())).all())
+    return list(session.exec(select(Tender).where(_leads(actor)).order_by(col(Tender.created_at).desc())).all())
 
 
 def published_tenders(session: Session, actor: Actor, members_only: bool = False) -> list[Tender]:
     """Published tenders, newest first; for an authority, ``members_only`` keeps those of
     its own collaborations."""
-    query = select(Tender).where(Tender.published_at.is_not(None))
+    query = select(Tender).where(col(Tender.published_at).is_not(None))
     if members_only:
         member_of = select(CollaborationMember.collaboration_id).where(
             CollaborationMember.organisation_id == actor.organisation_id)
-        query = query.where(Tender.collaboration_id.in_(member_of))
-    return list(session.exec(query.order_by(Tender.published_at.desc())).all())
+        query = query.where(col(Tender.collaboration_id).in_(member_of))
+    return list(session.exec(query.order_by(col(Tender.published_at).desc())).all())
 
 
 @scope("lead_tender")
@@ -56,8 +69,44 @@ def get_visible_tender(session: Session, actor: Actor, tender_id: int) -> Tender
 
 
 def is_lead(session: Session, actor: Actor, tender: Tender) -> bool:
+    """Whether the actor is a procurement admin of the tender's lead."""
+    if tender.id is None:
+        return False
     try:
         get_lead_tender(session, actor, tender.id)
     except NotFound:
         return False
     return True
+
+
+Child = TypeVar("Child", PricingLine, QualityCriterion, TenderDocument, Clarification)
+
+
+def _child(session: Session, model: type[Child], tender: Tender, child_id: int, what: str) -> Child:
+    row = session.get(model, child_id)
+    if row is None or row.tender_id != tender.id:
+        raise NotFound(f"{what} not found")
+    return row
+
+
+def tender_line(session: Session, tender: Tender, line_id: int) -> PricingLine:
+    """A pricing line of ``tender``. Raises NotFound for another tender's line."""
+    return _child(session, PricingLine, tender, line_id, "Line")
+
+
+def tender_criterion(session: Session, tender: Tender, criterion_id: int) -> QualityCriterion:
+    """A quality criterion of ``tender``. Raises NotFound for another tender's criterion."""
+    return _child(session, QualityCriterion, tender, criterion_id, "Criterion")
+
+
+def tender_document(session: Session, tender: Tender, document_id: int) -> TenderDocument:
+    """A document of ``tender`` that is not withdrawn. Raises NotFound otherwise."""
+    document = _child(session, TenderDocument, tender, document_id, "Document")
+    if document.withdrawn_at is not None:
+        raise NotFound("Document not found")
+    return document
+
+
+def tender_clarification(session: Session, tender: Tender, clarification_id: int) -> Clarification:
+    """A clarification question asked about ``tender``. Raises NotFound for another tender's."""
+    return _child(session, Clarification, tender, clarification_id, "Question")

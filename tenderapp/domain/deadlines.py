@@ -13,16 +13,16 @@ Wales bank holidays from the maintained ``holidays`` library.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
-REGIMES = ("PA2023", "PCR2015")
+from tenderapp.domain.tenders import Regime
 
 
 class Calendar(Protocol):
     def __call__(self, day: date) -> bool: ...  # True on a bank holiday
 
 
-def england_and_wales_bank_holidays() -> Callable[[date], bool]:
+def england_and_wales_bank_holidays() -> Calendar:
     """England and Wales bank holidays (the ``holidays`` library, subdivision England, whose
     bank holidays Wales shares), including substitute days."""
     import holidays  # a data library: imported here so the rules stay testable with any calendar
@@ -52,20 +52,22 @@ def add_working_days(start: date, count: int, is_bank_holiday: Calendar, include
 
 @dataclass(frozen=True)
 class Standstill:
-    regime: str
+    regime: Regime
     start: date
     last_day: date
     earliest_signing_date: date
 
 
-def standstill_period(start: date, regime: str = "PA2023", calendar: Calendar | None = None) -> Standstill:
+def standstill_period(start: date, regime: Regime | str = Regime.PA2023,
+                      calendar: Calendar | None = None) -> Standstill:
     """The standstill after an award: ``start`` is the day the contract award notice was
     published (PA2023) or the decision notice sent electronically (PCR2015). Raises
     ValueError for an unknown regime."""
-    if regime not in REGIMES:
+    if regime not in set(Regime):
         raise ValueError(f"unknown regime {regime!r}: use PA2023 or PCR2015")
+    regime = Regime(regime)
     is_bank_holiday = calendar or england_and_wales_bank_holidays()
-    if regime == "PA2023":
+    if regime is Regime.PA2023:
         last = add_working_days(start, 8, is_bank_holiday, include_start=True)
     else:
         last = start + timedelta(days=10)

@@ -1,10 +1,19 @@
-"""Tender rules: the timetable, the award criteria's weights, and the tender's status."""
+"""Tender rules: the timetable, the award criteria's weights, and the tender's status.
+
+The status is derived from timestamps (``tender_status``), never stored; the moves the
+lead's actions make from it are in ``TRANSITIONS``:
+
+    draft --publish--> published --(deadline passes)--> closed --open--> opened --> award ...
+    draft --change--> draft;  published --change (an amendment)--> published
+
+Nothing changes from closed on: the bids answer the tender as it stood at the deadline.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.errors import Conflict, DomainError, RuleViolation
 from tenderapp.domain.uk_time import uk_date_of, uk_today
 
 
@@ -63,15 +72,6 @@ class AwardProgress:
     standstill_last_day: date | None = None
 
 
-def check_changeable(published_at: datetime | None, submission_deadline: datetime | None,
-                     opened_at: datetime | None, now: datetime) -> None:
-    """Raises RuleViolation once the submission deadline has passed (or the bids are open):
-    from then on nothing a bid answers may change, so prices cannot meet new rules."""
-    if opened_at is not None or (published_at is not None and submission_deadline is not None
-                                 and now >= submission_deadline):
-        raise RuleViolation("The submission deadline has passed: the tender can no longer change")
-
-
 def check_new_deadline(published_at: datetime | None, old: datetime | None, new: datetime, now: datetime) -> None:
     """After publication the submission deadline may move later, never earlier, and never
     into the past (suppliers plan their bids around it)."""
@@ -103,6 +103,57 @@ def tender_status(published_at: datetime | None, submission_deadline: datetime |
     if submission_deadline is not None and now >= submission_deadline:
         return TenderStatus.CLOSED
     return TenderStatus.PUBLISHED
+
+
+class TenderEvent(StrEnum):
+    """What the lead does to a tender. The deadline passing is not an event: time moves a
+    published tender to closed."""
+
+    CHANGE = "change"  # edit a draft, or amend a published tender
+    PUBLISH = "publish"
+    OPEN = "open"  # the last key turned
+
+
+_AFTER_OPENING = (TenderStatus.OPENED, TenderStatus.AWARD_RECOMMENDED, TenderStatus.AWARD_DECIDED,
+                  TenderStatus.STANDSTILL, TenderStatus.AWARDED)
+
+TRANSITIONS: dict[TenderStatus, dict[TenderEvent, TenderStatus]] = {
+    TenderStatus.DRAFT: {TenderEvent.CHANGE: TenderStatus.DRAFT, TenderEvent.PUBLISH: TenderStatus.PUBLISHED},
+    TenderStatus.PUBLISHED: {TenderEvent.CHANGE: TenderStatus.PUBLISHED},
+    TenderStatus.CLOSED: {TenderEvent.OPEN: TenderStatus.OPENED},
+    **{status: {} for status in _AFTER_OPENING},
+}
+
+_DEADLINE_PASSED = "The submission deadline has passed: the tender can no longer change"
+_ALREADY_OPENED = "The bids have already been opened"
+
+
+def _refusal(status: TenderStatus, event: TenderEvent) -> DomainError:
+    if event is TenderEvent.CHANGE:
+        return RuleViolation(_DEADLINE_PASSED)
+    if event is TenderEvent.PUBLISH:
+        return Conflict("This tender is already published")
+    if status is TenderStatus.DRAFT:
+        return RuleViolation("The tender has not been published: there is nothing to open")
+    if status is TenderStatus.PUBLISHED:
+        return RuleViolation("The bids cannot be opened before the submission deadline")
+    return Conflict(_ALREADY_OPENED)
+
+
+def check_event(status: TenderStatus, event: TenderEvent) -> TenderStatus:
+    """The status ``event`` moves a tender to. Raises RuleViolation (or Conflict, for a
+    tender already published or opened) when the event is not allowed from ``status``."""
+    moves = TRANSITIONS[status]
+    if event not in moves:
+        raise _refusal(status, event)
+    return moves[event]
+
+
+def check_changeable(published_at: datetime | None, submission_deadline: datetime | None,
+                     opened_at: datetime | None, now: datetime) -> None:
+    """Raises RuleViolation once the submission deadline has passed (or the bids are open):
+    from then on nothing a bid answers may change, so prices cannot meet new rules."""
+    check_event(tender_status(published_at, submission_deadline, opened_at, now), TenderEvent.CHANGE)
 
 
 # Minimum tendering periods for an open procedure with electronic submission, in days from
@@ -226,8 +277,9 @@ def publication_problems(r: Readiness) -> list[str]:
         problems.append("Add at least one line to the pricing schedule")
     if not r.criteria_weights and r.price_weight < 100:
         problems.append("Add the quality criteria")
-    if r.price_weight + sum(r.criteria_weights) != 100:
-        problems.append(f"Make the weightings add up to 100 (they add up to {r.price_weight + sum(r.criteria_weights)})")
+    total = r.price_weight + sum(r.criteria_weights)
+    if total != 100:
+        problems.append(f"Make the weightings add up to 100 (they add up to {total})")
     if r.documents == 0:
         problems.append("Upload the specification")
     if not r.conflicts_recorded:

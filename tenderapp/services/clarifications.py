@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_tender, get_visible_tender, require_role
+from tenderapp.access import Actor, require_role
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.formatting import uk_datetime
@@ -18,11 +18,10 @@ from tenderapp.services.tenders import interested_bidders
 MAX_QUESTION = 5000
 
 
-def ask(session: Session, actor: Actor, tender_id: int, question: str, now: datetime) -> Clarification:
-    """Raises RuleViolation after the clarification deadline or for an empty question.
-    Asking registers the supplier's interest."""
+def ask(session: Session, actor: Actor, tender: Tender, question: str, now: datetime) -> Clarification:
+    """Raises RuleViolation after the clarification deadline or for an empty question, and
+    NotFound for a draft. Asking registers the supplier's interest."""
     require_role(actor, Role.BIDDER)
-    tender = get_visible_tender(session, actor, tender_id)
     if tender.published_at is None:
         raise NotFound("Tender not found")
     if now >= tender.clarification_deadline:
@@ -33,7 +32,7 @@ def ask(session: Session, actor: Actor, tender_id: int, question: str, now: date
         raise RuleViolation("Enter your question", "question")
     if len(question) > MAX_QUESTION:
         raise RuleViolation("Question must be 5,000 characters or fewer", "question")
-    suppliers.register_interest(session, actor, tender.id, now)
+    suppliers.register_interest(session, actor, tender, now)
     asked = Clarification(tender_id=tender.id, organisation_id=actor.organisation_id, asked_by_user_id=actor.user_id,
                           question=question, asked_at=now)
     session.add(asked)
@@ -57,20 +56,11 @@ def lead_admins(session: Session, tender: Tender) -> list[tuple[str, int]]:
                User.active.is_(True)).order_by(User.email)).all())
 
 
-def get_for_lead(session: Session, actor: Actor, tender_id: int, clarification_id: int) -> tuple[Tender, Clarification]:
-    tender = get_lead_tender(session, actor, tender_id)
-    asked = session.get(Clarification, clarification_id)
-    if asked is None or asked.tender_id != tender.id:
-        raise NotFound("Question not found")
-    return tender, asked
-
-
-def answer(session: Session, actor: Actor, tender_id: int, clarification_id: int, text: str, publish: bool,
+def answer(session: Session, actor: Actor, tender: Tender, asked: Clarification, text: str, publish: bool,
            private_reason: str | None, now: datetime) -> Clarification:
-    """Records the answer and tells suppliers: every interested one when published, the asker's
-    people when private. Raises RuleViolation without an answer, or without a reason to keep
-    it private."""
-    tender, asked = get_for_lead(session, actor, tender_id, clarification_id)
+    """Records the answer to ``asked`` (a question about ``tender``) and tells suppliers:
+    every interested one when published, the asker's people when private. Raises
+    RuleViolation once answered, without an answer, or without a reason to keep it private."""
     if asked.answered_at is not None:
         raise RuleViolation("This question has already been answered. To correct an answer, amend the tender.")
     if not text.strip():
@@ -110,10 +100,8 @@ def published(session: Session, tender: Tender) -> list[Clarification]:
                              .order_by(Clarification.asked_at)).all())
 
 
-def for_lead(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[tuple[Clarification, str]]]:
-    """Every question with the asking organisation's name (the lead's admins only)."""
-    tender = get_lead_tender(session, actor, tender_id)
-    rows = session.exec(select(Clarification, Organisation.name)
-                        .join(Organisation, Organisation.id == Clarification.organisation_id)
-                        .where(Clarification.tender_id == tender.id).order_by(Clarification.asked_at)).all()
-    return tender, list(rows)
+def for_lead(session: Session, tender: Tender) -> list[tuple[Clarification, str]]:
+    """Every question with the asking organisation's name (for the lead's admins)."""
+    return list(session.exec(select(Clarification, Organisation.name)
+                             .join(Organisation, Organisation.id == Clarification.organisation_id)
+                             .where(Clarification.tender_id == tender.id).order_by(Clarification.asked_at)).all())

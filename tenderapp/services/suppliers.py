@@ -8,7 +8,7 @@ from typing import Callable
 from sqlmodel import Session, select
 
 from tenderapp import security
-from tenderapp.access import Actor, get_visible_tender, require_role
+from tenderapp.access import Actor, require_role
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.passwords import check_new_password
 from tenderapp.domain.roles import OrganisationKind, Role
@@ -35,6 +35,14 @@ def _name_taken(session: Session, name: str) -> bool:
     return session.exec(select(Organisation.id).where(same_text(Organisation.name, name))).first() is not None
 
 
+def _remind_to_sign_in(session: Session, email: str, now: datetime) -> None:
+    outbox.queue(session, email, "You already have a Tenderapp account",
+                 "Someone tried to register a supplier on Tenderapp with this email address, which already "
+                 "has an account.\n\nSign in instead, or reset your password if you have forgotten it.\n",
+                 now, None)
+    session.commit()
+
+
 def register(session: Session, data: RegistrationInput, now: datetime, link_for: Callable[[str], str]) -> None:
     """Emails a confirmation link (or, when the address already has an account, a reminder
     to sign in): the page afterwards is the same either way. Raises RuleViolation for bad
@@ -50,11 +58,7 @@ def register(session: Session, data: RegistrationInput, now: datetime, link_for:
                        "organisation_name")
     email = normalise_email(data.email)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        outbox.queue(session, email, "You already have a Tenderapp account",
-                     "Someone tried to register a supplier on Tenderapp with this email address, which already "
-                     "has an account.\n\nSign in instead, or reset your password if you have forgotten it.\n",
-                     now, None)
-        session.commit()
+        _remind_to_sign_in(session, email, now)
         return
     token = security.new_token()
     registration = SupplierRegistration(organisation_name=name, company_number=number, address=data.address.strip(),
@@ -114,10 +118,10 @@ def confirm(session: Session, token: str, password: str, now: datetime) -> User:
     return user
 
 
-def register_interest(session: Session, actor: Actor, tender_id: int, now: datetime) -> TenderInterest:
-    """Registers the actor's supplier as interested in a published tender (once)."""
+def register_interest(session: Session, actor: Actor, tender: Tender, now: datetime) -> TenderInterest:
+    """Registers the actor's supplier as interested in a published tender (once). Raises
+    NotFound for a draft."""
     require_role(actor, Role.BIDDER)
-    tender = get_visible_tender(session, actor, tender_id)
     if tender.published_at is None:
         raise NotFound("Tender not found")
     interest = interest_of(session, actor, tender)

@@ -4,18 +4,18 @@ Excel template for an older version is refused."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_tender, get_visible_tender
+from tenderapp.access import Actor
 from tenderapp.domain.documents import check_document, safe_filename
-from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.text import check_single_line
 from tenderapp.models import PricingLine, QualityCriterion, Tender, TenderDocument
 from tenderapp.services import same_text
 from tenderapp.services.tenders import record_change
 from tenderapp.storage import DocumentStore
-
 
 
 @dataclass(frozen=True)
@@ -54,22 +54,24 @@ def documents(session: Session, tender: Tender) -> list[TenderDocument]:
                              .order_by(TenderDocument.uploaded_at, TenderDocument.id)).all())
 
 
-def _check_line(session: Session, tender: Tender, data: LineInput, line_id: int | None) -> dict:
+def _check_line(session: Session, tender: Tender, data: LineInput, line: PricingLine | None) -> dict:
     code = check_single_line(data.code, "code", "Code", "Enter a code for the line, like CORE-Y1", 20)
     clash = select(PricingLine.id).where(PricingLine.tender_id == tender.id, same_text(PricingLine.code, code))
-    if line_id is not None:
-        clash = clash.where(PricingLine.id != line_id)
+    if line is not None:
+        clash = clash.where(PricingLine.id != line.id)
     if session.exec(clash).first() is not None:
         raise Conflict("Another line already has this code", "code")
     if data.evaluation_quantity < 0:
         raise RuleViolation("Evaluation quantity must be 0 or more", "evaluation_quantity")
     return {"code": code,
-            "description": check_single_line(data.description, "description", "Description", "Enter a description", 300),
+            "description": check_single_line(data.description, "description", "Description", "Enter a description",
+                                             300),
             "unit": check_single_line(data.unit, "unit", "Unit", "Enter the unit, like per authority per year", 60),
             "evaluation_quantity": data.evaluation_quantity, "per_authority": data.per_authority}
 
 
-def _schedule_changed(session, actor, tender, action, details, summary, now) -> None:
+def _schedule_changed(session: Session, actor: Actor, tender: Tender, action: str, details: dict,
+                      summary: str | None, now: datetime) -> None:
     note = ""
     if tender.published_at is not None:
         tender.schedule_version += 1
@@ -81,46 +83,36 @@ def _schedule_changed(session, actor, tender, action, details, summary, now) -> 
     record_change(session, actor, tender, action, details, summary, now, note)
 
 
-def save_line(session: Session, actor: Actor, tender_id: int, line_id: int | None, data: LineInput,
-              amendment_summary: str | None, now: datetime) -> PricingLine:
-    """Adds a line (``line_id`` None) or changes one."""
-    tender = get_lead_tender(session, actor, tender_id)
-    values = _check_line(session, tender, data, line_id)
-    if line_id is None:
-        position = len(lines(session, tender)) + 1
-        line = PricingLine(tender_id=tender.id, position=position, **values)
-    else:
-        line = _line_of(session, tender, line_id)
-        for key, value in values.items():
-            setattr(line, key, value)
-    session.add(line)
+Row = TypeVar("Row", PricingLine, QualityCriterion)
+
+
+def _put(session: Session, row: Row, values: dict) -> Row:
+    """``row`` with ``values`` set, flushed so that it has its id."""
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
     session.flush()
+    return row
+
+
+def save_line(session: Session, actor: Actor, tender: Tender, line: PricingLine | None, data: LineInput,
+              amendment_summary: str | None, now: datetime) -> PricingLine:
+    """Adds a line (``line`` None) or changes one. Raises Conflict for a code another line
+    has, RuleViolation for bad values or a tender that can no longer change."""
+    values = _check_line(session, tender, data, line)
+    line = _put(session, line or PricingLine(tender_id=tender.id, position=len(lines(session, tender)) + 1), values)
     _schedule_changed(session, actor, tender, "tender.pricing_line_saved", {"line": line.id, **values},
                       amendment_summary, now)
     session.commit()
     return line
 
 
-def _line_of(session: Session, tender: Tender, line_id: int) -> PricingLine:
-    line = session.get(PricingLine, line_id)
-    if line is None or line.tender_id != tender.id:
-        raise NotFound("Line not found")
-    return line
-
-
-def remove_line(session: Session, actor: Actor, tender_id: int, line_id: int, amendment_summary: str | None,
+def remove_line(session: Session, actor: Actor, tender: Tender, line: PricingLine, amendment_summary: str | None,
                 now: datetime) -> None:
-    tender = get_lead_tender(session, actor, tender_id)
-    line = _line_of(session, tender, line_id)
     _schedule_changed(session, actor, tender, "tender.pricing_line_removed", {"line": line.id, "code": line.code},
                       amendment_summary, now)
     session.delete(line)
     session.commit()
-
-
-def get_line(session: Session, actor: Actor, tender_id: int, line_id: int) -> tuple[Tender, PricingLine]:
-    tender = get_lead_tender(session, actor, tender_id)
-    return tender, _line_of(session, tender, line_id)
 
 
 def _check_criterion(data: CriterionInput) -> dict:
@@ -140,53 +132,32 @@ def _check_criterion(data: CriterionInput) -> dict:
     return {**asdict(data), "title": title, "guidance": data.guidance.strip(), "descriptors": data.descriptors.strip()}
 
 
-def save_criterion(session: Session, actor: Actor, tender_id: int, criterion_id: int | None, data: CriterionInput,
-                   amendment_summary: str | None, now: datetime) -> QualityCriterion:
-    tender = get_lead_tender(session, actor, tender_id)
+def save_criterion(session: Session, actor: Actor, tender: Tender, criterion: QualityCriterion | None,
+                   data: CriterionInput, amendment_summary: str | None, now: datetime) -> QualityCriterion:
+    """Adds a criterion (``criterion`` None) or changes one. Raises RuleViolation for bad
+    values or a tender that can no longer change."""
     values = _check_criterion(data)
-    if criterion_id is None:
-        criterion = QualityCriterion(tender_id=tender.id, position=len(criteria(session, tender)) + 1, **values)
-    else:
-        criterion = _criterion_of(session, tender, criterion_id)
-        for key, value in values.items():
-            setattr(criterion, key, value)
-    session.add(criterion)
-    session.flush()
+    criterion = _put(session, criterion or QualityCriterion(tender_id=tender.id,
+                                                            position=len(criteria(session, tender)) + 1), values)
     record_change(session, actor, tender, "tender.criterion_saved", {"criterion": criterion.id, **values},
                   amendment_summary, now)
     session.commit()
     return criterion
 
 
-def _criterion_of(session: Session, tender: Tender, criterion_id: int) -> QualityCriterion:
-    criterion = session.get(QualityCriterion, criterion_id)
-    if criterion is None or criterion.tender_id != tender.id:
-        raise NotFound("Criterion not found")
-    return criterion
-
-
-def get_criterion(session: Session, actor: Actor, tender_id: int, criterion_id: int):
-    tender = get_lead_tender(session, actor, tender_id)
-    return tender, _criterion_of(session, tender, criterion_id)
-
-
-def remove_criterion(session: Session, actor: Actor, tender_id: int, criterion_id: int,
+def remove_criterion(session: Session, actor: Actor, tender: Tender, criterion: QualityCriterion,
                      amendment_summary: str | None, now: datetime) -> None:
-    tender = get_lead_tender(session, actor, tender_id)
-    criterion = _criterion_of(session, tender, criterion_id)
-    record_change(session, actor, tender, "tender.criterion_removed", {"criterion": criterion.id,
-                                                                        "title": criterion.title},
-                  amendment_summary, now)
+    record_change(session, actor, tender, "tender.criterion_removed",
+                  {"criterion": criterion.id, "title": criterion.title}, amendment_summary, now)
     session.delete(criterion)
     session.commit()
 
 
-def add_document(session: Session, actor: Actor, tender_id: int, title: str, content: bytes | None,
+def add_document(session: Session, actor: Actor, tender: Tender, title: str, content: bytes | None,
                  filename: str | None, store: DocumentStore, amendment_summary: str | None,
                  now: datetime) -> TenderDocument:
     """Stores a PDF, Word or Excel document by content hash. Raises RuleViolation for a missing,
     empty, too large or unrecognised file, or a name that is not a plain file name."""
-    tender = get_lead_tender(session, actor, tender_id)
     title = check_single_line(title, "title", "Title", "Enter a title for the document, like Specification")
     kind = check_document(content, filename, "document")
     document = TenderDocument(tender_id=tender.id, title=title, filename=safe_filename(filename, "document", kind),
@@ -200,24 +171,10 @@ def add_document(session: Session, actor: Actor, tender_id: int, title: str, con
     return document
 
 
-def withdraw_document(session: Session, actor: Actor, tender_id: int, document_id: int,
+def withdraw_document(session: Session, actor: Actor, tender: Tender, document: TenderDocument,
                       amendment_summary: str | None, now: datetime) -> None:
-    tender = get_lead_tender(session, actor, tender_id)
-    document = session.get(TenderDocument, document_id)
-    if document is None or document.tender_id != tender.id or document.withdrawn_at is not None:
-        raise NotFound("Document not found")
-    record_change(session, actor, tender, "tender.document_withdrawn", {"document": document.id,
-                                                                         "title": document.title},
-                  amendment_summary, now)
+    record_change(session, actor, tender, "tender.document_withdrawn",
+                  {"document": document.id, "title": document.title}, amendment_summary, now)
     document.withdrawn_at = now
     session.add(document)
     session.commit()
-
-
-def get_document(session: Session, actor: Actor, tender_id: int, document_id: int) -> TenderDocument:
-    """A document of a tender the actor may see (published: everyone signed in)."""
-    tender = get_visible_tender(session, actor, tender_id)
-    document = session.get(TenderDocument, document_id)
-    if document is None or document.tender_id != tender.id or document.withdrawn_at is not None:
-        raise NotFound("Document not found")
-    return document

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, func, select
 
-from tenderapp.access import Actor, get_lead_tender, get_led_collaboration
+from tenderapp.access import Actor
 from tenderapp.domain.audit_chain import canonical_json
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.money import storable_pence
@@ -17,14 +17,17 @@ from tenderapp.domain.tenders import (
     PriceMethod,
     Readiness,
     Regime,
+    TenderEvent,
+    TenderStatus,
     Timetable,
-    check_changeable,
     check_contract_start,
+    check_event,
     check_new_deadline,
     check_timetable,
     check_weights,
     period_shortfall,
     publication_problems,
+    tender_status,
 )
 from tenderapp.domain.text import check_reference, check_single_line
 from tenderapp.domain.uk_time import uk_date_of, uk_today
@@ -89,9 +92,10 @@ def _reference_taken(session: Session, reference: str, tender_id: int | None) ->
     return session.exec(query).first() is not None
 
 
-def create(session: Session, actor: Actor, collaboration_id: int, details: TenderDetails, now: datetime) -> Tender:
-    """A draft tender for a collaboration the actor's authority leads."""
-    collaboration = get_led_collaboration(session, actor, collaboration_id)
+def create(session: Session, actor: Actor, collaboration: Collaboration, details: TenderDetails,
+           now: datetime) -> Tender:
+    """A draft tender for ``collaboration`` (one the actor's authority leads, as the route
+    scoped it). Raises Conflict when the reference is taken."""
     values = _check_details(details)
     if values["contract_start"] is not None:
         check_contract_start(values["contract_start"], None, uk_today(now))
@@ -103,6 +107,11 @@ def create(session: Session, actor: Actor, collaboration_id: int, details: Tende
     audit.record(session, actor, "tender.created", "tender", tender.id, now, {"reference": tender.reference})
     session.commit()
     return tender
+
+
+def status_of(tender: Tender, now: datetime, progress: AwardProgress | None = None) -> TenderStatus:
+    """The tender's status now, derived from its timestamps (and the award's progress)."""
+    return tender_status(tender.published_at, tender.submission_deadline, tender.opened_at, now, progress)
 
 
 def _changes(tender: Tender, values: dict) -> dict:
@@ -118,7 +127,7 @@ def record_change(session: Session, actor: Actor, tender: Tender, action: str, c
     """Audits a change; once the tender is published, also records it as an amendment (a
     summary for suppliers is then required) and tells every interested supplier. Raises
     RuleViolation once the submission deadline has passed: the tender is then frozen."""
-    check_changeable(tender.published_at, tender.submission_deadline, tender.opened_at, now)
+    check_event(status_of(tender, now), TenderEvent.CHANGE)
     if tender.published_at is not None:
         if not (summary or "").strip():
             raise RuleViolation("Enter a summary of the change for suppliers", "amendment_summary")
@@ -145,34 +154,41 @@ def interested_bidders(session: Session, tender: Tender) -> list[tuple[str, int]
     ).all())
 
 
-def update_details(session: Session, actor: Actor, tender_id: int, details: TenderDetails,
+def _apply(session: Session, actor: Actor, tender: Tender, action: str, values: dict, summary: str | None,
+           now: datetime) -> None:
+    """Sets what differs in ``values`` on the tender and records it as one change (an
+    amendment once published); nothing when nothing differs."""
+    changes = _changes(tender, values)
+    if changes:
+        record_change(session, actor, tender, action, changes, summary, now)
+        for key, value in values.items():
+            setattr(tender, key, value)
+        session.add(tender)
+
+
+def update_details(session: Session, actor: Actor, tender: Tender, details: TenderDetails,
                    amendment_summary: str | None, now: datetime) -> Tender:
-    tender = get_lead_tender(session, actor, tender_id)
+    """Raises Conflict for a reference another tender has, RuleViolation for bad details or
+    a changed reference after publication."""
     values = _check_details(details)
     if _reference_taken(session, values["reference"], tender.id):
         raise Conflict("A tender with this reference already exists", "reference")
     if tender.published_at is not None and values["reference"] != tender.reference:
         raise RuleViolation("The reference cannot change after publication", "reference")
-    changes = _changes(tender, values)
-    if "contract_start" in changes and values["contract_start"] is not None:
+    if values["contract_start"] is not None and values["contract_start"] != tender.contract_start:
         check_contract_start(values["contract_start"], _planned_award(tender), uk_today(now))
-    if changes:
-        record_change(session, actor, tender, "tender.details_changed", changes, amendment_summary, now)
-        for key, value in values.items():
-            setattr(tender, key, value)
-        session.add(tender)
+    _apply(session, actor, tender, "tender.details_changed", values, amendment_summary, now)
     session.commit()
     return tender
 
 
-def set_timetable(session: Session, actor: Actor, tender_id: int, timetable: Timetable,
+def set_timetable(session: Session, actor: Actor, tender: Tender, timetable: Timetable,
                   amendment_summary: str | None, now: datetime) -> list[str]:
     """Sets the dates and, for a tendering period shorter than the minimum, the legal ground
     for it (dropped when the period needs none); returns notes for the lead. Raises
     RuleViolation when the timetable breaks a rule (domain.tenders.check_timetable), or when
     a published tender's deadline would move into the past or earlier."""
-    tender = get_lead_tender(session, actor, tender_id)
-    check_changeable(tender.published_at, tender.submission_deadline, tender.opened_at, now)
+    check_event(status_of(tender, now), TenderEvent.CHANGE)
     timetable = _with_ground(timetable)
     check_new_deadline(tender.published_at, tender.submission_deadline, timetable.submission_deadline, now)
     check_timetable(timetable, Regime(tender.regime), tender.light_touch, now, tender.published_at is not None)
@@ -180,13 +196,7 @@ def set_timetable(session: Session, actor: Actor, tender_id: int, timetable: Tim
     if timetable.shorter_period_ground and not period_shortfall(timetable, Regime(tender.regime), tender.light_touch):
         notes.append("The legal ground for a shorter period was not kept: the tendering period meets the minimum")
         timetable = replace(timetable, shorter_period_ground=None)
-    values = {k: v for k, v in asdict(timetable).items()}
-    changes = _changes(tender, values)
-    if changes:
-        record_change(session, actor, tender, "tender.timetable_changed", changes, amendment_summary, now)
-        for key, value in values.items():
-            setattr(tender, key, value)
-        session.add(tender)
+    _apply(session, actor, tender, "tender.timetable_changed", asdict(timetable), amendment_summary, now)
     session.commit()
     return notes
 
@@ -230,12 +240,11 @@ def criteria_weights(session: Session, tender: Tender) -> list[int]:
     return list(session.exec(select(QualityCriterion.weight).where(QualityCriterion.tender_id == tender.id)).all())
 
 
-def set_weighting(session: Session, actor: Actor, tender_id: int, price_weight: int, method: PriceMethod,
+def set_weighting(session: Session, actor: Actor, tender: Tender, price_weight: int, method: PriceMethod,
                   amendment_summary: str | None, now: datetime, abnormally_low_percent: int | None = None,
                   spread_threshold: int | None = None) -> Tender:
     """Sets the price weighting and scoring method; the quality criteria take the rest.
     Raises RuleViolation unless the weightings add up to 100."""
-    tender = get_lead_tender(session, actor, tender_id)
     weights = criteria_weights(session, tender)
     if weights:
         check_weights(price_weight, weights)
@@ -246,20 +255,14 @@ def set_weighting(session: Session, actor: Actor, tender_id: int, price_weight: 
               "spread_threshold": spread_threshold or tender.spread_threshold}
     if not 1 <= values["abnormally_low_percent"] <= 100:
         raise RuleViolation("Abnormally low threshold must be between 1 and 100", "abnormally_low_percent")
-    changes = _changes(tender, values)
-    if changes:
-        record_change(session, actor, tender, "tender.weighting_changed", changes, amendment_summary, now)
-        for key, value in values.items():
-            setattr(tender, key, value)
-        session.add(tender)
+    _apply(session, actor, tender, "tender.weighting_changed", values, amendment_summary, now)
     session.commit()
     return tender
 
 
-def record_conflicts_assessment(session: Session, actor: Actor, tender_id: int, assessment: str,
+def record_conflicts_assessment(session: Session, actor: Actor, tender: Tender, assessment: str,
                                 now: datetime) -> Tender:
     """Records the conflicts assessment the Procurement Act 2023 (s.83) requires before publication."""
-    tender = get_lead_tender(session, actor, tender_id)
     if len(assessment.strip()) < 20:
         raise RuleViolation("Describe the conflicts assessment: who was considered, what was found and "
                             "how any conflict is managed", "assessment")
@@ -288,12 +291,10 @@ def readiness(session: Session, tender: Tender, now: datetime) -> list[str]:
         timetable_problem=timetable_problem(tender, now) if tender.published_at is None else None))
 
 
-def publish(session: Session, actor: Actor, tender_id: int, now: datetime) -> Tender:
+def publish(session: Session, actor: Actor, tender: Tender, now: datetime) -> Tender:
     """Publishes the tender. Raises Conflict when already published, RuleViolation listing
     what is missing otherwise."""
-    tender = get_lead_tender(session, actor, tender_id)
-    if tender.published_at is not None:
-        raise Conflict("This tender is already published")
+    check_event(status_of(tender, now), TenderEvent.PUBLISH)
     problems = readiness(session, tender, now)
     if problems:
         raise RuleViolation("Before you publish: " + "; ".join(problems))

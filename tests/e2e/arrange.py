@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from tenderapp import access
 from tenderapp.access import actor_for
+from tenderapp.access import bids as bid_access
 from tenderapp.demo import load_scenario
 from tenderapp.demo.documents import text_pdf
 from tenderapp.domain.bids import REQUIRED_DECLARATIONS
@@ -61,13 +63,13 @@ def arrange(app, base_url: str, now: datetime) -> Arranged:
         agreements.issue(session, admin, agreement, now, f"{base_url}/agreements/{agreement.id}")
         collaboration = session.exec(select(Collaboration).where(
             Collaboration.name == "South East Group SEND Mediation")).one()
-        tender = tenders.create(session, admin, collaboration.id, TenderDetails(
+        tender = tenders.create(session, admin, collaboration, TenderDetails(
             reference=REFERENCE, title=TITLE, description="A SEND mediation service for the South East Group.",
             regime=Regime.PA2023, light_touch=True, cpv_code="85320000", estimated_value=Decimal("1800000"),
             contract_start=date(2027, 4, 1), initial_term_months=36, extensions_allowed=1,
             extension_max_months=24), now)
         day = now.replace(hour=12, minute=0, second=0, microsecond=0)
-        tenders.set_timetable(session, admin, tender.id, Timetable(
+        tenders.set_timetable(session, admin, tender, Timetable(
             publication_at=now, clarification_deadline=day + timedelta(days=2, hours=5),
             submission_deadline=day + timedelta(days=4), evaluation_date=(now + timedelta(days=7)).date(),
             award_date=(now + timedelta(days=14)).date(), contract_start=date(2027, 4, 1),
@@ -76,16 +78,16 @@ def arrange(app, base_url: str, now: datetime) -> Arranged:
             shorter_period_ground="Urgency: the current service ends before a longer period would allow an award."),
             None, now)
         for line in LINES:
-            tender_schedule.save_line(session, admin, tender.id, None, line, None, now)
+            tender_schedule.save_line(session, admin, tender, None, line, None, now)
         for criterion in CRITERIA:
-            tender_schedule.save_criterion(session, admin, tender.id, None, criterion, None, now)
+            tender_schedule.save_criterion(session, admin, tender, None, criterion, None, now)
         pdf = text_pdf([TITLE, "", "1. The provider runs a telephone information line.",
                         "2. Meetings are arranged within the statutory timescales."])
-        tender_schedule.add_document(session, admin, tender.id, "Specification", pdf, "specification.pdf", store,
+        tender_schedule.add_document(session, admin, tender, "Specification", pdf, "specification.pdf", store,
                                      None, now)
-        tenders.set_weighting(session, admin, tender.id, 40, PriceMethod.LOWEST, None, now)
+        tenders.set_weighting(session, admin, tender, 40, PriceMethod.LOWEST, None, now)
         tenders.record_conflicts_assessment(
-            session, admin, tender.id, "Every officer on the procurement team completed a declaration of "
+            session, admin, tender, "Every officer on the procurement team completed a declaration of "
             "interests. None declared a conflict.", now)
         return Arranged(tender_id=tender.id, agreement_id=agreement.id, collaboration_id=collaboration.id)
 
@@ -96,11 +98,12 @@ def competing_bid(app, tender_id: int, now: datetime) -> None:
     sealer = app.extensions["tenderapp.sealer"]
     with Session(engine, expire_on_commit=False) as session:
         bidder = _actor(session, "bidder@family-voice.example")
-        bids.save_prices(session, bidder, sealer, tender_id, {"CORE": "14,200.00", "PAYG": "1,010"}, now)
-        criteria = session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender_id)
-                                .order_by(QualityCriterion.position)).all()
-        bids.save_answers(session, bidder, sealer, tender_id, {
+        tender = access.get_open_tender_for_bidder(session, bidder, tender_id)
+        own = bids.load(session, bidder, sealer, tender)
+        lines, criteria = bid_access.schedule(session, tender)
+        bids.save_prices(session, bidder, sealer, own, lines, {"CORE": "14,200.00", "PAYG": "1,010"}, now)
+        bids.save_answers(session, bidder, sealer, own, criteria, {
             str(criteria[0].id): "Mediators in every member area, booked through one online system.",
             str(criteria[1].id): "Local employment and free workshops for schools."}, now)
-        bids.save_declarations(session, bidder, sealer, tender_id, list(REQUIRED_DECLARATIONS), now)
-        bids.submit(session, bidder, sealer, tender_id, now)
+        bids.save_declarations(session, bidder, sealer, own, list(REQUIRED_DECLARATIONS), now)
+        bids.submit(session, bidder, sealer, own, lines, criteria, now)

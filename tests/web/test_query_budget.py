@@ -171,8 +171,8 @@ def _activity(session: Session, app, world: World, factor: int, store: DocumentS
     askers = session.exec(select(User.email).join(Bid, Bid.organisation_id == User.organisation_id)
                           .where(Bid.tender_id == world.current.id).order_by(User.email)).all()
     for email in dict.fromkeys(askers):
-        asked = clarifications.ask(session, actor(email), world.current.id, f"A question from {email}?", T0)
-        clarifications.answer(session, admin, world.current.id, asked.id, "An answer for everyone.", True, None, T0)
+        asked = clarifications.ask(session, actor(email), world.current, f"A question from {email}?", T0)
+        clarifications.answer(session, admin, world.current, asked, "An answer for everyone.", True, None, T0)
     summaries.draft(session, admin, app.extensions["tenderapp.sealer"], world.contract.id, T0)
     for summary in session.exec(select(AssessmentSummary).where(AssessmentSummary.contract_id == world.contract.id)):
         summary.issued_at, summary.issued_by_user_id = T0, admin.user_id  # the prompt left in needs a person

@@ -7,9 +7,8 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from tenderapp import access
+from tenderapp import access, clock
 from tenderapp.db import get_session
-from tenderapp import clock
 from tenderapp.services import bids, member_contracts, organisations, signing
 from tenderapp.web.guards import public, signed_in
 

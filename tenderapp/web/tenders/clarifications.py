@@ -1,67 +1,55 @@
 """Suppliers' interest and clarification questions on a published tender, and the lead's
 answers."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from tenderapp import access, clock
+from tenderapp.access import tenders as tender_access
 from tenderapp.db import get_session
-from tenderapp.domain.errors import RuleViolation
-from tenderapp.domain.roles import Role
 from tenderapp.services import clarifications, suppliers
+from tenderapp.web.flow import flashed, form_page
 from tenderapp.web.guards import tenant_owned
 from tenderapp.web.suppliers.forms import AnswerForm, QuestionForm
+from tenderapp.web.tenders.blueprint import ADMIN, BIDDER, back_to, bp
 from tenderapp.web.tenders.forms import PublishForm
-from tenderapp.web.tenders.routes import ADMIN, back_to, bp, status_code
-
-BIDDER = Role.BIDDER
 
 
 @bp.route("/tenders/<int:tender_id>/interest", methods=["POST"])
-@tenant_owned(BIDDER, tender_id="tender")
-def register_interest(tender_id: int):
+@tenant_owned(BIDDER, tender_id=access.get_visible_tender)
+def register_interest(tender):
     if PublishForm().validate_on_submit():  # a button: CSRF only
-        suppliers.register_interest(get_session(), current_user, tender_id, clock.now())
-        return back_to(tender_id, "Interest registered. You will be told of amendments and published answers.")
-    return redirect(url_for("tenders.tender", tender_id=tender_id))
+        suppliers.register_interest(get_session(), current_user, tender, clock.now())
+        return back_to(tender, "Interest registered. You will be told of amendments and published answers.")(None)
+    return redirect(url_for("tenders.tender", tender_id=tender.id))
 
 
 @bp.route("/tenders/<int:tender_id>/questions/new", methods=["GET", "POST"])
-@tenant_owned(BIDDER, tender_id="tender")
-def ask(tender_id: int):
-    db_session = get_session()
-    found = access.get_visible_tender(db_session, current_user, tender_id)
+@tenant_owned(BIDDER, tender_id=access.get_visible_tender)
+def ask(tender):
     form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            clarifications.ask(db_session, current_user, found.id, form.question.data, clock.now())
-        except RuleViolation as error:
-            form.add_domain_error(error, "question")
-        else:
-            return back_to(found.id, "Question sent. You will get an email when it is answered.")
-    return render_template("tenders/ask.html", form=form, tender=found), status_code(form)
+    return form_page(
+        form, "tenders/ask.html", tender=tender, field="question",
+        action=lambda: clarifications.ask(get_session(), current_user, tender, form.question.data, clock.now()),
+        done=back_to(tender, "Question sent. You will get an email when it is answered."))
 
 
 @bp.route("/tenders/<int:tender_id>/questions")
-@tenant_owned(ADMIN, tender_id="tender")
-def questions(tender_id: int):
-    found, rows = clarifications.for_lead(get_session(), current_user, tender_id)
-    return render_template("tenders/questions.html", tender=found, rows=rows)
+@tenant_owned(ADMIN, tender_id=access.get_lead_tender)
+def questions(tender):
+    return render_template("tenders/questions.html", tender=tender,
+                           rows=clarifications.for_lead(get_session(), tender))
 
 
 @bp.route("/tenders/<int:tender_id>/questions/<int:clarification_id>", methods=["GET", "POST"])
-@tenant_owned(ADMIN, tender_id="tender")
-def answer(tender_id: int, clarification_id: int):
+@tenant_owned(ADMIN, tender_id=access.get_lead_tender)
+def answer(tender, clarification_id: int):
     db_session = get_session()
-    found, asked = clarifications.get_for_lead(db_session, current_user, tender_id, clarification_id)
+    asked = tender_access.tender_clarification(db_session, tender, clarification_id)
     form = AnswerForm(obj=asked) if asked.answer else AnswerForm()
-    if form.validate_on_submit():
-        try:
-            clarifications.answer(db_session, current_user, found.id, asked.id, form.answer.data,
-                                  form.visibility.data == "published", form.private_reason.data, clock.now())
-        except RuleViolation as error:
-            form.add_domain_error(error, "answer")
-        else:
-            flash("Answer sent", "success")
-            return redirect(url_for("tenders.questions", tender_id=found.id))
-    return render_template("tenders/answer.html", form=form, tender=found, asked=asked), status_code(form)
+    return form_page(
+        form, "tenders/answer.html", tender=tender, asked=asked, field="answer",
+        action=lambda: clarifications.answer(db_session, current_user, tender, asked, form.answer.data,
+                                             form.visibility.data == "published", form.private_reason.data,
+                                             clock.now()),
+        done=flashed("Answer sent", "tenders.questions", tender_id=tender.id))

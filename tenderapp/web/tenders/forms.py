@@ -9,13 +9,33 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from tenderapp.domain.tenders import PriceMethod, Regime
 from tenderapp.domain.text import has_other_digits
-from tenderapp.web.forms import BaseForm, ClockTimeField, MaxLength, MoneyField, UKDateField, field_name
-
+from tenderapp.web.forms import (
+    BaseForm,
+    ClockTimeField,
+    MaxLength,
+    MoneyField,
+    UKDateField,
+    field_name,
+)
 
 _WHOLE = re.compile(r"-?[0-9]+")
 
@@ -140,14 +160,17 @@ class CriterionForm(AmendmentMixin, BaseForm):
     title = StringField("Title", widget=GovTextInput(),
                         validators=[InputRequired(message="Enter the criterion's title"), Length(max=200)])
     guidance = TextAreaField("Guidance for bidders", widget=GovTextArea(),
-                             validators=[InputRequired(message="Enter guidance for bidders: what a good answer covers")])
+                             validators=[InputRequired(
+                                 message="Enter guidance for bidders: what a good answer covers")])
     weight = WholeNumberField("Weighting", widget=GovTextInput(), description="Its share of the 100 marks",
                           validators=_whole("Weighting", 1, 100))
-    max_score = WholeNumberField("Maximum score", widget=GovTextInput(), default=5, validators=_whole("Maximum score", 1, 10))
+    max_score = WholeNumberField("Maximum score", widget=GovTextInput(), default=5,
+                                 validators=_whole("Maximum score", 1, 10))
     min_score = WholeNumberField("Minimum score to pass (optional)", widget=GovTextInput(),
                              validators=_whole("Minimum score", 0, 10, required=False))
     descriptors = TextAreaField("Score descriptors", widget=GovTextArea(), default=DEFAULT_DESCRIPTORS,
-                                validators=[InputRequired(message="Enter the score descriptors, one line for each score")])
+                                validators=[InputRequired(
+                                    message="Enter the score descriptors, one line for each score")])
     word_limit = WholeNumberField("Word limit for answers", widget=GovTextInput(), default=1000,
                               validators=_whole("Word limit", 50, 10000))
     submit = SubmitField("Save criterion", widget=GovSubmitInput())
