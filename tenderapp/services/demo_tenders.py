@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor, actor_for
 from tenderapp.demo.documents import text_pdf
 from tenderapp.domain import bids as rules
+from tenderapp.domain import seals
 from tenderapp.domain.tenders import PriceMethod, Regime, Timetable
 from tenderapp.domain.uk_time import uk_date_of
 from tenderapp.models import (
@@ -150,7 +151,7 @@ def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:
     bid = Bid(tender_id=tender.id, organisation_id=organisation.id, created_at=at, updated_at=at,
               updated_by_user_id=bidder.id,
               draft=sealer.seal(tender.id, json.dumps(draft, sort_keys=True).encode(),
-                                f"draft:{tender.id}:{organisation.id}"))
+                                seals.draft_binding(tender.id, organisation.id)))
     session.add(bid)
     session.flush()
     audit.record(session, None, "bid.draft_saved", "bid", bid.id, now, {"source": "demo scenario"},
@@ -166,7 +167,7 @@ def _submitted(session, tender, bid, bidder, prices, answers, sealer, at, now) -
                                       set(rules.REQUIRED_DECLARATIONS))
     submission = BidSubmission(
         bid_id=bid.id, number=1, receipt=receipt, content_sha256=rules.content_hash(content),
-        content=sealer.seal(tender.id, content.encode(), f"submission:{tender.id}:{bid.organisation_id}:{receipt}"),
+        content=sealer.seal(tender.id, content.encode(), seals.submission_binding(tender.id, bid.organisation_id, receipt)),
         schedule_version=tender.schedule_version, submitted_at=at, submitted_by_user_id=bidder.id)
     session.add(submission)
     audit.record(session, None, "bid.submitted", "bid", bid.id, now,

@@ -15,7 +15,7 @@ from tenderapp.demo import load_scenario
 from tenderapp.demo.documents import text_pdf
 from tenderapp.domain.bids import REQUIRED_DECLARATIONS
 from tenderapp.domain.tenders import PriceMethod, Regime, Timetable
-from tenderapp.models import Agreement, Collaboration, QualityCriterion, User
+from tenderapp.models import Agreement, Collaboration, User
 from tenderapp.services import agreements, bids, demo, tender_schedule, tenders
 from tenderapp.services.tender_schedule import CriterionInput, LineInput
 from tenderapp.services.tenders import TenderDetails
