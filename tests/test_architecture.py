@@ -26,7 +26,6 @@ NOT_YET_MOVED = {
                                               "get(BidAttachment, attachment_id)"},
     "tenderapp/services/clarifications.py": {"get(Clarification, clarification_id)"},
     "tenderapp/services/evaluating.py": {"QualityCriterion.id.in_(criterion_ids)"},
-    "tenderapp/services/moderation.py": {"get(QualityCriterion, criterion_id)"},
     "tenderapp/services/opening.py": {"Bid.id.in_(bid_ids)"},
     "tenderapp/services/tender_schedule.py": {"get(PricingLine, line_id)", "get(QualityCriterion, criterion_id)",
                                               "get(TenderDocument, document_id)"},
