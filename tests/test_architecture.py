@@ -29,7 +29,6 @@ NOT_YET_MOVED = {
     "tenderapp/services/opening.py": {"Bid.id.in_(bid_ids)"},
     "tenderapp/services/tender_schedule.py": {"get(PricingLine, line_id)", "get(QualityCriterion, criterion_id)",
                                               "get(TenderDocument, document_id)"},
-    "tenderapp/services/two_factor.py": {"get(User, user_id)"},
 }
 
 
