@@ -110,34 +110,33 @@ def invite(organisation):
                                   organisation_id=organisation.id))
 
 
+def _person_page(user, form, template: str, action, message: str, field: str):
+    """A form about one person: done, back to their organisation's page, saying ``message``."""
+    organisation = organisations.organisation_of(get_session(), user)
+    return form_page(form, template, user=user, organisation=organisation, field=field, action=action,
+                     done=flashed(message, "admin.organisation", organisation_id=organisation.id))
+
+
 @bp.route("/users/<int:user_id>/roles", methods=["GET", "POST"])
 @tenant_owned(ADMIN, BIDDER, user_id=USER)
 def user_roles(user):
     db_session = get_session()
-    organisation = organisations.organisation_of(db_session, user)
-    form = RolesForm(organisation)
+    form = RolesForm(organisations.organisation_of(db_session, user))
     if not form.is_submitted():
         form.roles.data = sorted(organisations.user_roles(db_session, user.id))
-    return form_page(form, "admin/user_roles.html", user=user, organisation=organisation, field="roles",
-                     action=lambda: organisations.change_roles(db_session, current_user, user,
-                                                               frozenset(Role(r) for r in form.roles.data),
-                                                               clock.now()),
-                     done=flashed(f"Roles for {user.full_name} saved", "admin.organisation",
-                                  organisation_id=organisation.id))
+    return _person_page(user, form, "admin/user_roles.html", lambda: organisations.change_roles(
+        db_session, current_user, user, frozenset(Role(r) for r in form.roles.data), clock.now()),
+        f"Roles for {user.full_name} saved", "roles")
 
 
 @bp.route("/users/<int:user_id>/two-factor/reset", methods=["GET", "POST"])
 @tenant_owned(ADMIN, BIDDER, user_id=USER)
 def reset_two_factor(user):
     """For someone who lost their phone and recovery codes: they set it up again at next sign-in."""
-    db_session = get_session()
-    organisation = organisations.organisation_of(db_session, user)
-    form = ResetTwoFactorForm()
-    return form_page(form, "admin/reset_two_factor.html", user=user, organisation=organisation, field="submit",
-                     action=lambda: two_factor.reset(db_session, current_user, user, clock.now()),
-                     done=flashed(f"Two-factor sign-in for {user.full_name} has been reset. They have been signed "
-                                  "out and will set it up again when they next sign in.", "admin.organisation",
-                                  organisation_id=organisation.id))
+    return _person_page(user, ResetTwoFactorForm(), "admin/reset_two_factor.html",
+                        lambda: two_factor.reset(get_session(), current_user, user, clock.now()),
+                        f"Two-factor sign-in for {user.full_name} has been reset. They have been signed out and "
+                        "will set it up again when they next sign in.", "submit")
 
 
 @bp.route("/outbox")

@@ -273,9 +273,13 @@ def change_password():
     return render_template("auth/change_password.html", form=form), status_code(form)
 
 
-def _unusable(template: str, error: NotFound | RuleViolation):
-    """The page for a link that is unknown (404) or used, withdrawn or expired (410)."""
-    return render_template(template, message=error.message), 404 if isinstance(error, NotFound) else 410
+def _link_or_page(find, token: str, template: str):
+    """(what the emailed link stands for, None), or (None, the page saying why it cannot be used:
+    404 for an unknown link, 410 for a used, withdrawn or expired one)."""
+    try:
+        return find(get_session(), token, clock.now()), None
+    except (NotFound, RuleViolation) as error:
+        return None, (render_template(template, message=error.message), 404 if isinstance(error, NotFound) else 410)
 
 
 def _to_sign_in(message: str, email: str, clear_always: bool = False):
@@ -293,10 +297,9 @@ def _to_sign_in(message: str, email: str, clear_always: bool = False):
 @public
 def accept_invitation(token: str):
     db_session = get_session()
-    try:
-        invitation = invitations.find_usable(db_session, token, clock.now())
-    except (NotFound, RuleViolation) as error:
-        return _unusable("auth/invitation_unusable.html", error)
+    invitation, unusable = _link_or_page(invitations.find_usable, token, "auth/invitation_unusable.html")
+    if unusable:
+        return unusable
     form = AcceptInvitationForm()
     accepted, _ = attempt(form, lambda: invitations.accept(db_session, token, form.password.data, clock.now()))
     if accepted:
@@ -325,10 +328,9 @@ def forgotten_password():
 @public
 def reset_password(token: str):
     db_session = get_session()
-    try:
-        reset = password_resets.find_usable(db_session, token, clock.now())
-    except (NotFound, RuleViolation) as error:
-        return _unusable("auth/reset_unusable.html", error)
+    reset, unusable = _link_or_page(password_resets.find_usable, token, "auth/reset_unusable.html")
+    if unusable:
+        return unusable
     form = ResetPasswordForm()
     return form_page(form, "auth/reset_password.html", reset=reset,
                      action=lambda: password_resets.reset_password(db_session, token, form.password.data, clock.now()),

@@ -53,6 +53,15 @@ def score_choices(maximum: int, descriptors: str) -> list[SelectChoice]:
     return [SelectChoice(str(n), by_score.get(n, str(n))) for n in range(maximum, -1, -1)]
 
 
+def _score(label: str) -> RadioField:
+    return RadioField(label, widget=GovRadioInput(), validators=[InputRequired(message="Select a score")])
+
+
+def _reasons(label: str, missing: str, **kwargs) -> TextAreaField:
+    """Required reasons; the service checks they say enough."""
+    return TextAreaField(label, widget=GovTextArea(), **kwargs, validators=[InputRequired(message=missing)])
+
+
 class _ScoreOfCriterion(BaseForm):
     """A form whose ``score`` offers the criterion's scores, with their descriptors."""
 
@@ -62,27 +71,23 @@ class _ScoreOfCriterion(BaseForm):
 
 
 class ScoreForm(_ScoreOfCriterion):
-    score = RadioField("Score", widget=GovRadioInput(), validators=[InputRequired(message="Select a score")])
-    justification = TextAreaField("Justification", widget=GovTextArea(),
-                                  description="What in the answer led to this score, against the descriptors",
-                                  validators=[InputRequired(message="Enter the justification")])
+    score = _score("Score")
+    justification = _reasons("Justification", "Enter the justification",
+                             description="What in the answer led to this score, against the descriptors")
     submit = SubmitField("Submit score", widget=GovSubmitInput())
 
 
 class ModerateForm(_ScoreOfCriterion):
-    score = RadioField("Consensus score", widget=GovRadioInput(), validators=[InputRequired(message="Select a score")])
-    rationale = TextAreaField("Rationale", widget=GovTextArea(),
-                              description="Why the panel agreed this score, especially where evaluators differed",
-                              validators=[InputRequired(message="Enter the rationale for the consensus score")])
+    score = _score("Consensus score")
+    rationale = _reasons("Rationale", "Enter the rationale for the consensus score",
+                         description="Why the panel agreed this score, especially where evaluators differed")
     submit = SubmitField("Record the consensus score", widget=GovSubmitInput())
 
 
 class RecommendForm(BaseForm):
     submission_id = SelectField("Recommended bid", widget=GovSelect(), coerce=int,
                                 validators=[InputRequired(message="Select a ranked bid")])
-    rationale = TextAreaField("Rationale", widget=GovTextArea(),
-                              description="Why this bid",
-                              validators=[InputRequired(message="Enter the rationale for the recommendation")])
+    rationale = _reasons("Rationale", "Enter the rationale for the recommendation", description="Why this bid")
     departure = TextAreaField("If it is not the bid ranked first, why it is recommended instead",
                               widget=GovTextArea(), validators=[Optional()])
     submit = SubmitField("Record the recommendation", widget=GovSubmitInput())
@@ -98,5 +103,5 @@ class ComplianceForm(BaseForm):
     passed = RadioField("Is the bid compliant?", widget=GovRadioInput(),
                         choices=[SelectChoice("yes", "Yes, it passes"), SelectChoice("no", "No, it fails")],
                         validators=[InputRequired(message="Select whether the bid is compliant")])
-    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(message="Enter the reason")])
+    reason = _reasons("Reason", "Enter the reason")
     submit = SubmitField("Record", widget=GovSubmitInput())
