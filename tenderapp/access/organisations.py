@@ -10,7 +10,6 @@ from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, CollaborationMember, Organisation, OutboxMessage, User
 
-
 # --- organisations an admin manages -----------------------------------------------------
 
 

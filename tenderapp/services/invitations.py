@@ -11,9 +11,9 @@ from tenderapp.access import Actor, get_managed_organisation, require_role
 from tenderapp.domain import invitations as rules
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.passwords import check_new_password
-from tenderapp.formatting import uk_datetime
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
 from tenderapp.domain.text import check_single_line
+from tenderapp.formatting import uk_datetime
 from tenderapp.models import Invitation, Organisation, RoleAssignment, User
 from tenderapp.services import audit, end_read_transaction, outbox
 from tenderapp.services.auth import normalise_email
@@ -45,7 +45,8 @@ def invite(session: Session, actor: Actor, request: InvitationRequest, now: date
     token = security.new_token()
     invitation = Invitation(organisation_id=organisation.id, email=email, full_name=full_name,
                             roles=sorted(r.value for r in request.roles), token_hash=security.token_hash(token),
-                            invited_by_user_id=actor.user_id, created_at=now, expires_at=rules.expiry_for(now, validity))
+                            invited_by_user_id=actor.user_id, created_at=now,
+                            expires_at=rules.expiry_for(now, validity))
     session.add(invitation)
     session.flush()
     outbox.queue(session, recipient=email, subject=f"You have been invited to Tenderapp for {organisation.name}",

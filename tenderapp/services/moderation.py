@@ -62,7 +62,8 @@ def grid(session: Session, actor: Actor, tender: Tender) -> Grid:
     removed = removed_evaluators(session, tender)
     criteria = evaluation_access.criteria(session, tender)
     ids = [s.id for s in submissions]
-    names = dict(session.exec(select(Bid.id, Organisation.name).join(Organisation, Organisation.id == Bid.organisation_id)
+    names = dict(session.exec(select(Bid.id, Organisation.name)
+                              .join(Organisation, Organisation.id == Bid.organisation_id)
                               .where(Bid.tender_id == tender.id)).all())
     individual: dict[tuple[int, int], list] = {}
     for name, score in session.exec(select(User.full_name, IndividualScore)

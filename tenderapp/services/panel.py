@@ -50,8 +50,9 @@ def assign(session: Session, actor: Actor, tender: Tender, user_id: int, criteri
         raise RuleViolation("Select the criteria they will evaluate", "criterion_ids")
     held = set(session.exec(select(EvaluatorAssignment.criterion_id).where(
         EvaluatorAssignment.tender_id == tender.id, EvaluatorAssignment.user_id == person.id)).all())
-    added = [EvaluatorAssignment(tender_id=tender.id, user_id=person.id, criterion_id=c, assigned_by_user_id=actor.user_id,
-                                 assigned_at=now) for c in sorted(set(criterion_ids) - held)]
+    added = [EvaluatorAssignment(tender_id=tender.id, user_id=person.id, criterion_id=c,
+                                 assigned_by_user_id=actor.user_id, assigned_at=now)
+             for c in sorted(set(criterion_ids) - held)]
     session.add_all(added)
     if not held:
         outbox.queue(session, person.email, f"You are on the evaluation panel for tender {tender.reference}",

@@ -13,11 +13,11 @@ from datetime import datetime
 import pyotp
 from sqlmodel import Session, func, select
 
+from tenderapp import security
 from tenderapp.access import Actor
 from tenderapp.domain import two_factor as rules
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.models import RecoveryCode, User, UserSession
-from tenderapp import security
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit
 from tenderapp.services.auth import end_all_sessions

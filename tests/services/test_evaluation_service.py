@@ -9,7 +9,14 @@ from sqlmodel import select
 from tenderapp.access import actor_for
 from tenderapp.access import evaluation as evaluation_access
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
-from tenderapp.models import ConflictDeclaration, ModeratedScore, OutboxMessage, QualityCriterion, Recommendation, Tender
+from tenderapp.models import (
+    ConflictDeclaration,
+    ModeratedScore,
+    OutboxMessage,
+    QualityCriterion,
+    Recommendation,
+    Tender,
+)
 from tenderapp.services import evaluating, moderation, panel, results
 from tests import factories
 from tests.conftest import T0

@@ -80,4 +80,5 @@ class RolesForm(_RolesOfOrganisation):
 
 
 class ResetTwoFactorForm(BaseForm):
-    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput(), render_kw={"class": "govuk-button--warning"})
+    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput(),
+                         render_kw={"class": "govuk-button--warning"})

@@ -24,7 +24,8 @@ from tenderapp.web.guards import role_required, tenant_owned
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN, BIDDER = Role.PROCUREMENT_ADMIN, Role.BIDDER
-COLLABORATION, ORGANISATION, USER = access.get_led_collaboration, access.get_managed_organisation, access.get_managed_user
+COLLABORATION, ORGANISATION = access.get_led_collaboration, access.get_managed_organisation
+USER = access.get_managed_user
 
 
 @bp.route("/collaborations")
@@ -110,9 +111,8 @@ def invite(organisation):
                                   organisation_id=organisation.id))
 
 
-def _person_page(user, form, template: str, action, message: str, field: str):
-    """A form about one person: done, back to their organisation's page, saying ``message``."""
-    organisation = organisations.organisation_of(get_session(), user)
+def _person_page(user, organisation, form, template: str, action, message: str, field: str):
+    """A form about one person of ``organisation``: done, back to its page, saying ``message``."""
     return form_page(form, template, user=user, organisation=organisation, field=field, action=action,
                      done=flashed(message, "admin.organisation", organisation_id=organisation.id))
 
@@ -121,10 +121,11 @@ def _person_page(user, form, template: str, action, message: str, field: str):
 @tenant_owned(ADMIN, BIDDER, user_id=USER)
 def user_roles(user):
     db_session = get_session()
-    form = RolesForm(organisations.organisation_of(db_session, user))
+    organisation = organisations.organisation_of(db_session, user)
+    form = RolesForm(organisation)
     if not form.is_submitted():
         form.roles.data = sorted(organisations.user_roles(db_session, user.id))
-    return _person_page(user, form, "admin/user_roles.html", lambda: organisations.change_roles(
+    return _person_page(user, organisation, form, "admin/user_roles.html", lambda: organisations.change_roles(
         db_session, current_user, user, frozenset(Role(r) for r in form.roles.data), clock.now()),
         f"Roles for {user.full_name} saved", "roles")
 
@@ -133,7 +134,8 @@ def user_roles(user):
 @tenant_owned(ADMIN, BIDDER, user_id=USER)
 def reset_two_factor(user):
     """For someone who lost their phone and recovery codes: they set it up again at next sign-in."""
-    return _person_page(user, ResetTwoFactorForm(), "admin/reset_two_factor.html",
+    organisation = organisations.organisation_of(get_session(), user)
+    return _person_page(user, organisation, ResetTwoFactorForm(), "admin/reset_two_factor.html",
                         lambda: two_factor.reset(get_session(), current_user, user, clock.now()),
                         f"Two-factor sign-in for {user.full_name} has been reset. They have been signed out and "
                         "will set it up again when they next sign in.", "submit")

@@ -18,6 +18,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
 from tenderapp.services import auth, invitations, password_resets
 from tenderapp.services import two_factor as two_factor_service
+from tenderapp.web import throttle
 from tenderapp.web.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -28,7 +29,6 @@ from tenderapp.web.auth.forms import (
     SignInForm,
     TwoFactorForm,
 )
-from tenderapp.web import throttle
 from tenderapp.web.flow import attempt, form_page, status_code
 from tenderapp.web.guards import public, signed_in
 from tenderapp.web.session import client_info
@@ -250,7 +250,8 @@ def sign_out():
 def account():
     db_session = get_session()
     return render_template("auth/account.html", user=auth.user_of(db_session, current_user),
-                           recovery_codes_left=two_factor_service.unused_recovery_codes(db_session, current_user.user_id),
+                           recovery_codes_left=two_factor_service.unused_recovery_codes(db_session,
+                                                                                        current_user.user_id),
                            two_factor_required=two_factor_rules.required_for(current_user.roles, False))
 
 

@@ -9,8 +9,8 @@ from tenderapp.access import evaluation as evaluation_access
 from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict
 from tenderapp.domain.roles import Role
-from tenderapp.sealing import sealer
 from tenderapp.exports import evaluation_matrix
+from tenderapp.sealing import sealer
 from tenderapp.services import evaluating, moderation, panel, recommendation, results
 from tenderapp.web.downloads import download
 from tenderapp.web.errors import render_error
