@@ -52,10 +52,9 @@ def invite(session: Session, actor: Actor, request: InvitationRequest, now: date
     outbox.queue(session, recipient=email, subject=f"You have been invited to Tenderapp for {organisation.name}",
                  body=_invitation_body(invitation, organisation, actor, link_for(token)), now=now,
                  organisation_id=organisation.id)
-    audit.record(session, actor, "invitation.sent", "invitation", invitation.id, now,
-                 {"email": email, "organisation_id": organisation.id, "roles": invitation.roles,
-                  "withdrawn_invitations": withdrawn},
-                 organisation_id=organisation.id)
+    audit.record(session, actor, "invitation.sent", "invitation", invitation.id, now, {
+        "email": email, "organisation_id": organisation.id, "roles": invitation.roles,
+        "withdrawn_invitations": withdrawn}, organisation_id=organisation.id)
     session.commit()
     return invitation
 
@@ -115,20 +114,13 @@ def accept(session: Session, token: str, password: str, now: datetime) -> User:
     invitation = find_usable(session, token, now)
     if session.exec(select(User.id).where(User.email == invitation.email)).first() is not None:
         raise Conflict("An account with this email address already exists. Sign in instead.")
-    user = User(
-        organisation_id=invitation.organisation_id,
-        email=invitation.email,
-        full_name=invitation.full_name,
-        password_hash=password_hash,
-        created_at=now,
-        password_changed_at=now,
-    )
+    user = User(organisation_id=invitation.organisation_id, email=invitation.email, full_name=invitation.full_name,
+                password_hash=password_hash, created_at=now, password_changed_at=now)
     session.add(user)
     session.flush()
     for role in invitation.roles:
         session.add(RoleAssignment(user_id=user.id, role=role, granted_at=now))
-    invitation.accepted_at = now
-    invitation.user_id = user.id
+    invitation.accepted_at, invitation.user_id = now, user.id
     session.add(invitation)
     audit.record(session, None, "invitation.accepted", "invitation", invitation.id, now,
                  {"user_id": user.id, "roles": invitation.roles},
