@@ -1,9 +1,10 @@
 """Scoping of organisations, people, collaborations and the outbox."""
 
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import Select, or_
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.access.core import Actor, scope
 from tenderapp.domain.errors import NotFound
@@ -34,7 +35,10 @@ def managed_organisation_ids(actor: Actor) -> Select:
     )
 
 
-def _managed(session: Session, query: Select, message: str) -> Any:
+Row = TypeVar("Row")
+
+
+def _managed(session: Session, query: SelectOfScalar[Row], message: str) -> Row:
     """The one row ``query`` finds. Raises NotFound with ``message`` when there is none."""
     row = session.exec(query).first()
     if row is None:
