@@ -9,7 +9,19 @@ from tenderapp.access.bids import opened_submissions_for_panel
 from tenderapp.access.core import Actor, require_role, scope
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
-from tenderapp.models import BidSubmission, ConflictDeclaration, EvaluatorAssignment, QualityCriterion, Tender
+from tenderapp.models import (
+    Bid,
+    BidSubmission,
+    ComplianceCheck,
+    ConflictDeclaration,
+    EvaluatorAssignment,
+    IndividualScore,
+    ModeratedScore,
+    Organisation,
+    QualityCriterion,
+    Tender,
+    User,
+)
 
 
 def panel_tenders(session: Session, actor: Actor) -> list[Tender]:
@@ -64,3 +76,45 @@ def declaration(session: Session, tender: Tender, user_id: int) -> ConflictDecla
     """The person's declaration of conflicts for the tender, if they made one."""
     return session.exec(select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id,
                                                           ConflictDeclaration.user_id == user_id)).first()
+
+
+def removed_evaluators(session: Session, tender: Tender) -> set[int]:
+    """The people the admins removed from the tender's panel over a conflict."""
+    return set(session.exec(select(ConflictDeclaration.user_id).where(
+        ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.resolution == "removed")).all())
+
+
+def supplier_names(session: Session, tender: Tender) -> dict[int, str]:
+    """The name of each bid's supplier, by bid id."""
+    return dict(session.exec(select(Bid.id, Organisation.name)
+                             .join(Organisation, Organisation.id == Bid.organisation_id)
+                             .where(Bid.tender_id == tender.id)).all())
+
+
+Key = tuple[int, int]  # (submission id, criterion id)
+
+
+def individual_scores(session: Session, submissions: list[BidSubmission],
+                      removed: set[int]) -> dict[Key, list[tuple[str, IndividualScore]]]:
+    """The evaluators' scores of the submissions, each with its evaluator's name, oldest first;
+    none from the ``removed`` evaluators."""
+    found: dict[Key, list[tuple[str, IndividualScore]]] = {}
+    for name, score in session.exec(select(User.full_name, IndividualScore)
+                                    .join(User, User.id == IndividualScore.evaluator_user_id)
+                                    .where(IndividualScore.submission_id.in_([s.id for s in submissions]),
+                                           IndividualScore.evaluator_user_id.not_in(removed))
+                                    .order_by(IndividualScore.submitted_at)).all():
+        found.setdefault((score.submission_id, score.criterion_id), []).append((name, score))
+    return found
+
+
+def moderated_scores(session: Session, submissions: list[BidSubmission]) -> dict[Key, ModeratedScore]:
+    """The consensus scores of the submissions."""
+    return {(m.submission_id, m.criterion_id): m for m in session.exec(
+        select(ModeratedScore).where(ModeratedScore.submission_id.in_([s.id for s in submissions])))}
+
+
+def compliance_checks(session: Session, submissions: list[BidSubmission]) -> dict[int, ComplianceCheck]:
+    """The compliance check of each submission that has one, by submission id."""
+    return {c.submission_id: c for c in session.exec(
+        select(ComplianceCheck).where(ComplianceCheck.submission_id.in_([s.id for s in submissions])))}

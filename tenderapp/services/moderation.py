@@ -11,16 +11,13 @@ from tenderapp.access import evaluation as evaluation_access
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.evaluation import check_reasons, check_score, wide_spread
 from tenderapp.models import (
-    Bid,
     BidSubmission,
     ComplianceCheck,
     EvaluatorAssignment,
     IndividualScore,
     ModeratedScore,
-    Organisation,
     QualityCriterion,
     Tender,
-    User,
 )
 from tenderapp.services import audit
 from tenderapp.services.panel import check_open, check_panel_member_has_scored, removed_evaluators
@@ -59,23 +56,11 @@ def grid(session: Session, actor: Actor, tender: Tender) -> Grid:
     before the opening."""
     submissions = evaluation_access.submissions(session, tender)
     check_panel_member_has_scored(session, actor, tender)
-    removed = removed_evaluators(session, tender)
     criteria = evaluation_access.criteria(session, tender)
-    ids = [s.id for s in submissions]
-    names = dict(session.exec(select(Bid.id, Organisation.name)
-                              .join(Organisation, Organisation.id == Bid.organisation_id)
-                              .where(Bid.tender_id == tender.id)).all())
-    individual: dict[tuple[int, int], list] = {}
-    for name, score in session.exec(select(User.full_name, IndividualScore)
-                                    .join(User, User.id == IndividualScore.evaluator_user_id)
-                                    .where(IndividualScore.submission_id.in_(ids),
-                                           IndividualScore.evaluator_user_id.not_in(removed))
-                                    .order_by(IndividualScore.submitted_at)).all():
-        individual.setdefault((score.submission_id, score.criterion_id), []).append((name, score))
-    moderated = {(m.submission_id, m.criterion_id): m for m in session.exec(
-        select(ModeratedScore).where(ModeratedScore.submission_id.in_(ids)))}
-    compliance = {c.submission_id: c for c in session.exec(
-        select(ComplianceCheck).where(ComplianceCheck.submission_id.in_(ids)))}
+    names = evaluation_access.supplier_names(session, tender)
+    individual = evaluation_access.individual_scores(session, submissions, removed_evaluators(session, tender))
+    moderated = evaluation_access.moderated_scores(session, submissions)
+    compliance = evaluation_access.compliance_checks(session, submissions)
     cells = [Cell(s, names[s.bid_id], c, individual.get((s.id, c.id), []), moderated.get((s.id, c.id)),
                   wide_spread([i.score for _, i in individual.get((s.id, c.id), [])], tender.spread_threshold))
              for s in submissions for c in criteria]

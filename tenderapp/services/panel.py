@@ -113,9 +113,7 @@ def check_open(session: Session, tender: Tender) -> None:
         raise Conflict("A recommendation is recorded: this evaluation is closed")
 
 
-def removed_evaluators(session: Session, tender: Tender) -> set[int]:
-    return set(session.exec(select(ConflictDeclaration.user_id).where(
-        ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.resolution == "removed")).all())
+removed_evaluators = evaluation_access.removed_evaluators  # where the evaluators' services look for it
 
 
 def check_panel_member_has_scored(session: Session, actor: Actor, tender: Tender) -> None:
