@@ -228,3 +228,27 @@ def actor(session: Session, person: User):
     from tenderapp.access import actor_for
 
     return actor_for(session, person, f"test session of {person.email}")
+
+
+def opened_bids(session: Session, tender: Tender, suppliers: list[Organisation], bidder: User,
+                now: datetime) -> list:
+    """One submitted bid from each supplier (its content stays sealed bytes no one reads), and
+    the tender opened at ``now``: enough for the panel, moderation and compliance, which never
+    unseal a bid."""
+    from tenderapp.models import Bid, BidSubmission
+
+    submissions = []
+    for n, supplier in enumerate(suppliers, start=1):
+        bid = Bid(tender_id=tender.id, organisation_id=supplier.id, draft=b"sealed", created_at=now, updated_at=now,
+                  updated_by_user_id=bidder.id)
+        session.add(bid)
+        session.flush()
+        submission = BidSubmission(bid_id=bid.id, number=1, receipt=f"R-{tender.id}-{n}", content=b"sealed",
+                                   content_sha256="0" * 64, schedule_version=tender.schedule_version,
+                                   submitted_at=now - timedelta(minutes=n), submitted_by_user_id=bidder.id)
+        session.add(submission)
+        submissions.append(submission)
+    tender.opened_at = now
+    session.add(tender)
+    session.commit()
+    return submissions

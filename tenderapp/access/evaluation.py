@@ -1,12 +1,27 @@
-"""Scoping for evaluators: a tender's panel members reach that tender's evaluation only,
-and only the criteria they are assigned to; bids only once opened and once cleared."""
+"""Scoping for evaluation. A tender's panel members reach that tender's evaluation only, and
+only the criteria they are assigned to; bids only once opened and once cleared. The lead's
+admins reach the panel, the declarations, the bids and their scores of a tender they have
+loaded through ``get_lead_tender``: the functions below take that scoped tender."""
 
 from sqlmodel import Session, select
 
+from tenderapp.access.bids import opened_submissions_for_panel
 from tenderapp.access.core import Actor, require_role, scope
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
-from tenderapp.models import EvaluatorAssignment, Tender
+from tenderapp.models import (
+    Bid,
+    BidSubmission,
+    ComplianceCheck,
+    ConflictDeclaration,
+    EvaluatorAssignment,
+    IndividualScore,
+    ModeratedScore,
+    Organisation,
+    QualityCriterion,
+    Tender,
+    User,
+)
 
 
 def panel_tenders(session: Session, actor: Actor) -> list[Tender]:
@@ -28,3 +43,78 @@ def get_panel_tender(session: Session, actor: Actor, tender_id: int) -> tuple[Te
     if tender is None or not criteria:
         raise NotFound("Tender not found")
     return tender, criteria
+
+
+@scope("panel_tender")
+def get_evaluated_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
+    """The tender, for a member of its panel. Raises NotFound as ``get_panel_tender``."""
+    tender, _ = get_panel_tender(session, actor, tender_id)
+    return tender
+
+
+# --- a lead-scoped tender's evaluation ------------------------------------------------------
+
+
+def criteria(session: Session, tender: Tender) -> list[QualityCriterion]:
+    """The tender's quality criteria, in their published order."""
+    return list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
+                             .order_by(QualityCriterion.position)).all())
+
+
+def submissions(session: Session, tender: Tender) -> list[BidSubmission]:
+    """Every bid's current submission, oldest first. Raises Forbidden before the opening."""
+    return opened_submissions_for_panel(session, tender)
+
+
+def declarations(session: Session, tender: Tender) -> dict[int, ConflictDeclaration]:
+    """Each panel member's declaration of conflicts, by user id."""
+    return {d.user_id: d for d in session.exec(
+        select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id))}
+
+
+def declaration(session: Session, tender: Tender, user_id: int) -> ConflictDeclaration | None:
+    """The person's declaration of conflicts for the tender, if they made one."""
+    return session.exec(select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id,
+                                                          ConflictDeclaration.user_id == user_id)).first()
+
+
+def removed_evaluators(session: Session, tender: Tender) -> set[int]:
+    """The people the admins removed from the tender's panel over a conflict."""
+    return set(session.exec(select(ConflictDeclaration.user_id).where(
+        ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.resolution == "removed")).all())
+
+
+def supplier_names(session: Session, tender: Tender) -> dict[int, str]:
+    """The name of each bid's supplier, by bid id."""
+    return dict(session.exec(select(Bid.id, Organisation.name)
+                             .join(Organisation, Organisation.id == Bid.organisation_id)
+                             .where(Bid.tender_id == tender.id)).all())
+
+
+Key = tuple[int, int]  # (submission id, criterion id)
+
+
+def individual_scores(session: Session, submissions: list[BidSubmission],
+                      removed: set[int]) -> dict[Key, list[tuple[str, IndividualScore]]]:
+    """The evaluators' scores of the submissions, each with its evaluator's name, oldest first;
+    none from the ``removed`` evaluators."""
+    found: dict[Key, list[tuple[str, IndividualScore]]] = {}
+    for name, score in session.exec(select(User.full_name, IndividualScore)
+                                    .join(User, User.id == IndividualScore.evaluator_user_id)
+                                    .where(IndividualScore.submission_id.in_([s.id for s in submissions]),
+                                           IndividualScore.evaluator_user_id.not_in(removed))
+                                    .order_by(IndividualScore.submitted_at)).all():
+        found.setdefault((score.submission_id, score.criterion_id), []).append((name, score))
+    return found
+
+
+def moderated_scores(session: Session, submissions: list[BidSubmission]) -> dict[Key, ModeratedScore]:
+    """The consensus scores of the submissions."""
+    return {(m.submission_id, m.criterion_id): m for m in session.exec(
+        select(ModeratedScore).where(ModeratedScore.submission_id.in_([s.id for s in submissions])))}
+
+
+def compliance_checks(session: Session, submissions: list[BidSubmission]) -> dict[int, ComplianceCheck]:
+    """The compliance check of each submission that has one, by submission id."""
+    return {c.submission_id: c for c in session.exec(
+        select(ComplianceCheck).where(ComplianceCheck.submission_id.in_([s.id for s in submissions])))}

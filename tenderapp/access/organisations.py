@@ -1,13 +1,15 @@
 """Scoping of organisations, people, collaborations and the outbox."""
 
+from typing import TypeVar
+
 from sqlalchemy import Select, or_
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.access.core import Actor, scope
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, CollaborationMember, Organisation, OutboxMessage, User
-
 
 # --- organisations an admin manages -----------------------------------------------------
 
@@ -33,32 +35,30 @@ def managed_organisation_ids(actor: Actor) -> Select:
     )
 
 
+Row = TypeVar("Row")
+
+
+def _managed(session: Session, query: SelectOfScalar[Row], message: str) -> Row:
+    """The one row ``query`` finds. Raises NotFound with ``message`` when there is none."""
+    row = session.exec(query).first()
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
 @scope("organisation")
 def get_managed_organisation(session: Session, actor: Actor, organisation_id: int) -> Organisation:
     """Raises NotFound unless the actor manages this organisation."""
-    organisation = session.exec(
-        select(Organisation).where(
-            Organisation.id == organisation_id,
-            Organisation.id.in_(managed_organisation_ids(actor)),
-        )
-    ).first()
-    if organisation is None:
-        raise NotFound("Organisation not found")
-    return organisation
+    return _managed(session, select(Organisation).where(
+        Organisation.id == organisation_id, Organisation.id.in_(managed_organisation_ids(actor))),
+        "Organisation not found")
 
 
 @scope("user")
 def get_managed_user(session: Session, actor: Actor, user_id: int) -> User:
     """Raises NotFound unless the user belongs to an organisation the actor manages."""
-    user = session.exec(
-        select(User).where(
-            User.id == user_id,
-            User.organisation_id.in_(managed_organisation_ids(actor)),
-        )
-    ).first()
-    if user is None:
-        raise NotFound("User not found")
-    return user
+    return _managed(session, select(User).where(
+        User.id == user_id, User.organisation_id.in_(managed_organisation_ids(actor))), "User not found")
 
 
 # --- collaborations ------------------------------------------------------------------------

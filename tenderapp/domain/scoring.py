@@ -17,14 +17,14 @@ METHODS = ("lowest", "deviation")
 PRECISION = 34  # digits kept in intermediate results; far beyond pence and display
 
 
-def _decimal(value, name: str) -> Decimal:
+def _decimal(value: object, name: str) -> Decimal:
     """Decimal or int only: a float would carry binary rounding error into a public decision."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         raise TypeError(f"{name} must be a Decimal or an int, not {type(value).__name__}")
     return Decimal(value)
 
 
-def scorable_price(price) -> bool:
+def scorable_price(price: Decimal | int) -> bool:
     """Whether a bid's evaluated price can be scored: both methods divide by the lowest price,
     so only a price above zero can be (a £0 line is fine; a £0 bid is not)."""
     return _decimal(price, "price") > 0
@@ -33,7 +33,8 @@ def scorable_price(price) -> bool:
 UNSCORABLE_PRICE = "its evaluated price is £0.00, and only a price above zero can be scored on price"
 
 
-def price_scores(prices: Mapping[Hashable, Decimal], max_points, method: str = "lowest") -> dict:
+def price_scores(prices: Mapping[Hashable, Decimal], max_points: Decimal | int,
+                 method: str = "lowest") -> dict:
     """Each bid's price score out of ``max_points``. Raises ValueError for an unknown method,
     no prices, or a price of zero or less; TypeError for a float."""
     if method not in METHODS:
@@ -152,7 +153,8 @@ class Scenario:
 
 
 def sensitivity(prices: Mapping[Hashable, Decimal], quality_shares: Mapping[Hashable, Decimal],
-                price_weight, method: str, steps=(5, 10, 20)) -> tuple[tuple, list[Scenario]]:
+                price_weight: Decimal | int, method: str,
+                steps: tuple[int, ...] = (5, 10, 20)) -> tuple[tuple, list[Scenario]]:
     """Would the winner change if price weighed more or less, or under the other method?
     ``quality_shares`` are each bid's quality score as a share of the quality marks (0..1),
     which scale with the quality weight. Returns the winners as tendered and each scenario."""

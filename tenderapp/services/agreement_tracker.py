@@ -13,7 +13,7 @@ from tenderapp.exports.agreement_tracker import TrackerRow, TrackerSheet
 from tenderapp.models import Agreement, AgreementResponse, AgreementVersion, Organisation, Representation, Signature
 from tenderapp.services.agreement_status import current_version, members, responses_by_organisation, status_of
 
-__all__ = ["SignatureLine", "Tracker", "TrackerRow", "sheet", "signatures", "tracker", "tracker_of"]
+__all__ = ["SignatureLine", "Tracker", "TrackerRow", "sheet", "signatures", "tracker_of"]
 
 
 @dataclass(frozen=True)

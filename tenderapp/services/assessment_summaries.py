@@ -81,7 +81,7 @@ def draft_summaries(session: Session, actor: Actor, sealer: Sealer, contract: Co
                     now: datetime) -> int:
     """Drafts a summary for every bidder on the (scoped) contract's tender without one;
     existing drafts (and edits) are kept. Returns how many were drafted."""
-    found = results.compute(session, actor, sealer, tender.id)
+    found = results.compute(session, actor, sealer, tender)
     winner = next((r for r in found.rows if r.submission_id == contract.submission_id), None)
     if winner is None:
         raise RuleViolation("The awarded bid is not among the evaluated bids", "contract")

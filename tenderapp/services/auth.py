@@ -42,14 +42,8 @@ def _start_session(session: Session, user: User, now: datetime, hours: int, clie
     return token
 
 
-def sign_in(
-    session: Session,
-    email: str,
-    password: str,
-    now: datetime,
-    session_hours: int,
-    client: ClientInfo = ClientInfo(),
-) -> Actor:
+def sign_in(session: Session, email: str, password: str, now: datetime, session_hours: int,
+            client: ClientInfo = ClientInfo()) -> Actor:
     """Starts a server-side session. Raises RuleViolation (one message for any wrong
     email or password, so accounts cannot be discovered) when the credentials fail."""
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
@@ -115,15 +109,8 @@ def end_all_sessions(session: Session, user_id: int, now: datetime, reason: str)
         session.add(user_session)
 
 
-def change_password(
-    session: Session,
-    actor: Actor,
-    current_password: str,
-    new_password: str,
-    now: datetime,
-    session_hours: int,
-    client: ClientInfo = ClientInfo(),
-) -> Actor:
+def change_password(session: Session, actor: Actor, current_password: str, new_password: str, now: datetime,
+                    session_hours: int, client: ClientInfo = ClientInfo()) -> Actor:
     """Changes the password, ends every session of the user (other browsers and copied
     cookies included) and returns the actor for a fresh session in this browser.
 
@@ -139,8 +126,7 @@ def change_password(
         raise RuleViolation("New password must be different from your current password", field="new_password")
     new_hash = security.hash_password(new_password)
     user = session.get(User, actor.user_id, populate_existing=True)
-    user.password_hash = new_hash
-    user.password_changed_at = now
+    user.password_hash, user.password_changed_at = new_hash, now
     session.add(user)
     end_all_sessions(session, user.id, now, "password_changed")
     # the new session in this browser keeps the second factor this one passed

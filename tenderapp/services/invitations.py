@@ -11,9 +11,9 @@ from tenderapp.access import Actor, get_managed_organisation, require_role
 from tenderapp.domain import invitations as rules
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.passwords import check_new_password
-from tenderapp.formatting import uk_datetime
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
 from tenderapp.domain.text import check_single_line
+from tenderapp.formatting import uk_datetime
 from tenderapp.models import Invitation, Organisation, RoleAssignment, User
 from tenderapp.services import audit, end_read_transaction, outbox
 from tenderapp.services.auth import normalise_email
@@ -27,14 +27,8 @@ class InvitationRequest:
     roles: frozenset[Role]
 
 
-def invite(
-    session: Session,
-    actor: Actor,
-    request: InvitationRequest,
-    now: datetime,
-    link_for: Callable[[str], str],
-    validity: timedelta = rules.DEFAULT_VALIDITY,
-) -> Invitation:
+def invite(session: Session, actor: Actor, request: InvitationRequest, now: datetime, link_for: Callable[[str], str],
+           validity: timedelta = rules.DEFAULT_VALIDITY) -> Invitation:
     """Invites a person by email into an organisation the actor manages, with roles.
 
     Earlier unused invitations to the same address into the same organisation are withdrawn. Raises Conflict when the
@@ -47,6 +41,26 @@ def invite(
     email = normalise_email(request.email)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict("A user with this email address already exists", field="email")
+    withdrawn = _withdraw_earlier(session, organisation, email, now)
+    token = security.new_token()
+    invitation = Invitation(organisation_id=organisation.id, email=email, full_name=full_name,
+                            roles=sorted(r.value for r in request.roles), token_hash=security.token_hash(token),
+                            invited_by_user_id=actor.user_id, created_at=now,
+                            expires_at=rules.expiry_for(now, validity))
+    session.add(invitation)
+    session.flush()
+    outbox.queue(session, recipient=email, subject=f"You have been invited to Tenderapp for {organisation.name}",
+                 body=_invitation_body(invitation, organisation, actor, link_for(token)), now=now,
+                 organisation_id=organisation.id)
+    audit.record(session, actor, "invitation.sent", "invitation", invitation.id, now, {
+        "email": email, "organisation_id": organisation.id, "roles": invitation.roles,
+        "withdrawn_invitations": withdrawn}, organisation_id=organisation.id)
+    session.commit()
+    return invitation
+
+
+def _withdraw_earlier(session: Session, organisation: Organisation, email: str, now: datetime) -> list[int]:
+    """Withdraws the unused invitations to ``email`` into the organisation; returns their ids."""
     withdrawn = []
     for earlier in session.exec(
         select(Invitation).where(
@@ -59,33 +73,7 @@ def invite(
         earlier.revoked_at = now
         session.add(earlier)
         withdrawn.append(earlier.id)
-    token = security.new_token()
-    invitation = Invitation(
-        organisation_id=organisation.id,
-        email=email,
-        full_name=full_name,
-        roles=sorted(r.value for r in request.roles),
-        token_hash=security.token_hash(token),
-        invited_by_user_id=actor.user_id,
-        created_at=now,
-        expires_at=rules.expiry_for(now, validity),
-    )
-    session.add(invitation)
-    session.flush()
-    outbox.queue(
-        session,
-        recipient=email,
-        subject=f"You have been invited to Tenderapp for {organisation.name}",
-        body=_invitation_body(invitation, organisation, actor, link_for(token)),
-        now=now,
-        organisation_id=organisation.id,
-    )
-    audit.record(session, actor, "invitation.sent", "invitation", invitation.id, now,
-                 {"email": email, "organisation_id": organisation.id, "roles": invitation.roles,
-                  "withdrawn_invitations": withdrawn},
-                 organisation_id=organisation.id)
-    session.commit()
-    return invitation
+    return withdrawn
 
 
 def _invitation_body(invitation: Invitation, organisation: Organisation, actor: Actor, link: str) -> str:
@@ -126,20 +114,13 @@ def accept(session: Session, token: str, password: str, now: datetime) -> User:
     invitation = find_usable(session, token, now)
     if session.exec(select(User.id).where(User.email == invitation.email)).first() is not None:
         raise Conflict("An account with this email address already exists. Sign in instead.")
-    user = User(
-        organisation_id=invitation.organisation_id,
-        email=invitation.email,
-        full_name=invitation.full_name,
-        password_hash=password_hash,
-        created_at=now,
-        password_changed_at=now,
-    )
+    user = User(organisation_id=invitation.organisation_id, email=invitation.email, full_name=invitation.full_name,
+                password_hash=password_hash, created_at=now, password_changed_at=now)
     session.add(user)
     session.flush()
     for role in invitation.roles:
         session.add(RoleAssignment(user_id=user.id, role=role, granted_at=now))
-    invitation.accepted_at = now
-    invitation.user_id = user.id
+    invitation.accepted_at, invitation.user_id = now, user.id
     session.add(invitation)
     audit.record(session, None, "invitation.accepted", "invitation", invitation.id, now,
                  {"user_id": user.id, "roles": invitation.roles},

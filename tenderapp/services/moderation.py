@@ -6,20 +6,18 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, readable_submissions
+from tenderapp.access import Actor
+from tenderapp.access import evaluation as evaluation_access
 from tenderapp.domain.errors import NotFound, RuleViolation
 from tenderapp.domain.evaluation import check_reasons, check_score, wide_spread
 from tenderapp.models import (
-    Bid,
     BidSubmission,
     ComplianceCheck,
     EvaluatorAssignment,
     IndividualScore,
     ModeratedScore,
-    Organisation,
     QualityCriterion,
     Tender,
-    User,
 )
 from tenderapp.services import audit
 from tenderapp.services.panel import check_open, check_panel_member_has_scored, removed_evaluators
@@ -42,46 +40,44 @@ class Grid:
     cells: list[Cell]
     compliance: dict[int, ComplianceCheck]
     suppliers: dict[int, str]  # submission id -> supplier
+    submissions: tuple[BidSubmission, ...] = ()
+
+    def cell(self, submission_id: int, criterion_id: int) -> Cell | None:
+        return next((c for c in self.cells if c.submission.id == submission_id and c.criterion.id == criterion_id),
+                    None)
+
+    def submission(self, submission_id: int) -> BidSubmission | None:
+        return next((s for s in self.submissions if s.id == submission_id), None)
 
 
-def grid(session: Session, actor: Actor, tender_id: int) -> Grid:
-    """Every bid × criterion with its individual scores and the moderated one: a fixed number
-    of queries whatever the number of bids."""
-    tender, submissions = readable_submissions(session, actor, tender_id)
+def grid(session: Session, actor: Actor, tender: Tender) -> Grid:
+    """Every bid × criterion of the lead's opened tender with its individual scores and the
+    moderated one: a fixed number of queries whatever the number of bids. Raises Forbidden
+    before the opening."""
+    submissions = evaluation_access.submissions(session, tender)
     check_panel_member_has_scored(session, actor, tender)
-    removed = removed_evaluators(session, tender)
-    criteria = list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
-                                 .order_by(QualityCriterion.position)).all())
-    ids = [s.id for s in submissions]
-    names = dict(session.exec(select(Bid.id, Organisation.name).join(Organisation, Organisation.id == Bid.organisation_id)
-                              .where(Bid.tender_id == tender.id)).all())
-    individual: dict[tuple[int, int], list] = {}
-    for name, score in session.exec(select(User.full_name, IndividualScore)
-                                    .join(User, User.id == IndividualScore.evaluator_user_id)
-                                    .where(IndividualScore.submission_id.in_(ids),
-                                           IndividualScore.evaluator_user_id.not_in(removed))
-                                    .order_by(IndividualScore.submitted_at)).all():
-        individual.setdefault((score.submission_id, score.criterion_id), []).append((name, score))
-    moderated = {(m.submission_id, m.criterion_id): m for m in session.exec(
-        select(ModeratedScore).where(ModeratedScore.submission_id.in_(ids)))}
-    compliance = {c.submission_id: c for c in session.exec(
-        select(ComplianceCheck).where(ComplianceCheck.submission_id.in_(ids)))}
+    criteria = evaluation_access.criteria(session, tender)
+    names = evaluation_access.supplier_names(session, tender)
+    individual = evaluation_access.individual_scores(session, submissions, removed_evaluators(session, tender))
+    moderated = evaluation_access.moderated_scores(session, submissions)
+    compliance = evaluation_access.compliance_checks(session, submissions)
     cells = [Cell(s, names[s.bid_id], c, individual.get((s.id, c.id), []), moderated.get((s.id, c.id)),
                   wide_spread([i.score for _, i in individual.get((s.id, c.id), [])], tender.spread_threshold))
              for s in submissions for c in criteria]
-    return Grid(tender, criteria, cells, compliance, {s.id: names[s.bid_id] for s in submissions})
+    return Grid(tender, criteria, cells, compliance, {s.id: names[s.bid_id] for s in submissions},
+                tuple(submissions))
 
 
-def moderate(session: Session, actor: Actor, tender_id: int, submission_id: int, criterion_id: int,
+def moderate(session: Session, actor: Actor, tender: Tender, submission: BidSubmission, criterion: QualityCriterion,
              score: int | None, rationale: str, now: datetime) -> ModeratedScore:
     """Records (or changes, audited with the value before) the consensus score and its
-    rationale. Raises RuleViolation for a missing score or rationale."""
-    tender, submissions = readable_submissions(session, actor, tender_id)
+    rationale for a bid and criterion of the lead's opened tender. Raises RuleViolation for a
+    missing score or rationale, or while an evaluator's score is outstanding."""
     check_open(session, tender)
     check_panel_member_has_scored(session, actor, tender)
-    criterion = session.get(QualityCriterion, criterion_id)
-    if submission_id not in {s.id for s in submissions} or criterion is None or criterion.tender_id != tender.id:
+    if criterion.tender_id != tender.id:
         raise NotFound("Not a bid and criterion of this tender")
+    submission_id, criterion_id = submission.id, criterion.id
     if outstanding_scores(session, tender, submission_id, criterion_id):
         raise RuleViolation("Every evaluator on the panel must score this answer before the consensus is "
                             "recorded", "score")
@@ -112,13 +108,12 @@ def outstanding_scores(session: Session, tender: Tender, submission_id: int, cri
     return sorted(assigned - removed_evaluators(session, tender) - scored)
 
 
-def record_compliance(session: Session, actor: Actor, tender_id: int, submission_id: int, passed: bool,
+def record_compliance(session: Session, actor: Actor, tender: Tender, submission: BidSubmission, passed: bool,
                       reason: str, now: datetime) -> ComplianceCheck:
-    """Pass or fail, with the reason (a failed bid is shown but not ranked)."""
-    tender, submissions = readable_submissions(session, actor, tender_id)
+    """Pass or fail, with the reason, for a bid of the lead's opened tender (a failed bid is
+    shown but not ranked)."""
     check_open(session, tender)
-    if submission_id not in {s.id for s in submissions}:
-        raise NotFound("Not a bid of this tender")
+    submission_id = submission.id
     reason = check_reasons(reason, "reason", "reason")
     row = session.exec(select(ComplianceCheck).where(ComplianceCheck.submission_id == submission_id)).first()
     before = {"passed": row.passed, "reason": row.reason} if row else None

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_tender
+from tenderapp.access import Actor
 from tenderapp.access import bids as bid_access
 from tenderapp.access.openers import active_emails, current_openers
 from tenderapp.domain import bids as rules
@@ -185,13 +185,6 @@ def unsealed_bids(session: Session, sealer: Sealer, tender: Tender) -> list[Open
     box = bid_access.opened_box(session, tender)
     lines, _ = bid_access.schedule(session, tender)
     return [_opened(sealer, tender, lines, bid) for bid in box]
-
-
-def opened_bids(session: Session, actor: Actor, sealer: Sealer, tender_id: int) -> tuple[Tender, list[OpenedBid]]:
-    """``unsealed_bids`` of the lead's tender ``tender_id``: kept for callers in other areas
-    (services/results.py, services/award.py) until they hand over the tender they scoped."""
-    tender = get_lead_tender(session, actor, tender_id)
-    return tender, unsealed_bids(session, sealer, tender)
 
 
 def opened_bid(session: Session, sealer: Sealer, tender: Tender, submission_id: int) -> OpenedBid:

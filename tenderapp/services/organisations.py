@@ -6,12 +6,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tenderapp.access import (
-    Actor,
-    get_led_collaboration,
-    get_managed_user,
-    require_role,
-)
+from tenderapp.access import Actor, require_role
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
 from tenderapp.domain.text import check_single_line
@@ -56,38 +51,24 @@ def create_collaboration(session: Session, actor: Actor, name: str, now: datetim
 
 @dataclass(frozen=True)
 class NewMember:
-    """Either an existing organisation's id, or the name and kind of a new one."""
+    """Either an existing organisation (chosen from ``addable_organisations``), or the name and
+    kind of a new one."""
 
-    organisation_id: int | None = None
+    organisation: Organisation | None = None
     name: str | None = None
     kind: OrganisationKind | None = None
 
 
-def add_member(
-    session: Session, actor: Actor, collaboration_id: int, member: NewMember, now: datetime
-) -> Organisation:
-    """Adds an authority to a collaboration the actor's organisation leads, creating the
-    organisation first when it is new. Suppliers cannot be members.
+def add_member(session: Session, actor: Actor, collaboration: Collaboration, member: NewMember,
+               now: datetime) -> Organisation:
+    """Adds an authority to a collaboration the actor's organisation leads (loaded through
+    ``get_led_collaboration``), creating the organisation first when it is new. Suppliers
+    cannot be members.
 
-    Raises NotFound for another lead's collaboration; Conflict when already a member or the
-    new name is taken; RuleViolation for a supplier.
+    Raises Conflict when already a member or the new name is taken; RuleViolation for a
+    supplier or when no organisation is chosen.
     """
-    collaboration = get_led_collaboration(session, actor, collaboration_id)
-    if member.organisation_id is not None:
-        organisation = session.get(Organisation, member.organisation_id)
-        if organisation is None:
-            raise RuleViolation("Select an organisation", field="organisation_id")
-    else:
-        name = check_single_line(member.name, "name", "Organisation name", "Enter the organisation's name")
-        if _name_taken(session, Organisation, name):
-            raise Conflict("An organisation with this name is already on Tenderapp. Add it as an existing "
-                           "organisation instead.", field="name")
-        organisation = Organisation(name=name, kind=member.kind.value, created_at=now,
-                                    managed_by_organisation_id=actor.organisation_id)
-        session.add(organisation)
-        session.flush()
-        audit.record(session, actor, "organisation.created", "organisation", organisation.id, now,
-                     {"name": name, "kind": member.kind.value})
+    organisation = member.organisation or _new_organisation(session, actor, member, now)
     if not OrganisationKind(organisation.kind).is_authority:
         raise RuleViolation("A supplier cannot be a member of a collaboration", field="organisation_id")
     already = session.exec(
@@ -103,6 +84,23 @@ def add_member(
     audit.record(session, actor, "collaboration.member_added", "collaboration", collaboration.id, now,
                  {"organisation_id": organisation.id, "organisation": organisation.name})
     session.commit()
+    return organisation
+
+
+def _new_organisation(session: Session, actor: Actor, member: NewMember, now: datetime) -> Organisation:
+    """The new organisation, managed by the actor's. Raises Conflict when its name is taken."""
+    if member.kind is None:
+        raise RuleViolation("Select an organisation", field="organisation_id")
+    name = check_single_line(member.name, "name", "Organisation name", "Enter the organisation's name")
+    if _name_taken(session, Organisation, name):
+        raise Conflict("An organisation with this name is already on Tenderapp. Add it as an existing "
+                       "organisation instead.", field="name")
+    organisation = Organisation(name=name, kind=member.kind.value, created_at=now,
+                                managed_by_organisation_id=actor.organisation_id)
+    session.add(organisation)
+    session.flush()
+    audit.record(session, actor, "organisation.created", "organisation", organisation.id, now,
+                 {"name": name, "kind": member.kind.value})
     return organisation
 
 
@@ -169,14 +167,11 @@ def user_roles(session: Session, user_id: int) -> frozenset[Role]:
     )
 
 
-def change_roles(
-    session: Session, actor: Actor, user_id: int, roles: frozenset[Role], now: datetime
-) -> User:
-    """Replaces a user's roles. Raises NotFound outside the actor's organisations;
-    RuleViolation when a role does not fit the organisation, or when admins would
+def change_roles(session: Session, actor: Actor, user: User, roles: frozenset[Role], now: datetime) -> User:
+    """Replaces the roles of a user the actor manages (loaded through ``get_managed_user``).
+    Raises RuleViolation when a role does not fit the organisation, or when admins would
     remove their own procurement admin role (they would lock themselves out)."""
-    user = get_managed_user(session, actor, user_id)
-    organisation = session.get(Organisation, user.organisation_id)
+    organisation = organisation_of(session, user)
     check_roles(OrganisationKind(organisation.kind), roles)
     if user.id == actor.user_id and Role.PROCUREMENT_ADMIN in actor.roles and Role.PROCUREMENT_ADMIN not in roles:
         raise RuleViolation("You cannot remove your own procurement admin role", field="roles")

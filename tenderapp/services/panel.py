@@ -5,7 +5,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_tender, opened_submissions_for_panel
+from tenderapp.access import Actor
+from tenderapp.access import evaluation as evaluation_access
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from tenderapp.domain.evaluation import PanelStatus, panel_status
 from tenderapp.domain.roles import Role
@@ -35,22 +36,23 @@ def eligible_evaluators(session: Session, tender: Tender) -> list[tuple[User, st
         .order_by(Organisation.name, User.full_name)).all())
 
 
-def assign(session: Session, actor: Actor, tender_id: int, user_id: int, criterion_ids: list[int], now: datetime,
+def assign(session: Session, actor: Actor, tender: Tender, user_id: int, criterion_ids: list[int], now: datetime,
            link: str) -> list[EvaluatorAssignment]:
-    """Puts an evaluator of a member authority on the panel for the given criteria (adding to
-    any they have). Raises RuleViolation for anyone else or for unknown criteria."""
-    tender = get_lead_tender(session, actor, tender_id)
+    """Puts an evaluator of a member authority on the panel of the lead's tender for the given
+    criteria (adding to any they have). Raises RuleViolation for anyone else or for unknown
+    criteria; Conflict once the evaluation is closed."""
     check_open(session, tender)
     person = next((u for u, _ in eligible_evaluators(session, tender) if u.id == user_id), None)
     if person is None:
         raise RuleViolation("Select an evaluator from a member authority", "user_id")
-    criteria = {c.id for c in session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id))}
+    criteria = {c.id for c in evaluation_access.criteria(session, tender)}
     if not criterion_ids or not set(criterion_ids) <= criteria:
         raise RuleViolation("Select the criteria they will evaluate", "criterion_ids")
     held = set(session.exec(select(EvaluatorAssignment.criterion_id).where(
         EvaluatorAssignment.tender_id == tender.id, EvaluatorAssignment.user_id == person.id)).all())
-    added = [EvaluatorAssignment(tender_id=tender.id, user_id=person.id, criterion_id=c, assigned_by_user_id=actor.user_id,
-                                 assigned_at=now) for c in sorted(set(criterion_ids) - held)]
+    added = [EvaluatorAssignment(tender_id=tender.id, user_id=person.id, criterion_id=c,
+                                 assigned_by_user_id=actor.user_id, assigned_at=now)
+             for c in sorted(set(criterion_ids) - held)]
     session.add_all(added)
     if not held:
         outbox.queue(session, person.email, f"You are on the evaluation panel for tender {tender.reference}",
@@ -62,14 +64,12 @@ def assign(session: Session, actor: Actor, tender_id: int, user_id: int, criteri
     return added
 
 
-def resolve_conflict(session: Session, actor: Actor, tender_id: int, user_id: int, decision: str,
-                     mitigation: str, now: datetime) -> ConflictDeclaration:
-    """The admin decides on a declared conflict: continue (with the mitigation) or remove."""
-    tender = get_lead_tender(session, actor, tender_id)
+def resolve_conflict(session: Session, actor: Actor, tender: Tender, declaration: ConflictDeclaration | None,
+                     decision: str, mitigation: str, now: datetime) -> ConflictDeclaration:
+    """The admin decides on a declared conflict on the lead's tender: continue (with the
+    mitigation) or remove. Raises NotFound when no conflict is declared."""
     check_open(session, tender)
-    declaration = session.exec(select(ConflictDeclaration).where(
-        ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.user_id == user_id)).first()
-    if declaration is None or not declaration.has_conflict:
+    if declaration is None or declaration.tender_id != tender.id or not declaration.has_conflict:
         raise NotFound("No conflict declared")
     if decision not in ("continue", "removed"):
         raise RuleViolation("Select a decision", "decision")
@@ -80,24 +80,22 @@ def resolve_conflict(session: Session, actor: Actor, tender_id: int, user_id: in
     declaration.resolved_by_user_id, declaration.resolved_at = actor.user_id, now
     session.add(declaration)
     audit.record(session, actor, "evaluation.conflict_resolved", "tender", tender.id, now,
-                 {"user_id": user_id, "decision": decision, "mitigation": declaration.mitigation,
+                 {"user_id": declaration.user_id, "decision": decision, "mitigation": declaration.mitigation,
                   "before": before})
     session.commit()
     return declaration
 
 
-def overview(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[dict]]:
-    """Each panel member: their organisation, criteria and conflicts status (with the details
-    for the admin to decide)."""
-    tender = get_lead_tender(session, actor, tender_id)
+def overview(session: Session, tender: Tender) -> list[dict]:
+    """Each panel member of the lead's tender: their organisation, criteria and conflicts
+    status (with the details for the admin to decide)."""
     rows = session.exec(select(EvaluatorAssignment, User, Organisation.name, QualityCriterion.title)
                         .join(User, User.id == EvaluatorAssignment.user_id)
                         .join(Organisation, Organisation.id == User.organisation_id)
                         .join(QualityCriterion, QualityCriterion.id == EvaluatorAssignment.criterion_id)
                         .where(EvaluatorAssignment.tender_id == tender.id)
                         .order_by(User.full_name, QualityCriterion.position)).all()
-    declarations = {d.user_id: d for d in session.exec(
-        select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id))}
+    declarations = evaluation_access.declarations(session, tender)
     panel: dict[int, dict] = {}
     for _, user, organisation, criterion in rows:
         entry = panel.setdefault(user.id, {"user": user, "organisation": organisation, "criteria": [],
@@ -106,7 +104,7 @@ def overview(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, li
     for entry in panel.values():
         d = entry["declaration"]
         entry["status"] = panel_status(d is not None, bool(d and d.has_conflict), d.resolution if d else None)
-    return tender, list(panel.values())
+    return list(panel.values())
 
 
 def check_open(session: Session, tender: Tender) -> None:
@@ -115,9 +113,7 @@ def check_open(session: Session, tender: Tender) -> None:
         raise Conflict("A recommendation is recorded: this evaluation is closed")
 
 
-def removed_evaluators(session: Session, tender: Tender) -> set[int]:
-    return set(session.exec(select(ConflictDeclaration.user_id).where(
-        ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.resolution == "removed")).all())
+removed_evaluators = evaluation_access.removed_evaluators  # where the evaluators' services look for it
 
 
 def check_panel_member_has_scored(session: Session, actor: Actor, tender: Tender) -> None:
@@ -127,7 +123,7 @@ def check_panel_member_has_scored(session: Session, actor: Actor, tender: Tender
         EvaluatorAssignment.tender_id == tender.id, EvaluatorAssignment.user_id == actor.user_id)).all()
     if not mine or tender.opened_at is None or actor.user_id in removed_evaluators(session, tender):
         return
-    submissions = opened_submissions_for_panel(session, tender)
+    submissions = evaluation_access.submissions(session, tender)
     scored = set(session.exec(select(IndividualScore.submission_id, IndividualScore.criterion_id).where(
         IndividualScore.tender_id == tender.id, IndividualScore.evaluator_user_id == actor.user_id)).all())
     if any((s.id, c) not in scored for s in submissions for c in mine):
@@ -136,6 +132,6 @@ def check_panel_member_has_scored(session: Session, actor: Actor, tender: Tender
 
 
 def cleared_status(session: Session, tender: Tender, user_id: int) -> PanelStatus:
-    d = session.exec(select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id,
-                                                       ConflictDeclaration.user_id == user_id)).first()
+    """Where the person stands on the tender's panel: to declare, waiting for a decision, cleared or removed."""
+    d = evaluation_access.declaration(session, tender, user_id)
     return panel_status(d is not None, bool(d and d.has_conflict), d.resolution if d else None)

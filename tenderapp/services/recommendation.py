@@ -16,13 +16,12 @@ def current(session: Session, tender: Tender) -> Recommendation | None:
     return session.exec(select(Recommendation).where(Recommendation.tender_id == tender.id)).first()
 
 
-def recommend(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int, rationale: str,
+def recommend(session: Session, actor: Actor, sealer: Sealer, tender: Tender, submission_id: int, rationale: str,
               now: datetime, departure: str = "") -> Recommendation:
     """Records the recommendation once the evaluation is complete, which closes it. A bid not
     ranked first needs ``departure``: why it is recommended over the one ranked first. Raises
     Conflict when one is already recorded."""
-    outcome = results.compute(session, actor, sealer, tender_id)
-    tender = outcome.tender
+    outcome = results.compute(session, actor, sealer, tender)
     if current(session, tender) is not None:
         raise Conflict("A recommendation is already recorded for this tender")
     if not outcome.complete:

@@ -13,12 +13,12 @@ from datetime import datetime
 import pyotp
 from sqlmodel import Session, func, select
 
-from tenderapp.access import Actor, get_managed_user
+from tenderapp import security
+from tenderapp.access import Actor
 from tenderapp.domain import two_factor as rules
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.seals import totp_secret_binding
 from tenderapp.models import RecoveryCode, User, UserSession
-from tenderapp import security
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit
 from tenderapp.services.auth import end_all_sessions
@@ -48,10 +48,15 @@ def _matching_step(secret: str, code: str, now: datetime, last_used: int | None)
     return None
 
 
-def _locked_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
+def _locked(session: Session, user: User) -> User:
+    """The user's row read again under a row lock, so that no code is taken twice."""
     session.refresh(user, with_for_update=True)
     return user
+
+
+def _own_row(session: Session, actor: Actor) -> User:
+    """The actor's own row, locked."""
+    return _locked(session, session.get(User, actor.user_id))
 
 
 def _this_session(session: Session, actor: Actor) -> UserSession | None:
@@ -84,7 +89,7 @@ def _replace_recovery_codes(session: Session, user_id: int, now: datetime) -> li
 def _enrolled_user(session: Session, actor: Actor) -> User:
     """The actor's own row, locked so that no code is taken twice. Raises RuleViolation when no
     app is set up."""
-    user = _locked_user(session, actor.user_id)
+    user = _own_row(session, actor)
     if user.totp_enrolled_at is None:
         raise RuleViolation(rules.SET_UP_FIRST, field="code")
     return user
@@ -121,7 +126,7 @@ def enrol(session: Session, actor: Actor, sealer: Sealer, secret: str, typed: st
     counts as having passed the second factor. Returns the new recovery codes (shown once).
     Raises RuleViolation on ``code`` when the code is wrong; Conflict when already set up."""
     code = rules.app_code(typed)
-    user = _locked_user(session, actor.user_id)
+    user = _own_row(session, actor)
     if user.totp_enrolled_at is not None:
         raise Conflict("Two-factor sign-in is already set up for your account")
     step = _matching_step(secret, code, now, None)
@@ -183,15 +188,15 @@ def unused_recovery_codes(session: Session, user_id: int) -> int:
     ).one()
 
 
-def reset(session: Session, actor: Actor, user_id: int, now: datetime) -> User:
-    """An admin who manages the person removes their app and recovery codes (a lost phone) and
-    ends their sessions: at the next sign-in they set it up again. Not for one's own account."""
-    user = get_managed_user(session, actor, user_id)
+def reset(session: Session, actor: Actor, user: User, now: datetime) -> User:
+    """An admin who manages the person (loaded through ``get_managed_user``) removes their app
+    and recovery codes (a lost phone) and ends their sessions: at the next sign-in they set it
+    up again. Not for one's own account."""
     if user.id == actor.user_id:
         raise RuleViolation("You cannot reset your own two-factor sign-in. Ask another admin.")
     if user.totp_enrolled_at is None:
         raise Conflict(f"{user.full_name} has not set up two-factor sign-in")
-    user = _locked_user(session, user.id)
+    user = _locked(session, user)
     user.totp_secret_sealed = None
     user.totp_enrolled_at = None
     user.totp_last_step = None

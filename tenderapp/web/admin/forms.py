@@ -1,18 +1,23 @@
+"""The administration's forms; those offering choices fill them from the values the route hands them."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length
 
-from tenderapp.domain.roles import OrganisationKind
-from tenderapp.web.forms import BaseForm, MaxLength, RolesField, strip
+from tenderapp.domain.roles import OrganisationKind, allowed_roles
+from tenderapp.web.forms import BaseForm, MaxLength, RolesField, role_choices, strip
+
+
+def _name(label: str, missing: str, noun: str, **kwargs) -> StringField:
+    """A required single line of at most 200 characters."""
+    return StringField(label, widget=GovTextInput(), **kwargs,
+                       validators=[InputRequired(message=missing),
+                                   Length(max=200, message=f"{noun} must be 200 characters or fewer")])
 
 
 class CollaborationForm(BaseForm):
-    name = StringField(
-        "Collaboration name", widget=GovTextInput(),
-        description="For example, South East Group SEND Mediation",
-        validators=[InputRequired(message="Enter a collaboration name"),
-                    Length(max=200, message="Collaboration name must be 200 characters or fewer")],
-    )
+    name = _name("Collaboration name", "Enter a collaboration name", "Collaboration name",
+                 description="For example, South East Group SEND Mediation")
     submit = SubmitField("Create collaboration", widget=GovSubmitInput())
 
 
@@ -23,16 +28,23 @@ class ExistingMemberForm(BaseForm):
     )
     submit = SubmitField("Add member", widget=GovSubmitInput())
 
+    def __init__(self, organisations, **kwargs):
+        """``organisations``: those that may be added."""
+        super().__init__(**kwargs)
+        self.organisations = list(organisations)
+        self.organisation_id.choices = [SelectChoice(0, "Select an organisation")] + [
+            SelectChoice(o.id, o.name) for o in self.organisations]
+
+    def chosen(self):
+        """The organisation chosen, or None."""
+        return next((o for o in self.organisations if o.id == self.organisation_id.data), None)
+
 
 AUTHORITY_KINDS = [SelectChoice(k.value, k.label) for k in OrganisationKind if k.is_authority]
 
 
 class NewMemberForm(BaseForm):
-    name = StringField(
-        "Organisation name", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the organisation's name"),
-                    Length(max=200, message="Organisation name must be 200 characters or fewer")],
-    )
+    name = _name("Organisation name", "Enter the organisation's name", "Organisation name")
     kind = RadioField(
         "Type of organisation", widget=GovRadioInput(), choices=AUTHORITY_KINDS,
         validators=[InputRequired(message="Select the type of organisation")],
@@ -40,12 +52,16 @@ class NewMemberForm(BaseForm):
     submit = SubmitField("Add organisation", widget=GovSubmitInput())
 
 
-class InvitationForm(BaseForm):
-    full_name = StringField(
-        "Full name", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the person's full name"),
-                    Length(max=200, message="Full name must be 200 characters or fewer")],
-    )
+class _RolesOfOrganisation(BaseForm):
+    """A form whose ``roles`` offers the roles people of the organisation may hold."""
+
+    def __init__(self, organisation, **kwargs):
+        super().__init__(**kwargs)
+        self.roles.choices = role_choices(allowed_roles(OrganisationKind(organisation.kind)))
+
+
+class InvitationForm(_RolesOfOrganisation):
+    full_name = _name("Full name", "Enter the person's full name", "Full name")
     email = EmailField(
         "Email address", widget=GovTextInput(), filters=[strip],
         description="The invitation link is sent to this address",
@@ -58,10 +74,11 @@ class InvitationForm(BaseForm):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
-class RolesForm(BaseForm):
+class RolesForm(_RolesOfOrganisation):
     roles = RolesField("Roles", validators=[InputRequired(message="Select at least one role")])
     submit = SubmitField("Save roles", widget=GovSubmitInput())
 
 
 class ResetTwoFactorForm(BaseForm):
-    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput(), render_kw={"class": "govuk-button--warning"})
+    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput(),
+                         render_kw={"class": "govuk-button--warning"})

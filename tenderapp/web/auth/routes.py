@@ -18,6 +18,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
 from tenderapp.services import auth, invitations, password_resets
 from tenderapp.services import two_factor as two_factor_service
+from tenderapp.web import throttle
 from tenderapp.web.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -28,7 +29,7 @@ from tenderapp.web.auth.forms import (
     SignInForm,
     TwoFactorForm,
 )
-from tenderapp.web import throttle
+from tenderapp.web.flow import attempt, form_page, status_code
 from tenderapp.web.guards import public, signed_in
 from tenderapp.web.session import client_info
 
@@ -112,8 +113,7 @@ def sign_in():
             if actor.needs_second_factor:
                 return redirect(_second_factor_page(actor, target))
             return redirect(target or url_for("main.dashboard"))
-    status = 400 if form.errors else 200
-    return render_template("auth/sign_in.html", form=form), status
+    return render_template("auth/sign_in.html", form=form), status_code(form)
 
 
 def _too_many_codes(form, actor, stage: str) -> int | None:
@@ -133,7 +133,7 @@ def _code_page(body: str, form, wait: int | None):
     wrong ones, 400 when the form has other errors, else 200."""
     if wait is not None:
         return body, 429, {"Retry-After": str(wait)}
-    return body, 400 if form.errors else 200
+    return body, status_code(form)
 
 
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
@@ -250,7 +250,8 @@ def sign_out():
 def account():
     db_session = get_session()
     return render_template("auth/account.html", user=auth.user_of(db_session, current_user),
-                           recovery_codes_left=two_factor_service.unused_recovery_codes(db_session, current_user.user_id),
+                           recovery_codes_left=two_factor_service.unused_recovery_codes(db_session,
+                                                                                        current_user.user_id),
                            two_factor_required=two_factor_rules.required_for(current_user.roles, False))
 
 
@@ -258,47 +259,56 @@ def account():
 @signed_in
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+
+    def change():
         throttle.guard_password_attempt(current_user.email)
-        try:
-            actor = auth.change_password(
-                get_session(), current_user._get_current_object(), form.current_password.data,
-                form.new_password.data, clock.now(), current_app.config["SESSION_LIFETIME_HOURS"],
-                client_info(),
-            )
-        except RuleViolation as error:
-            form.add_domain_error(error)
-        else:
-            _start(actor)
-            flash("Your password has been changed. You have been signed out everywhere else.", "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+        return auth.change_password(get_session(), current_user._get_current_object(), form.current_password.data,
+                                    form.new_password.data, clock.now(), current_app.config["SESSION_LIFETIME_HOURS"],
+                                    client_info())
+
+    changed, actor = attempt(form, change)
+    if changed:
+        _start(actor)
+        flash("Your password has been changed. You have been signed out everywhere else.", "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form), status_code(form)
+
+
+def _link_or_page(find, token: str, template: str):
+    """(what the emailed link stands for, None), or (None, the page saying why it cannot be used:
+    404 for an unknown link, 410 for a used, withdrawn or expired one)."""
+    try:
+        return find(get_session(), token, clock.now()), None
+    except (NotFound, RuleViolation) as error:
+        return None, (render_template(template, message=error.message), 404 if isinstance(error, NotFound) else 410)
+
+
+def _to_sign_in(message: str, email: str, clear_always: bool = False):
+    """Signs out whoever was signed in in this browser and leads to the sign-in page with ``email``."""
+    if current_user.is_authenticated:
+        logout_user()
+        session.clear()
+    elif clear_always:
+        session.clear()
+    flash(message, "success")
+    return redirect(url_for("auth.sign_in", email=email))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @public
 def accept_invitation(token: str):
     db_session = get_session()
-    try:
-        invitation = invitations.find_usable(db_session, token, clock.now())
-    except (NotFound, RuleViolation) as error:
-        return render_template("auth/invitation_unusable.html", message=error.message), (
-            404 if isinstance(error, NotFound) else 410)
+    invitation, unusable = _link_or_page(invitations.find_usable, token, "auth/invitation_unusable.html")
+    if unusable:
+        return unusable
     form = AcceptInvitationForm()
-    if form.validate_on_submit():
-        try:
-            invitations.accept(db_session, token, form.password.data, clock.now())
-        except (RuleViolation, Conflict) as error:
-            form.add_domain_error(error)
-        else:
-            if current_user.is_authenticated:
-                logout_user()
-                session.clear()
-            flash("Your account has been created. Sign in with your email address and new password.", "success")
-            return redirect(url_for("auth.sign_in", email=invitation.email))
+    accepted, _ = attempt(form, lambda: invitations.accept(db_session, token, form.password.data, clock.now()))
+    if accepted:
+        return _to_sign_in("Your account has been created. Sign in with your email address and new password.",
+                           invitation.email)
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
                            organisation=invitations.organisation_of(db_session, invitation),
-                           roles=[Role(r).label for r in invitation.roles]), 400 if form.errors else 200
+                           roles=[Role(r).label for r in invitation.roles]), status_code(form)
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
@@ -312,28 +322,18 @@ def forgotten_password():
             get_session(), form.email.data, clock.now(),
             lambda token: url_for("auth.reset_password", token=token, _external=True))
         return render_template("auth/forgotten_password_sent.html", email=form.email.data.strip())
-    return render_template("auth/forgotten_password.html", form=form), 400 if form.errors else 200
+    return render_template("auth/forgotten_password.html", form=form), status_code(form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
     db_session = get_session()
-    try:
-        reset = password_resets.find_usable(db_session, token, clock.now())
-    except (NotFound, RuleViolation) as error:
-        return render_template("auth/reset_unusable.html", message=error.message), (
-            404 if isinstance(error, NotFound) else 410)
+    reset, unusable = _link_or_page(password_resets.find_usable, token, "auth/reset_unusable.html")
+    if unusable:
+        return unusable
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = password_resets.reset_password(db_session, token, form.password.data, clock.now())
-        except RuleViolation as error:
-            form.add_domain_error(error)
-        else:
-            if current_user.is_authenticated:
-                logout_user()
-            session.clear()
-            flash("Your password has been changed. Sign in with your new password.", "success")
-            return redirect(url_for("auth.sign_in", email=user.email))
-    return render_template("auth/reset_password.html", form=form, reset=reset), 400 if form.errors else 200
+    return form_page(form, "auth/reset_password.html", reset=reset,
+                     action=lambda: password_resets.reset_password(db_session, token, form.password.data, clock.now()),
+                     done=lambda user: _to_sign_in("Your password has been changed. Sign in with your new password.",
+                                                   user.email, clear_always=True))
