@@ -32,23 +32,20 @@ def panel_tenders(session: Session, actor: Actor) -> list[Tender]:
     return list(session.exec(select(Tender).where(Tender.id.in_(ids)).order_by(Tender.created_at.desc())).all())
 
 
+def assigned_criteria(session: Session, actor: Actor, tender: Tender) -> list[int]:
+    """The ids of the criteria the actor evaluates on the (scoped) tender."""
+    return list(session.exec(select(EvaluatorAssignment.criterion_id).where(
+        EvaluatorAssignment.tender_id == tender.id, EvaluatorAssignment.user_id == actor.user_id)).all())
+
+
 @scope("panel_tender")
-def get_panel_tender(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[int]]:
-    """The tender and the criteria the actor evaluates on it. Raises NotFound when the actor
-    is not on its panel (evaluators of other tenders or authorities reach nothing)."""
+def get_panel_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
+    """The tender, for a member of its panel. Raises NotFound when the actor is not on it
+    (evaluators of other tenders or authorities reach nothing)."""
     require_role(actor, Role.EVALUATOR)
-    criteria = list(session.exec(select(EvaluatorAssignment.criterion_id).where(
-        EvaluatorAssignment.tender_id == tender_id, EvaluatorAssignment.user_id == actor.user_id)).all())
     tender = session.get(Tender, tender_id)
-    if tender is None or not criteria:
+    if tender is None or not assigned_criteria(session, actor, tender):
         raise NotFound("Tender not found")
-    return tender, criteria
-
-
-@scope("panel_tender")
-def get_evaluated_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
-    """The tender, for a member of its panel. Raises NotFound as ``get_panel_tender``."""
-    tender, _ = get_panel_tender(session, actor, tender_id)
     return tender
 
 

@@ -38,7 +38,7 @@ def load(session: Session, tender: Tender, spec: dict, now: datetime) -> None:
     for evaluator in panel_users:
         panel.assign(session, lead, tender, evaluator.id, [c.id for c in criteria], at - timedelta(days=14), "")
     for actor in actors:
-        evaluating.declare(session, actor, tender.id, False, "", at - timedelta(days=10))
+        evaluating.declare(session, actor, tender, False, "", at - timedelta(days=10))
     for entry in spec["scores"]:  # every score is in before the lead, who sits on the panel, moderates
         _score(session, tender, criteria, actors, submissions[entry["supplier"]], entry, at)
     for entry in spec["scores"]:
@@ -55,7 +55,7 @@ def _score(session: Session, tender: Tender, criteria: list[QualityCriterion], a
     """Each evaluator's scores of one bid."""
     for criterion, individual in zip(criteria, entry["individual"]):
         for actor, score in zip(actors, individual):
-            evaluating.submit_score(session, actor, tender.id, submission.id, criterion.id, score,
+            evaluating.submit_score(session, actor, tender, submission.id, criterion.id, score,
                                     _justification(criterion, score, entry["supplier"]), at)
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_panel_tender
+from tenderapp.access import Actor
+from tenderapp.access import evaluation as evaluation_access
 from tenderapp.access import bids as bid_access
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.evaluation import check_may_evaluate, check_reasons, check_score
@@ -26,11 +27,10 @@ from tenderapp.services.opening import unseal_submission
 from tenderapp.services.panel import check_open, cleared_status, removed_evaluators
 
 
-def declare(session: Session, actor: Actor, tender_id: int, has_conflict: bool, details: str,
+def declare(session: Session, actor: Actor, tender: Tender, has_conflict: bool, details: str,
             now: datetime) -> ConflictDeclaration:
-    """Records the evaluator's declaration for the tender (once). A declared conflict waits
-    for the procurement admin's decision, and the admins are told."""
-    tender, _ = get_panel_tender(session, actor, tender_id)
+    """Records the evaluator's declaration for the (panel-scoped) tender, once. A declared
+    conflict waits for the procurement admin's decision, and the admins are told."""
     if session.exec(select(ConflictDeclaration).where(ConflictDeclaration.tender_id == tender.id,
                                                       ConflictDeclaration.user_id == actor.user_id)).first():
         raise Conflict("You have already made your declaration for this tender")
@@ -49,10 +49,9 @@ def declare(session: Session, actor: Actor, tender_id: int, has_conflict: bool, 
     return declaration
 
 
-def _cleared(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[int]]:
-    tender, criteria = get_panel_tender(session, actor, tender_id)
+def _cleared(session: Session, actor: Actor, tender: Tender) -> list[int]:
     check_may_evaluate(cleared_status(session, tender, actor.user_id))
-    return tender, criteria
+    return evaluation_access.assigned_criteria(session, actor, tender)
 
 
 @dataclass(frozen=True)
@@ -64,16 +63,16 @@ class Task:
     organisation_id: int  # the supplier's: its bid is sealed to it
 
 
-def tasks(session: Session, actor: Actor, tender_id: int) -> tuple[Tender, list[Task]]:
-    """Every (bid, criterion) the evaluator must score. Raises Forbidden before the
-    declaration is cleared or before the opening."""
-    tender, criterion_ids = _cleared(session, actor, tender_id)
+def tasks(session: Session, actor: Actor, tender: Tender) -> list[Task]:
+    """Every (bid, criterion) the evaluator must score on the (panel-scoped) tender. Raises
+    Forbidden before the declaration is cleared or before the opening."""
+    criterion_ids = _cleared(session, actor, tender)
     box = bid_access.opened_box(session, tender)
     criteria = bid_access.criteria_among(session, tender, criterion_ids)
     mine = {(s.submission_id, s.criterion_id): s for s in session.exec(select(IndividualScore).where(
         IndividualScore.tender_id == tender.id, IndividualScore.evaluator_user_id == actor.user_id))}
-    return tender, [Task(b.submission, b.supplier, c, mine.get((b.submission.id, c.id)), b.organisation_id)
-                    for b in box for c in criteria]
+    return [Task(b.submission, b.supplier, c, mine.get((b.submission.id, c.id)), b.organisation_id)
+            for b in box for c in criteria]
 
 
 @dataclass(frozen=True)
@@ -93,12 +92,17 @@ def next_unscored(all_tasks: list[Task], current: Task) -> Task | None:
     return next((t for t in all_tasks[position + 1:] + all_tasks[:position] if t.my_score is None), None)
 
 
-def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
-              criterion_id: int) -> Workspace:
-    tender, all_tasks = tasks(session, actor, tender_id)
+def _task(all_tasks: list[Task], submission_id: int, criterion_id: int) -> Task:
     task = next((t for t in all_tasks if t.submission.id == submission_id and t.criterion.id == criterion_id), None)
     if task is None:
         raise NotFound("Not one of your evaluations")
+    return task
+
+
+def workspace(session: Session, actor: Actor, sealer: Sealer, tender: Tender, submission_id: int,
+              criterion_id: int) -> Workspace:
+    all_tasks = tasks(session, actor, tender)
+    task = _task(all_tasks, submission_id, criterion_id)
     content = unseal_submission(sealer, tender, task.submission, task.organisation_id)
     others = []
     if task.my_score is not None:
@@ -112,10 +116,10 @@ def workspace(session: Session, actor: Actor, sealer: Sealer, tender_id: int, su
                      next_unscored(all_tasks, task))
 
 
-def attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, submission_id: int,
+def attachment(session: Session, actor: Actor, sealer: Sealer, tender: Tender, submission_id: int,
                criterion_id: int, sha256: str) -> tuple[str, bytes]:
     """A file the bid attached to an answer the evaluator scores (cleared panel members only)."""
-    space = workspace(session, actor, sealer, tender_id, submission_id, criterion_id)
+    space = workspace(session, actor, sealer, tender, submission_id, criterion_id)
     name = next((f["file"] for f in space.files if f["sha256"] == sha256), None)
     if name is None:
         raise NotFound("File not found")
@@ -123,14 +127,11 @@ def attachment(session: Session, actor: Actor, sealer: Sealer, tender_id: int, s
     return name, unseal(sealer, space.tender, space.task.organisation_id, row)
 
 
-def submit_score(session: Session, actor: Actor, tender_id: int, submission_id: int, criterion_id: int,
+def submit_score(session: Session, actor: Actor, tender: Tender, submission_id: int, criterion_id: int,
                  score: int | None, justification: str, now: datetime) -> IndividualScore:
     """Records the evaluator's score and reasons; locked once in. Raises RuleViolation for a
     missing or out-of-range score or thin reasons, Conflict when already scored."""
-    tender, all_tasks = tasks(session, actor, tender_id)
-    task = next((t for t in all_tasks if t.submission.id == submission_id and t.criterion.id == criterion_id), None)
-    if task is None:
-        raise NotFound("Not one of your evaluations")
+    task = _task(tasks(session, actor, tender), submission_id, criterion_id)
     check_open(session, tender)
     if task.my_score is not None:
         raise Conflict("You have already scored this answer: a submitted score is locked")

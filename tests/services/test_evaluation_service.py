@@ -56,10 +56,10 @@ def test_the_panel_takes_evaluators_of_member_authorities_for_the_tenders_criter
 def test_a_declared_conflict_waits_for_the_admins_decision(world, db, evaluation):
     tender, criterion, evaluator, lead, pat = evaluation
     panel.assign(db, lead, tender, evaluator.id, [criterion.id], T0, LINK)
-    evaluating.declare(db, pat, tender.id, True, "My sister is a director of a supplier that may bid.", T0)
+    evaluating.declare(db, pat, tender, True, "My sister is a director of a supplier that may bid.", T0)
     assert panel.cleared_status(db, tender, evaluator.id).value == "awaiting_decision"
     with pytest.raises(Conflict):
-        evaluating.declare(db, pat, tender.id, False, "", T0)
+        evaluating.declare(db, pat, tender, False, "", T0)
     declaration = evaluation_access.declaration(db, tender, evaluator.id)
     with pytest.raises(RuleViolation, match="full sentence"):
         panel.resolve_conflict(db, lead, tender, declaration, "continue", "Watched", T0)
@@ -75,7 +75,7 @@ def test_moderation_waits_for_every_score_and_compliance_is_recorded_with_its_re
     tender, criterion, evaluator, lead, pat = evaluation
     panel.assign(db, lead, tender, evaluator.id, [criterion.id], T0, LINK)
     for actor in (lead, pat):
-        evaluating.declare(db, actor, tender.id, False, "", T0)
+        evaluating.declare(db, actor, tender, False, "", T0)
     with pytest.raises(Forbidden):
         moderation.grid(db, lead, tender)  # sealed until opened
     first, second = _opened(db, world, tender)
@@ -83,12 +83,12 @@ def test_moderation_waits_for_every_score_and_compliance_is_recorded_with_its_re
     with pytest.raises(Forbidden, match="submit all your own scores"):
         moderation.grid(db, lead, tender)
     for submission in (first, second):
-        evaluating.submit_score(db, lead, tender.id, submission.id, criterion.id, 4, reasons, T0)
+        evaluating.submit_score(db, lead, tender, submission.id, criterion.id, 4, reasons, T0)
     with pytest.raises(RuleViolation, match="Every evaluator on the panel must score"):
         moderation.moderate(db, lead, tender, first, criterion, 4, "The panel agreed after discussion.", T0)
-    evaluating.submit_score(db, pat, tender.id, first.id, criterion.id, 2, reasons, T0)
+    evaluating.submit_score(db, pat, tender, first.id, criterion.id, 2, reasons, T0)
     with pytest.raises(Conflict):
-        evaluating.submit_score(db, pat, tender.id, first.id, criterion.id, 3, reasons, T0)
+        evaluating.submit_score(db, pat, tender, first.id, criterion.id, 3, reasons, T0)
     cell = moderation.grid(db, lead, tender).cell(first.id, criterion.id)
     assert cell.wide_spread and sorted(s.score for _, s in cell.individual) == [2, 4]
     moderation.moderate(db, lead, tender, first, criterion, 3, "The panel settled on three after discussing.", T0)

@@ -13,7 +13,6 @@ from tenderapp.access import actor_for
 from tenderapp.domain.errors import Forbidden
 from tenderapp.models import AuditEvent, RecoveryCode, User, UserSession
 from tenderapp.services import opening
-from tests import factories
 from tests.conftest import Browser, csrf_from
 
 ADMIN = "admin@lead.example"
@@ -183,7 +182,7 @@ def test_opening_bids_needs_a_session_that_passed_the_second_factor(app, world, 
     token = "unverified-session"
     actor = actor_for(db, user, token, second_factor_passed=False)
     with pytest.raises(Forbidden, match="two-factor"):
-        opening.turn_key(db, actor, world.open_tender.id, clock.moment)
+        opening.turn_key(db, actor, world.open_tender, clock.moment)
     # and through the pages, a session still waiting for its code cannot reach the opening
     browser = Browser(app.test_client())
     browser.sign_in("admin2@lead.example", second_factor=False)

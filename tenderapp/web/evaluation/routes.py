@@ -29,7 +29,7 @@ from tenderapp.web.guards import role_required, tenant_owned
 
 bp = Blueprint("evaluation", __name__)
 ADMIN, EVALUATOR = Role.PROCUREMENT_ADMIN, Role.EVALUATOR
-LEAD, PANEL = access.get_lead_tender, evaluation_access.get_evaluated_tender
+LEAD, PANEL = access.get_lead_tender, access.get_panel_tender
 
 
 @bp.app_template_filter("supplier_of")
@@ -192,7 +192,7 @@ def _turned_away(tender):
 def declaration(tender):
     form = DeclarationForm()
     return form_page(form, "evaluation/declaration.html", tender=tender, field="details", **_on_conflict(
-        lambda: evaluating.declare(get_session(), current_user, tender.id, form.has_conflict.data == "yes",
+        lambda: evaluating.declare(get_session(), current_user, tender, form.has_conflict.data == "yes",
                                    form.details.data or "", clock.now()),
         flashed("Declaration recorded", "evaluation.work", tender_id=tender.id), _turned_away(tender)))
 
@@ -202,7 +202,7 @@ def declaration(tender):
 def work(tender):
     db_session = get_session()
     status = panel.cleared_status(db_session, tender, current_user.user_id)
-    todo = evaluating.tasks(db_session, current_user, tender.id)[1] if status.value == "cleared" and tender.opened_at \
+    todo = evaluating.tasks(db_session, current_user, tender) if status.value == "cleared" and tender.opened_at \
         else []
     return render_template("evaluation/work.html", tender=tender, status=status, tasks=todo)
 
@@ -210,7 +210,7 @@ def work(tender):
 @bp.route("/tenders/<int:tender_id>/evaluate/<int:submission_id>/<int:criterion_id>/files/<sha256>")
 @tenant_owned(EVALUATOR, tender_id=PANEL)
 def attachment(tender, submission_id: int, criterion_id: int, sha256: str):
-    name, content = evaluating.attachment(get_session(), current_user, sealer(), tender.id, submission_id,
+    name, content = evaluating.attachment(get_session(), current_user, sealer(), tender, submission_id,
                                           criterion_id, sha256)
     return download(content, "application/octet-stream", name)
 
@@ -219,12 +219,12 @@ def attachment(tender, submission_id: int, criterion_id: int, sha256: str):
 @tenant_owned(EVALUATOR, tender_id=PANEL)
 def score(tender, submission_id: int, criterion_id: int):
     db_session = get_session()
-    space = evaluating.workspace(db_session, current_user, sealer(), tender.id, submission_id, criterion_id)
+    space = evaluating.workspace(db_session, current_user, sealer(), tender, submission_id, criterion_id)
     form = ScoreForm(space.task.criterion)
     if space.task.my_score is not None:  # scores are locked once submitted
         return render_template("evaluation/score.html", form=form, space=space)
     return form_page(form, "evaluation/score.html", space=space, field="justification",
-                     action=lambda: evaluating.submit_score(db_session, current_user, tender.id, submission_id,
+                     action=lambda: evaluating.submit_score(db_session, current_user, tender, submission_id,
                                                             criterion_id, int(form.score.data),
                                                             form.justification.data, clock.now()),
                      done=flashed("Score submitted. You can now see the other evaluators' scores.", "evaluation.score",
