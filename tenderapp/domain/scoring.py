@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Hashable, Iterable, Mapping
 
-METHODS = ("lowest", "deviation")
+from tenderapp.domain.tenders import PriceMethod
+
+METHODS = tuple(PriceMethod)  # the one definition is the tender's PriceMethod
 PRECISION = 34  # digits kept in intermediate results; far beyond pence and display
 
 

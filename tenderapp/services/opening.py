@@ -14,7 +14,8 @@ from tenderapp.access.openers import active_emails, current_openers
 from tenderapp.domain import bids as rules
 from tenderapp.domain import openers as opener_rules
 from tenderapp.domain import seals
-from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from tenderapp.domain.errors import Conflict, Forbidden, NotFound
+from tenderapp.domain.tenders import TenderEvent, TenderStatus, check_event, tender_status
 from tenderapp.models import BidSubmission, LateAttempt, OpeningKey, Organisation, PricingLine, Tender
 from tenderapp.sealing import Sealer
 from tenderapp.services import audit, outbox
@@ -28,11 +29,12 @@ def keys_of(session: Session, tender: Tender) -> list[OpeningKey]:
                              .order_by(OpeningKey.turned_at, OpeningKey.id)).all())
 
 
-def _check_may_turn(tender: Tender) -> None:
-    if tender.opened_at is not None:
-        raise Conflict("The bids have already been opened")
-    if tender.published_at is None:
-        raise RuleViolation("The tender has not been published: there is nothing to open")
+def _check_may_turn(tender: Tender, now: datetime) -> None:
+    """The tender's own moves allow opening (a draft has nothing to open; opened is opened).
+    Before the deadline the openers' rule refuses the key, with its own message."""
+    status = tender_status(tender.published_at, tender.submission_deadline, tender.opened_at, now)
+    if status is not TenderStatus.PUBLISHED:
+        check_event(status, TenderEvent.OPEN)
 
 
 def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link: str = "") -> bool:
@@ -44,7 +46,7 @@ def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link
         raise Forbidden("Sign in with two-factor sign-in (a code from your authenticator app) before you "
                         "turn a key to open bids")
     session.refresh(tender, with_for_update=True)  # two openers at once: one waits for the other
-    _check_may_turn(tender)
+    _check_may_turn(tender, now)
     openers = {o.user_id for o in current_openers(session, tender)}
     turned = {k.user_id for k in keys_of(session, tender)}
     opener_rules.check_key(now, tender.submission_deadline, openers, turned, actor.user_id)
