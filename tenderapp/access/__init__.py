@@ -27,7 +27,6 @@ from tenderapp.access.contracts import (
 from tenderapp.access.core import Actor, actor_for, require_role, scope
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
-from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
 from tenderapp.access.organisations import (
     get_led_collaboration,
     get_managed_organisation,
@@ -37,6 +36,7 @@ from tenderapp.access.organisations import (
     member_collaborations,
     visible_outbox,
 )
+from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
 
 __all__ = [
     "Actor",
