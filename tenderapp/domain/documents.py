@@ -11,8 +11,14 @@ import zipfile
 from defusedxml import ElementTree
 from pypdf import PdfReader
 
-from tenderapp.domain.archives import ArchiveTooLarge, ArchiveUnreadable, ZipLimits, open_zip, read_entry, \
-    read_whole_entry
+from tenderapp.domain.archives import (
+    ArchiveTooLarge,
+    ArchiveUnreadable,
+    ZipLimits,
+    open_zip,
+    read_entry,
+    read_whole_entry,
+)
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.text import is_hidden_character
 
@@ -157,7 +163,8 @@ def _declared_main_type(archive: zipfile.ZipFile, part: str) -> str | None:
     root = ElementTree.fromstring(xml)
     for override in root.iter(f"{_PACKAGE_NS}Override"):
         if override.get("PartName", "").lstrip("/").lower() == part.lower():
-            return override.get("ContentType")
+            content_type: str | None = override.get("ContentType")  # defusedxml is untyped; it gives an Element
+            return content_type
     return None
 
 
@@ -197,7 +204,8 @@ def content_problem(content: bytes, kind: str, limits: ZipLimits = OFFICE_LIMITS
     return _pdf_problem(content) if kind == PDF else _office_problem(content, kind, limits)
 
 
-def _check_upload(content: bytes | None, filename: str | None, field: str, max_bytes: int) -> None:
+def _check_upload(content: bytes | None, filename: str | None, field: str, max_bytes: int) -> bytes:
+    """The content, once there is a file with a plain name, neither empty nor over ``max_bytes``."""
     if content is None:
         raise RuleViolation("Select a file", field=field)
     check_filename(filename, field)
@@ -205,6 +213,7 @@ def _check_upload(content: bytes | None, filename: str | None, field: str, max_b
         raise RuleViolation("The selected file is empty", field=field)
     if len(content) > max_bytes:
         raise RuleViolation(f"The selected file must be smaller than {max_bytes // (1024 * 1024)}MB", field=field)
+    return content
 
 
 def check_document(content: bytes | None, filename: str | None, field: str,
@@ -214,7 +223,7 @@ def check_document(content: bytes | None, filename: str | None, field: str,
     large or of another type, whatever its name says; when a PDF does not parse, has no page or
     needs a password; and when a Word or Excel file is damaged, unpacks beyond ``limits`` or
     holds programs or macros."""
-    _check_upload(content, filename, field, max_bytes)
+    content = _check_upload(content, filename, field, max_bytes)
     kind = document_type(content)
     if kind is None:
         raise RuleViolation(NOT_DOCUMENT, field=field)
@@ -227,7 +236,7 @@ def check_document(content: bytes | None, filename: str | None, field: str,
 def check_pdf(content: bytes | None, filename: str | None, field: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
     """Raises RuleViolation when no file was chosen, its name is not a plain file name, or it is
     empty, too large, not a PDF, or a PDF that does not parse, has no page or needs a password."""
-    _check_upload(content, filename, field, max_bytes)
+    content = _check_upload(content, filename, field, max_bytes)
     if document_type(content) != PDF:
         raise RuleViolation(NOT_PDF, field=field)
     problem = _pdf_problem(content)
@@ -249,7 +258,7 @@ def safe_filename(name: str | None, default: str = "document.pdf", media_type: s
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = plain_characters(name).strip(" .")
     name = name[:MAX_FILENAME_LENGTH] or default
-    extension = EXTENSIONS.get(media_type)
+    extension = EXTENSIONS.get(media_type) if media_type is not None else None
     if extension and not name.lower().endswith(extension):
         stem, dot, current = name.rpartition(".")
         if dot and f".{current.lower()}" in EXTENSIONS.values():

@@ -63,7 +63,7 @@ def parse_amount(text: str | None) -> Decimal:
     return amount.quantize(PENNY)
 
 
-def from_number(value) -> Decimal:
+def from_number(value: object) -> Decimal:
     """A non-negative amount from a spreadsheet number (int, Decimal or the float openpyxl
     gives). A float is read through its shortest decimal form, so 1250.1 is exactly 1250.10.
 

@@ -40,8 +40,9 @@ class Candidate:
 
     def eligible_since_before(self, moment: datetime) -> bool:
         """Eligible now, and already a procurement admin with two-factor sign-in before ``moment``."""
-        return (self.eligible() and self.procurement_admin_since < moment
-                and self.two_factor_since < moment)
+        admin_since, two_factor_since = self.procurement_admin_since, self.two_factor_since
+        return (self.active and admin_since is not None and two_factor_since is not None
+                and admin_since < moment and two_factor_since < moment)
 
 
 def check_naming_open(now: datetime, deadline: datetime | None, opened: bool) -> None:

@@ -11,12 +11,13 @@
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Hashable, Iterable, Mapping
+from typing import Hashable, Iterable, Mapping, TypeVar
 
 from tenderapp.domain.tenders import PriceMethod
 
 METHODS = tuple(PriceMethod)  # the one definition is the tender's PriceMethod
 PRECISION = 34  # digits kept in intermediate results; far beyond pence and display
+Key = TypeVar("Key", bound=Hashable)  # what identifies a bid to the caller
 
 
 def _decimal(value: object, name: str) -> Decimal:
@@ -35,8 +36,8 @@ def scorable_price(price: Decimal | int) -> bool:
 UNSCORABLE_PRICE = "its evaluated price is £0.00, and only a price above zero can be scored on price"
 
 
-def price_scores(prices: Mapping[Hashable, Decimal], max_points: Decimal | int,
-                 method: str = "lowest") -> dict:
+def price_scores(prices: Mapping[Key, Decimal], max_points: Decimal | int,
+                 method: str = "lowest") -> dict[Key, Decimal]:
     """Each bid's price score out of ``max_points``. Raises ValueError for an unknown method,
     no prices, or a price of zero or less; TypeError for a float."""
     if method not in METHODS:
@@ -86,7 +87,7 @@ def quality_score(scores: Mapping[Hashable, Decimal | int], criteria: Iterable[C
     return total
 
 
-def below_minimum(scores: Mapping[Hashable, Decimal | int], criteria: Iterable[Criterion]) -> list:
+def below_minimum(scores: Mapping[Hashable, Decimal | int], criteria: Iterable[Criterion]) -> list[Hashable]:
     """The criteria whose minimum score the bid did not reach (it then fails quality)."""
     return [c.key for c in criteria if c.min_score is not None and scores[c.key] < c.min_score]
 
@@ -107,7 +108,7 @@ class Scored:
 class Ranked:
     scored: Scored
     rank: int
-    tied_with: tuple  # keys of bids it could not be separated from (empty when none)
+    tied_with: tuple[Hashable, ...]  # keys of bids it could not be separated from (empty when none)
 
 
 def rank(bids: Iterable[Scored]) -> list[Ranked]:
@@ -129,7 +130,7 @@ def _same(a: Scored, b: Scored) -> bool:
     return (a.total, a.quality_score, a.price) == (b.total, b.quality_score, b.price)
 
 
-def abnormally_low(prices: Mapping[Hashable, Decimal], threshold: Decimal = Decimal("0.8")) -> set:
+def abnormally_low(prices: Mapping[Key, Decimal], threshold: Decimal = Decimal("0.8")) -> set[Key]:
     """Bids priced under ``threshold`` of the mean of the other bids (needs two or more)."""
     values = {key: _decimal(price, "price") for key, price in prices.items()}
     if len(values) < 2:
@@ -151,17 +152,17 @@ class Scenario:
     label: str
     price_weight: Decimal
     method: str
-    winners: tuple  # the bid or bids ranked first
+    winners: tuple[Hashable, ...]  # the bid or bids ranked first
 
 
 def sensitivity(prices: Mapping[Hashable, Decimal], quality_shares: Mapping[Hashable, Decimal],
                 price_weight: Decimal | int, method: str,
-                steps: tuple[int, ...] = (5, 10, 20)) -> tuple[tuple, list[Scenario]]:
+                steps: tuple[int, ...] = (5, 10, 20)) -> tuple[tuple[Hashable, ...], list[Scenario]]:
     """Would the winner change if price weighed more or less, or under the other method?
     ``quality_shares`` are each bid's quality score as a share of the quality marks (0..1),
     which scale with the quality weight. Returns the winners as tendered and each scenario."""
 
-    def winners(weight: Decimal, how: str) -> tuple:
+    def winners(weight: Decimal, how: str) -> tuple[Hashable, ...]:
         price_points = price_scores(prices, weight, how)
         scored = [Scored(k, prices[k], price_points[k], (100 - weight) * quality_shares[k]) for k in prices]
         ranked = rank(scored)
