@@ -2,8 +2,8 @@
 
 from typing import TypeVar
 
-from sqlalchemy import Select, or_
-from sqlmodel import Session, select
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.access.core import Actor, scope
@@ -14,24 +14,24 @@ from tenderapp.models import Collaboration, CollaborationMember, Organisation, O
 # --- organisations an admin manages -----------------------------------------------------
 
 
-def _led_collaboration_ids(actor: Actor) -> Select:
-    return select(Collaboration.id).where(
+def _led_collaboration_ids(actor: Actor) -> SelectOfScalar[int | None]:
+    return select(col(Collaboration.id)).where(
         Collaboration.lead_organisation_id == actor.organisation_id
     )
 
 
-def managed_organisation_ids(actor: Actor) -> Select:
+def managed_organisation_ids(actor: Actor) -> SelectOfScalar[int | None]:
     """A procurement admin manages their own organisation and the organisations their
     authority brought onto Tenderapp (``managed_by``). Membership of a collaboration alone
     grants nothing over an organisation. A supplier's bidders manage their own supplier.
     Anyone else manages nothing."""
     if actor.has_role(Role.BIDDER) and not actor.organisation_kind.is_authority:
-        return select(Organisation.id).where(Organisation.id == actor.organisation_id)
+        return select(col(Organisation.id)).where(Organisation.id == actor.organisation_id)
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
-        return select(Organisation.id).where(False)
-    return select(Organisation.id).where(
-        or_(Organisation.id == actor.organisation_id,
-            Organisation.managed_by_organisation_id == actor.organisation_id)
+        return select(col(Organisation.id)).where(False)
+    return select(col(Organisation.id)).where(
+        or_(col(Organisation.id) == actor.organisation_id,
+            col(Organisation.managed_by_organisation_id) == actor.organisation_id)
     )
 
 
@@ -50,7 +50,7 @@ def _managed(session: Session, query: SelectOfScalar[Row], message: str) -> Row:
 def get_managed_organisation(session: Session, actor: Actor, organisation_id: int) -> Organisation:
     """Raises NotFound unless the actor manages this organisation."""
     return _managed(session, select(Organisation).where(
-        Organisation.id == organisation_id, Organisation.id.in_(managed_organisation_ids(actor))),
+        Organisation.id == organisation_id, col(Organisation.id).in_(managed_organisation_ids(actor))),
         "Organisation not found")
 
 
@@ -58,7 +58,7 @@ def get_managed_organisation(session: Session, actor: Actor, organisation_id: in
 def get_managed_user(session: Session, actor: Actor, user_id: int) -> User:
     """Raises NotFound unless the user belongs to an organisation the actor manages."""
     return _managed(session, select(User).where(
-        User.id == user_id, User.organisation_id.in_(managed_organisation_ids(actor))), "User not found")
+        User.id == user_id, col(User.organisation_id).in_(managed_organisation_ids(actor))), "User not found")
 
 
 # --- collaborations ------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def led_collaborations(session: Session, actor: Actor) -> list[Collaboration]:
     return list(
         session.exec(
             select(Collaboration)
-            .where(Collaboration.id.in_(_led_collaboration_ids(actor)))
+            .where(col(Collaboration.id).in_(_led_collaboration_ids(actor)))
             .order_by(Collaboration.name)
         ).all()
     )
@@ -94,8 +94,8 @@ def member_collaborations(session: Session, actor: Actor) -> list[tuple[Collabor
     """Collaborations the actor's organisation belongs to, each with its lead organisation."""
     rows = session.exec(
         select(Collaboration, Organisation)
-        .join(CollaborationMember, CollaborationMember.collaboration_id == Collaboration.id)
-        .join(Organisation, Organisation.id == Collaboration.lead_organisation_id)
+        .join(CollaborationMember, col(CollaborationMember.collaboration_id) == col(Collaboration.id))
+        .join(Organisation, col(Organisation.id) == col(Collaboration.lead_organisation_id))
         .where(CollaborationMember.organisation_id == actor.organisation_id)
         .order_by(Collaboration.name)
     ).all()
@@ -110,8 +110,8 @@ def visible_outbox(session: Session, actor: Actor, limit: int = 200) -> list[Out
     return list(
         session.exec(
             select(OutboxMessage)
-            .where(OutboxMessage.organisation_id.in_(managed_organisation_ids(actor)))
-            .order_by(OutboxMessage.id.desc())
+            .where(col(OutboxMessage.organisation_id).in_(managed_organisation_ids(actor)))
+            .order_by(col(OutboxMessage.id).desc())
             .limit(limit)
         ).all()
     )
