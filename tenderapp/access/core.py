@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session, select
 
@@ -46,6 +46,20 @@ class Actor:
         return two_factor.required_for(self.roles, self.two_factor_enrolled) and not self.second_factor_passed
 
 
+class TableRow(Protocol):
+    """A table row: its id is None until it is saved."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: TableRow) -> int:
+    """The id of a row known to be saved (loaded from the database, or flushed)."""
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has not been saved")
+    return row.id
+
+
 Loader = TypeVar("Loader", bound=Callable[..., Any])
 
 
@@ -70,14 +84,16 @@ def require_role(actor: Actor, *roles: Role) -> None:
 
 def actor_for(session: Session, user: User, session_token: str, second_factor_passed: bool = False) -> Actor:
     organisation = session.get(Organisation, user.organisation_id)
+    if organisation is None:  # the foreign key keeps every user's organisation
+        raise LookupError(f"the organisation of user {user.id} is missing")
     roles = session.exec(
         select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)
     ).all()
     return Actor(
-        user_id=user.id,
+        user_id=saved_id(user),
         email=user.email,
         full_name=user.full_name,
-        organisation_id=organisation.id,
+        organisation_id=saved_id(organisation),
         organisation_name=organisation.name,
         organisation_kind=OrganisationKind(organisation.kind),
         roles=frozenset(Role(r) for r in roles),

@@ -6,6 +6,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from tenderapp.access.bids import first_or_not_found
+from tenderapp.access.core import saved_id
 from tenderapp.domain.openers import Candidate
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, OpenerReplacement, RoleAssignment, Tender, TenderOpener, User
@@ -19,7 +20,7 @@ def lead_people(session: Session, tender: Tender) -> dict[int, Candidate]:
         .outerjoin(RoleAssignment, and_(col(RoleAssignment.user_id) == User.id,
                                         col(RoleAssignment.role) == Role.PROCUREMENT_ADMIN.value))
         .where(col(User.organisation_id).in_(lead_id)).order_by(col(User.full_name), col(User.id))).all()
-    return {user.id: Candidate(user.id, user.full_name, user.active, granted, user.totp_enrolled_at)
+    return {saved_id(user): Candidate(saved_id(user), user.full_name, user.active, granted, user.totp_enrolled_at)
             for user, granted in rows}
 
 
