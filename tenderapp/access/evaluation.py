@@ -3,7 +3,7 @@ only the criteria they are assigned to; bids only once opened and once cleared. 
 admins reach the panel, the declarations, the bids and their scores of a tender they have
 loaded through ``get_lead_tender``: the functions below take that scoped tender."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderapp.access.bids import opened_submissions_for_panel
 from tenderapp.access.core import Actor, require_role, scope
@@ -29,7 +29,8 @@ def panel_tenders(session: Session, actor: Actor) -> list[Tender]:
     if not actor.has_role(Role.EVALUATOR):
         return []
     ids = select(EvaluatorAssignment.tender_id).where(EvaluatorAssignment.user_id == actor.user_id)
-    return list(session.exec(select(Tender).where(Tender.id.in_(ids)).order_by(Tender.created_at.desc())).all())
+    return list(session.exec(select(Tender).where(col(Tender.id).in_(ids))
+                             .order_by(col(Tender.created_at).desc())).all())
 
 
 def assigned_criteria(session: Session, actor: Actor, tender: Tender) -> list[int]:
@@ -55,7 +56,7 @@ def get_panel_tender(session: Session, actor: Actor, tender_id: int) -> Tender:
 def criteria(session: Session, tender: Tender) -> list[QualityCriterion]:
     """The tender's quality criteria, in their published order."""
     return list(session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)
-                             .order_by(QualityCriterion.position)).all())
+                             .order_by(col(QualityCriterion.position))).all())
 
 
 def submissions(session: Session, tender: Tender) -> list[BidSubmission]:
@@ -83,9 +84,10 @@ def removed_evaluators(session: Session, tender: Tender) -> set[int]:
 
 def supplier_names(session: Session, tender: Tender) -> dict[int, str]:
     """The name of each bid's supplier, by bid id."""
-    return dict(session.exec(select(Bid.id, Organisation.name)
-                             .join(Organisation, Organisation.id == Bid.organisation_id)
-                             .where(Bid.tender_id == tender.id)).all())
+    rows = session.exec(select(col(Bid.id), Organisation.name)
+                        .join(Organisation, col(Organisation.id) == col(Bid.organisation_id))
+                        .where(Bid.tender_id == tender.id)).all()
+    return {bid_id: name for bid_id, name in rows if bid_id is not None}  # a primary key is never NULL
 
 
 Key = tuple[int, int]  # (submission id, criterion id)
@@ -97,10 +99,10 @@ def individual_scores(session: Session, submissions: list[BidSubmission],
     none from the ``removed`` evaluators."""
     found: dict[Key, list[tuple[str, IndividualScore]]] = {}
     for name, score in session.exec(select(User.full_name, IndividualScore)
-                                    .join(User, User.id == IndividualScore.evaluator_user_id)
-                                    .where(IndividualScore.submission_id.in_([s.id for s in submissions]),
-                                           IndividualScore.evaluator_user_id.not_in(removed))
-                                    .order_by(IndividualScore.submitted_at)).all():
+                                    .join(User, col(User.id) == col(IndividualScore.evaluator_user_id))
+                                    .where(col(IndividualScore.submission_id).in_([s.id for s in submissions]),
+                                           col(IndividualScore.evaluator_user_id).not_in(removed))
+                                    .order_by(col(IndividualScore.submitted_at))).all():
         found.setdefault((score.submission_id, score.criterion_id), []).append((name, score))
     return found
 
@@ -108,10 +110,10 @@ def individual_scores(session: Session, submissions: list[BidSubmission],
 def moderated_scores(session: Session, submissions: list[BidSubmission]) -> dict[Key, ModeratedScore]:
     """The consensus scores of the submissions."""
     return {(m.submission_id, m.criterion_id): m for m in session.exec(
-        select(ModeratedScore).where(ModeratedScore.submission_id.in_([s.id for s in submissions])))}
+        select(ModeratedScore).where(col(ModeratedScore.submission_id).in_([s.id for s in submissions])))}
 
 
 def compliance_checks(session: Session, submissions: list[BidSubmission]) -> dict[int, ComplianceCheck]:
     """The compliance check of each submission that has one, by submission id."""
     return {c.submission_id: c for c in session.exec(
-        select(ComplianceCheck).where(ComplianceCheck.submission_id.in_([s.id for s in submissions])))}
+        select(ComplianceCheck).where(col(ComplianceCheck.submission_id).in_([s.id for s in submissions])))}
