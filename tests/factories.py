@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from tenderapp import security
-from tenderapp.domain.roles import OrganisationKind, Role
 from tenderapp.domain.agreements import text_fingerprint
+from tenderapp.domain.roles import OrganisationKind, Role
 from tenderapp.models import (
     Agreement,
     AgreementVersion,

@@ -5,8 +5,8 @@ import ast
 
 import pytest
 
-from tests import architecture
 from tenderapp.web import guards
+from tests import architecture
 
 # Lookups by id outside access/ that are allowed: each reads the actor's own row or a row
 # that belongs to no tenant (the audit chain's head, the outbox's own queue).

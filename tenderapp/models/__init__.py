@@ -1,8 +1,8 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
-from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  (sets naming first)
 from tenderapp.models.agreement import Agreement, AgreementResponse, AgreementVersion, Signature
 from tenderapp.models.audit import AuditEvent, AuditHead
+from tenderapp.models.base import NAMING_CONVENTION, UTCDateTime  # noqa: F401  (sets naming first)
 from tenderapp.models.bid import (
     Bid,
     BidAttachment,

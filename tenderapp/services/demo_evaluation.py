@@ -53,8 +53,8 @@ def load(session: Session, tender: Tender, spec: dict, now: datetime) -> None:
 def _score(session: Session, tender: Tender, criteria: list[QualityCriterion], actors: list, submission: BidSubmission,
            entry: dict, at: datetime) -> None:
     """Each evaluator's scores of one bid."""
-    for criterion, individual in zip(criteria, entry["individual"]):
-        for actor, score in zip(actors, individual):
+    for criterion, individual in zip(criteria, entry["individual"], strict=True):
+        for actor, score in zip(actors, individual, strict=True):
             evaluating.submit_score(session, actor, tender, submission.id, criterion.id, score,
                                     _justification(criterion, score, entry["supplier"]), at)
 
@@ -62,7 +62,7 @@ def _score(session: Session, tender: Tender, criteria: list[QualityCriterion], a
 def _moderate(session: Session, tender: Tender, criteria: list[QualityCriterion], lead: Actor,
               submission: BidSubmission, entry: dict, spec: dict, at: datetime) -> None:
     """The consensus on each criterion of one bid, and its compliance check."""
-    for criterion, individual, moderated in zip(criteria, entry["individual"], entry["moderated"]):
+    for criterion, individual, moderated in zip(criteria, entry["individual"], entry["moderated"], strict=True):
         wide = max(individual) - min(individual) >= tender.spread_threshold
         rationale = spec["wide_spread_rationale"] if wide else \
             f"The panel agreed the evaluators' view: {_justification(criterion, moderated, entry['supplier'])}"

@@ -145,7 +145,7 @@ def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:
     bidder = _user(session, spec["by"])
     at = _moment(spec["at"], now)
     suppliers.register_interest(session, actor_for(session, bidder, "demo scenario"), tender, at - timedelta(days=3))
-    answers = {str(c.id): text for c, text in zip(criteria, spec["answers"])}
+    answers = {str(c.id): text for c, text in zip(criteria, spec["answers"], strict=True)}
     prices = {code: f"{Decimal(str(value)):.2f}" for code, value in spec["prices"].items()}
     draft = {"prices": prices, "answers": answers, "declarations": rules.REQUIRED_DECLARATIONS}
     bid = Bid(tender_id=tender.id, organisation_id=organisation.id, created_at=at, updated_at=at,

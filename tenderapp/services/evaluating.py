@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from tenderapp.access import Actor
-from tenderapp.access import evaluation as evaluation_access
 from tenderapp.access import bids as bid_access
+from tenderapp.access import evaluation as evaluation_access
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.evaluation import check_may_evaluate, check_reasons, check_score
 from tenderapp.models import (

@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from tenderapp.access.bids import opened_bid_count
 from tenderapp.exports import ocds
 from tenderapp.models import Collaboration, Contract, Decision, Organisation, Tender
-from tenderapp.services.extensions import extensions as extensions_of
 from tenderapp.services.cost_shares import members as member_authorities
+from tenderapp.services.extensions import extensions as extensions_of
 from tenderapp.services.tender_schedule import lines as schedule_lines
 
 

@@ -6,11 +6,10 @@ from wtforms import DateField, PasswordField, SelectChoice, SelectMultipleField,
 from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation, ValidationError
 
-from tenderapp.domain.money import MoneyError, parse_amount
-from tenderapp.domain.uk_time import parse_clock_time
-
 from tenderapp.domain.errors import DomainError
+from tenderapp.domain.money import MoneyError, parse_amount
 from tenderapp.domain.roles import Role
+from tenderapp.domain.uk_time import parse_clock_time
 
 
 def strip(value):

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from tenderapp.domain.roles import Role
 
+
 def _everyone(user) -> bool:
     return True
 

@@ -12,17 +12,17 @@ from hypothesis import strategies as st
 
 from tenderapp.domain.audit_chain import (
     GENESIS_HASH,
+    Anchor,
     AuditEntry,
     ChainBreak,
     ChainedEntry,
-    Anchor,
     Checkpoint,
+    anchor_lines,
     canonical_json,
     check_anchor,
     entry_mac,
     legacy_entry_hash,
     parse_anchor,
-    anchor_lines,
     read_checkpoint,
     sign_checkpoint,
 )

@@ -10,10 +10,11 @@ import warnings
 import zipfile
 
 import pytest
-from pypdf import PdfWriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfWriter
 
+from tenderapp.demo.documents import text_pdf
 from tenderapp.domain.archives import ZipLimits
 from tenderapp.domain.documents import (
     EXCEL,
@@ -39,7 +40,6 @@ from tenderapp.domain.documents import (
     safe_filename,
 )
 from tenderapp.domain.errors import RuleViolation
-from tenderapp.demo.documents import text_pdf
 from tests.hostile import DOCX, EXE, HTML, PDF_BYTES, SCRIPT, XLSX, office, package, pdf, zip_bomb
 
 WORD_MAIN = "word/document.xml"
@@ -81,7 +81,7 @@ def test_a_pdf_named_as_a_spreadsheet_is_a_pdf_and_named_for_what_it_is():
 def test_only_a_pdf_is_an_agreement():
     check_pdf(PDF_BYTES, "agreement.pdf", "document")
     for content in (DOCX, HTML, EXE):
-        assert refusal(lambda: check_pdf(content, "agreement.pdf", "document")) == NOT_PDF
+        assert refusal(lambda content=content: check_pdf(content, "agreement.pdf", "document")) == NOT_PDF
 
 
 def test_missing_empty_and_oversized_files_have_their_own_messages():
@@ -225,7 +225,7 @@ def test_huge_content_types_are_not_read_past_their_cap():
 def test_a_package_holding_a_program_or_macros_is_refused(extra):
     for main in ("word/document.xml", "xl/workbook.xml"):
         content = package(main, extra)
-        assert refusal(lambda: check_document(content, "method.docx", "attachment")) == HAS_PROGRAMS
+        assert refusal(lambda content=content: check_document(content, "method.docx", "attachment")) == HAS_PROGRAMS
 
 
 def test_the_word_file_of_the_review_holding_only_its_text_and_a_program_is_refused():

@@ -141,7 +141,7 @@ quality = st.fixed_dictionaries({"q1": st.integers(0, 5), "q2": st.integers(0, 5
 @given(prices, st.sampled_from(["lowest", "deviation"]), st.data())
 def test_totals_stay_within_0_and_100_and_stay_decimal(bids, method, data):
     scores = price_scores(bids, 40, method)
-    for key, price_score in scores.items():
+    for price_score in scores.values():
         assert isinstance(price_score, D)
         q = quality_score(data.draw(quality), criteria)
         assert isinstance(q, D)

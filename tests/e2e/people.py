@@ -11,7 +11,6 @@ import pyotp
 from sqlmodel import Session, select
 
 from tenderapp.models import OutboxMessage
-
 from tests.e2e.axe import Auditor, Finding
 
 DEMO_PASSWORD = "demo-password"

@@ -43,13 +43,13 @@ from tests import factories
 from tests.conftest import Browser, csrf_from
 from tests.hostile import CONTENTS, PDF_BYTES, Form, form_data, form_posting_to, request_data
 from tests.web.test_bids import _post, complete_bid
-from tests.web.test_evaluation import declare_none, finish
 from tests.web.test_contracts import decision_form
+from tests.web.test_evaluation import declare_none, finish
 from tests.web.test_suppliers import REGISTRATION
+from tests.web.test_tenant_isolation import OWN, PUBLIC_BY_NATURE, SAMPLE_VALUES, _holder, access_rule, build
 from tests.web.test_tender_builder import build_ready_tender, details, timetable
 from tests.web.test_two_factor import _code, _secret_from
 from tests.web.test_two_factor import _post as _post_form
-from tests.web.test_tenant_isolation import OWN, PUBLIC_BY_NATURE, SAMPLE_VALUES, _holder, access_rule, build
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 ALLOWED = {200, 302, 303, 400, 403, 404, 409, 413, 429}

@@ -2,6 +2,7 @@
 ask clarification questions; the lead answers, publishing or privately."""
 
 import re
+
 import pytest
 from sqlmodel import select
 

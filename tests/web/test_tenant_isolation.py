@@ -230,7 +230,8 @@ def test_own_objects_answer_to_people_holding_the_role(app, world, sign_in_as):
         assert person.get(url).status_code in expected, url
 
 
-def test_a_real_contract_answers_404_to_other_tenants_and_opens_to_its_own(app, world, db, recommended, sign_in_as):
+def test_a_real_contract_answers_404_to_other_tenants_and_opens_to_its_own(
+        app, world, db, recommended, sign_in_as):  # noqa: F811  (the fixture imported above)
     """The world has no contract, so the harness above names a missing one; here a real contract
     is awarded and every contract route is tried with its id by another tenant's admin (404),
     the lead's admin (their own: no 404) and a member authority's officer (only their own cost)."""
