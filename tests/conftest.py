@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 from tenderapp import create_app, migrate, security
@@ -35,17 +36,38 @@ def reset_postgres_schema(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str, worker: str, create: bool) -> str:
+    """The URL of this xdist worker's own database beside ``url`` (created empty, or dropped)."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if create:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
+    """The suite's migrated database. Under pytest-xdist each worker has its own: a SQLite file
+    in the worker's temporary folder, or a PostgreSQL database named after the worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     if BACKEND == "postgresql":
         if not PG_URL:
             pytest.exit("TEST_BACKEND=postgresql needs TEST_DATABASE_URL", returncode=2)
-        reset_postgres_schema(PG_URL)
-        url = PG_URL
+        if worker:
+            url = _worker_database(PG_URL, worker, create=True)
+        else:
+            reset_postgres_schema(PG_URL)
+            url = PG_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'tenderapp.db'}"
     migrate.upgrade(url)
-    return url
+    yield url
+    if BACKEND == "postgresql" and worker:
+        _worker_database(PG_URL, worker, create=False)
 
 
 @pytest.fixture(scope="session")
