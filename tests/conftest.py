@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -207,6 +208,40 @@ def world(db):
     _BUILT_WORLD["ids"] = {field.name: (type(getattr(built, field.name)), getattr(built, field.name).id)
                            for field in dataclasses.fields(built)}
     return built
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*")) if path.is_file()}
+
+
+def _state(app) -> tuple:
+    """What an arrangement starts from: every row, the audit checkpoint files and the clock."""
+    checkpoints = app.extensions["tenderapp.audit"].checkpoints.directory
+    return _table_rows(app.extensions["tenderapp.engine"]), _files(checkpoints), app.config["CLOCK"].moment
+
+
+_ARRANGED: dict[str, tuple] = {}  # name -> (state before, state after, the result's models and ids)
+
+
+def arranged_once(name: str, app, db, arrange):
+    """``arrange()`` (which returns a tuple of table objects), run once a process: a later test that
+    starts from the same state gets the rows, checkpoint files and clock it left put back instead,
+    and the same objects loaded in ``db``. Only for arrangements whose every effect is in those."""
+    engine = app.extensions["tenderapp.engine"]
+    before = _state(app)
+    if name in _ARRANGED and _ARRANGED[name][0] == before:
+        _, (rows, files, moment), loaded = _ARRANGED[name]
+        _empty_all_tables(engine)
+        _put_back(engine, rows)
+        folder = app.extensions["tenderapp.audit"].checkpoints.directory
+        folder.mkdir(parents=True, exist_ok=True)
+        for file_name, content in files.items():
+            (folder / file_name).write_bytes(content)
+        app.config["CLOCK"].set(moment)
+        return tuple(db.get(model, row_id) for model, row_id in loaded)
+    result = arrange()
+    _ARRANGED[name] = (before, _state(app), [(type(item), item.id) for item in result])
+    return result
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
