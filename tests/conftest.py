@@ -224,7 +224,7 @@ _ARRANGED: dict[str, tuple] = {}  # name -> (state before, state after, the resu
 
 
 def arranged_once(name: str, app, db, arrange):
-    """``arrange()`` (which returns a tuple of table objects), run once a process: a later test that
+    """``arrange()`` (which returns a tuple of table objects and Browsers), run once a process: a later test that
     starts from the same state gets the rows, checkpoint files and clock it left put back instead,
     and the same objects loaded in ``db``. Only for arrangements whose every effect is in those."""
     engine = app.extensions["tenderapp.engine"]
@@ -238,10 +238,24 @@ def arranged_once(name: str, app, db, arrange):
         for file_name, content in files.items():
             (folder / file_name).write_bytes(content)
         app.config["CLOCK"].set(moment)
-        return tuple(db.get(model, row_id) for model, row_id in loaded)
+        return tuple(_reloaded(app, db, kind, saved) for kind, saved in loaded)
     result = arrange()
-    _ARRANGED[name] = (before, _state(app), [(type(item), item.id) for item in result])
+    _ARRANGED[name] = (before, _state(app), [_kept(item) for item in result])
     return result
+
+
+def _kept(item) -> tuple:
+    if isinstance(item, Browser):  # signed in: its cookies name a session whose row is put back
+        return Browser, dict(item.client._cookies)
+    return type(item), item.id
+
+
+def _reloaded(app, db, kind, saved):
+    if kind is Browser:
+        browser = Browser(app.test_client())
+        browser.client._cookies.update(saved)
+        return browser
+    return db.get(kind, saved)
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
