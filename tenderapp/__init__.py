@@ -22,9 +22,9 @@ from tenderapp.web.bids.opening import bp as opening_bp
 from tenderapp.web.bids.routes import bp as bids_bp
 from tenderapp.web.contracts.routes import bp as contracts_bp
 from tenderapp.web.evaluation.routes import bp as evaluation_bp
+from tenderapp.web.main.routes import bp as main_bp
 from tenderapp.web.suppliers.routes import bp as suppliers_bp
 from tenderapp.web.tenders.routes import bp as tenders_bp
-from tenderapp.web.main.routes import bp as main_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,5 @@
-"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | deliver-outbox | export-ocds | verify-audit | audit-checkpoint."""
+"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | deliver-outbox | export-ocds |
+verify-audit | audit-checkpoint."""
 
 import json
 from pathlib import Path

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 from tenderapp import create_app, migrate, security
-from tenderapp.config import TestingConfig
 from tenderapp.clock import FrozenClock
+from tenderapp.config import TestingConfig
 from tenderapp.extensions import limiter
 from tests import factories
 
@@ -269,8 +269,9 @@ def csrf_from(html: str) -> str:
 
 def pass_second_factor(app, email: str) -> None:
     """Marks the newest session of ``email`` as having passed its second factor."""
-    from tenderapp.models import User, UserSession
     from sqlmodel import select
+
+    from tenderapp.models import User, UserSession
 
     with Session(app.extensions["tenderapp.engine"]) as session:
         user = session.exec(select(User).where(User.email == email.strip().lower())).one()

@@ -32,8 +32,8 @@ def recommended(app, db, world, opened, sign_in_as):  # noqa: F811
         lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
         page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
         rival_id = re.search(r'<option value="(\d+)">1\. Rival Mediation Ltd', page).group(1)
-        lead.submit(f"/tenders/{tender.id}/evaluation/results",
-                    {"submission_id": rival_id, "rationale": "Ranked first on price and quality and robust throughout."})
+        lead.submit(f"/tenders/{tender.id}/evaluation/results", {
+            "submission_id": rival_id, "rationale": "Ranked first on price and quality and robust throughout."})
         return tender, lead
 
     return arranged_once("recommended", app, db, arrange)
