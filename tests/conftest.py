@@ -229,8 +229,9 @@ def arranged_once(name: str, app, db, arrange):
     and the same objects loaded in ``db``. Only for arrangements whose every effect is in those."""
     engine = app.extensions["tenderapp.engine"]
     before = _state(app)
-    if name in _ARRANGED and _ARRANGED[name][0] == before:
+    if name in _ARRANGED and _ARRANGED[name][0] == before and not (db.new or db.dirty or db.deleted):
         _, (rows, files, moment), loaded = _ARRANGED[name]
+        db.commit()  # ends its read transaction, whose locks would hold up PostgreSQL's TRUNCATE
         _empty_all_tables(engine)
         _put_back(engine, rows)
         folder = app.extensions["tenderapp.audit"].checkpoints.directory
