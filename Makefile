@@ -5,9 +5,12 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PORT   ?= 5000
+# make test runs the suite on this many pytest-xdist workers (auto: one a core); 0 runs it in one process
+TEST_WORKERS ?= auto
 PY      = $(VENV)/bin/python
 FLASK   = $(VENV)/bin/flask --app tenderapp
 STATIC  = tenderapp/static/govuk
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: run test install assets db demo clean benchmark
 
@@ -16,10 +19,10 @@ run: install assets db demo
 
 test: install assets
 	$(VENV)/bin/bandit -q -r tenderapp --severity-level medium
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- the same suite on PostgreSQL ---"; \
-		TEST_BACKEND=postgresql $(PY) -m pytest; \
+		TEST_BACKEND=postgresql $(PY) -m pytest $(PYTEST_PARALLEL); \
 	else \
 		echo "TEST_DATABASE_URL is not set: the PostgreSQL pass was skipped"; \
 	fi

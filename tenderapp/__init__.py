@@ -22,9 +22,9 @@ from tenderapp.web.bids.opening import bp as opening_bp
 from tenderapp.web.bids.routes import bp as bids_bp
 from tenderapp.web.contracts.routes import bp as contracts_bp
 from tenderapp.web.evaluation.routes import bp as evaluation_bp
+from tenderapp.web.main.routes import bp as main_bp
 from tenderapp.web.suppliers.routes import bp as suppliers_bp
 from tenderapp.web.tenders.routes import bp as tenders_bp
-from tenderapp.web.main.routes import bp as main_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,10 +45,30 @@ def _load_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = path.read_text().strip()
 
 
+BLUEPRINTS = (main_bp, auth_bp, admin_bp, agreements_bp, tenders_bp, suppliers_bp, bids_bp, opening_bp,
+              evaluation_bp, contracts_bp)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """The application. ``config`` overrides settings; its ENV (or TENDERAPP_ENV) picks the
     base class: development, testing or production (the default)."""
-    config = dict(config or {})
+    app = _configured_app(dict(config or {}))
+    sealing.init_app(app)
+    app.extensions[security.EXTENSION_KEY] = security.Passwords(**app.config["PASSWORD_HASH"])
+    _init_templates(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    _init_extensions(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_cli(app)
+    return app
+
+
+def _configured_app(config: dict) -> Flask:
+    """A Flask app with its settings: the environment's class, then instance/config.py, then
+    ``config``; the database, documents folder and secret key default to the instance folder."""
     env = config.pop("ENV", None) or os.environ.get("TENDERAPP_ENV", "production")
     app = Flask(
         __name__,
@@ -66,9 +86,11 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("DOCUMENTS_PATH"):
         app.config["DOCUMENTS_PATH"] = str(Path(app.instance_path) / "documents")
     _load_secret_key(app)
-    sealing.init_app(app)
-    app.extensions[security.EXTENSION_KEY] = security.Passwords(**app.config["PASSWORD_HASH"])
+    return app
 
+
+def _init_templates(app: Flask) -> None:
+    """The project's templates first, then GOV.UK Frontend's macros under their package names."""
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(PROJECT_ROOT / "templates")),
         PrefixLoader({
@@ -80,9 +102,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
 
-    if app.config["TRUSTED_PROXIES"]:
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+def _init_extensions(app: Flask) -> None:
+    """The database, audit trail, mail, CSRF, rate limits, sessions, error pages, headers,
+    template filters and navigation, in the order each needs the ones before."""
     db.init_app(app)
     audit_trail.init_app(app, app.extensions["tenderapp.engine"], app.extensions[sealing.EXTENSION_KEY].derive_key)
     mail.init_app(app)
@@ -93,15 +116,3 @@ def create_app(config: dict | None = None) -> Flask:
     headers.init_app(app)
     formatting.register(app)
     navigation.init_app(app)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(agreements_bp)
-    app.register_blueprint(tenders_bp)
-    app.register_blueprint(suppliers_bp)
-    app.register_blueprint(bids_bp)
-    app.register_blueprint(opening_bp)
-    app.register_blueprint(evaluation_bp)
-    app.register_blueprint(contracts_bp)
-    register_cli(app)
-    return app

@@ -6,7 +6,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
-from tenderapp import PROJECT_ROOT
+# The checkout's root, found here rather than imported from the package, which imports the CLI,
+# which imports this module: Alembic's files are beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def alembic_config(database_url: str) -> Config:

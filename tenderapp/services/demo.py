@@ -97,22 +97,27 @@ def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisati
                 lambda: CollaborationMember(collaboration_id=collaboration.id,
                                             organisation_id=orgs[name].id, joined_at=now),
             )
-        for rep in spec.get("representations", []):
-            for name in rep["represented"]:
-                _get_or_add(
-                    session, Representation,
-                    [Representation.collaboration_id == collaboration.id,
-                     Representation.represented_organisation_id == orgs[name].id],
-                    lambda: Representation(
-                        collaboration_id=collaboration.id,
-                        representative_organisation_id=orgs[rep["representative"]].id,
-                        represented_organisation_id=orgs[name].id,
-                        authority_reference=rep["authority_reference"], created_at=now),
-                )
+        _representations(session, collaboration, spec.get("representations", []), orgs, now)
         session.flush()
         demo_agreements.load(session, collaboration, spec.get("agreements", []), orgs, now)
         if spec.get("tenders"):
             demo_tenders.load(session, collaboration, spec["tenders"], orgs, sealer, store, now)
+
+
+def _representations(session: Session, collaboration: Collaboration, specs: list[dict],
+                     orgs: dict[str, Organisation], now: datetime) -> None:
+    for rep in specs:
+        for name in rep["represented"]:
+            _get_or_add(
+                session, Representation,
+                [Representation.collaboration_id == collaboration.id,
+                 Representation.represented_organisation_id == orgs[name].id],
+                lambda: Representation(
+                    collaboration_id=collaboration.id,
+                    representative_organisation_id=orgs[rep["representative"]].id,
+                    represented_organisation_id=orgs[name].id,
+                    authority_reference=rep["authority_reference"], created_at=now),
+            )
 
 
 def load(

@@ -5,13 +5,15 @@ They always use their own fresh, migrated SQLite database, and run once: in the 
 ``make test``, skipped in the PostgreSQL pass (nothing in them depends on the database
 engine, and the rest of the suite covers PostgreSQL). They are skipped, saying why, when
 Chromium, the playwright package, axe-core (``make assets``) or the built GOV.UK styles are
-missing.
+missing. Under pytest-xdist (``make test``) they all run on one worker, which starts one
+Chromium and alone writes test-artifacts/e2e/.
 """
 
 import importlib.util
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -21,6 +23,15 @@ from tenderapp.clock import FrozenClock
 from tests.conftest import T0
 from tests.e2e.axe import Auditor
 from tests.e2e.paths import ARTEFACTS, AXE_SCRIPT, CHROMIUM, CHROMIUM_ARGS, STYLESHEET
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    # --dist loadgroup sends the tests of one group to one worker
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _missing() -> str | None:

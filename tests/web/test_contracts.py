@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from tenderapp.models import Contract, ContractExtension, Decision, Tender
-from tests.conftest import csrf_from
+from tests.conftest import arranged_once, csrf_from
 from tests.web.test_evaluation import finish, opened  # noqa: F401  (the fixture)
 
 
@@ -23,14 +23,20 @@ def decision_form(number, kind="award", taken=("12", "11", "2026"), **overrides)
 
 
 @pytest.fixture
-def recommended(world, opened, sign_in_as):  # noqa: F811
-    tender, criterion = opened
-    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
-    page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
-    rival_id = re.search(r'<option value="(\d+)">1\. Rival Mediation Ltd', page).group(1)
-    lead.submit(f"/tenders/{tender.id}/evaluation/results",
-                {"submission_id": rival_id, "rationale": "Ranked first on price and quality and robust throughout."})
-    return tender, lead
+def recommended(app, db, world, opened, sign_in_as):  # noqa: F811
+    """The opened tender scored, moderated and Rival Mediation Ltd recommended, with the lead admin
+    signed in (through the pages once a process; later tests get the same rows back)."""
+
+    def arrange():
+        tender, criterion = opened
+        lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5})
+        page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
+        rival_id = re.search(r'<option value="(\d+)">1\. Rival Mediation Ltd', page).group(1)
+        lead.submit(f"/tenders/{tender.id}/evaluation/results", {
+            "submission_id": rival_id, "rationale": "Ranked first on price and quality and robust throughout."})
+        return tender, lead
+
+    return arranged_once("recommended", app, db, arrange)
 
 
 def test_award_records_the_contract_with_its_standstill(world, recommended, db, clock, sign_in_as):

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tenderapp.models import AuditEvent, IndividualScore, ModeratedScore, QualityCriterion
 from tests import factories
-from tests.conftest import csrf_from
+from tests.conftest import arranged_once, csrf_from
 from tests.hostile import pdf
 from tests.web.test_bids import _post, answer, declare, price
 
@@ -47,9 +47,10 @@ def open_box(world, db, clock, sign_in_as, bids=BIDS):
 
 
 @pytest.fixture
-def opened(world, db, clock, sign_in_as):
-    """Two bids (A: £7,480/£1,000; B: £9,000/£800), opened."""
-    return open_box(world, db, clock, sign_in_as)
+def opened(app, world, db, clock, sign_in_as):
+    """Two bids (A: £7,480/£1,000; B: £9,000/£800), opened (through the pages once a process; later
+    tests get the same rows back)."""
+    return arranged_once("opened", app, db, lambda: open_box(world, db, clock, sign_in_as))
 
 
 def declare_none(browser, tender_id):

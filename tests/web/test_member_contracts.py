@@ -7,19 +7,26 @@ from sqlmodel import select
 from tenderapp.domain.roles import Role
 from tenderapp.models import Contract, Decision
 from tests import factories
+from tests.conftest import arranged_once
 from tests.web.test_contracts import decision_form, recommended  # noqa: F401  (the fixture)
 from tests.web.test_evaluation import opened  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
-def awarded(world, recommended, db, clock):  # noqa: F811
-    tender, lead = recommended
-    lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("MC/1"))
-    decision = db.exec(select(Decision).where(Decision.number == "MC/1")).one()
-    assert lead.submit(f"/tenders/{tender.id}/award",
-                       {"decision_id": decision.id, "notice_on": ["30", "11", "2026"]}).status_code == 302
-    factories.user(db, world.partner, "viewer@partner.example", [Role.VIEWER], clock.moment)
-    return tender, db.exec(select(Contract).where(Contract.tender_id == tender.id)).one(), decision, lead
+def awarded(app, world, recommended, db, clock):  # noqa: F811
+    """The recommended tender awarded under decision MC/1, and a partner viewer (through the pages
+    once a process; later tests get the same rows back)."""
+
+    def arrange():
+        tender, lead = recommended
+        lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("MC/1"))
+        decision = db.exec(select(Decision).where(Decision.number == "MC/1")).one()
+        assert lead.submit(f"/tenders/{tender.id}/award",
+                           {"decision_id": decision.id, "notice_on": ["30", "11", "2026"]}).status_code == 302
+        factories.user(db, world.partner, "viewer@partner.example", [Role.VIEWER], clock.moment)
+        return tender, db.exec(select(Contract).where(Contract.tender_id == tender.id)).one(), decision, lead
+
+    return arranged_once("awarded", app, db, arrange)
 
 
 def test_a_member_viewer_finds_the_contract_and_its_cost_from_the_dashboard_and_the_tender(awarded, sign_in_as):
