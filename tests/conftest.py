@@ -361,8 +361,23 @@ def load_demo(app, db, clock, tmp_path):
     from tenderapp.services import demo
     from tenderapp.storage import DocumentStore
 
-    def run(password=None):
+    def load(password):
         return demo.load(db, load_scenario("seg"), clock.moment, password, app.extensions["tenderapp.sealer"],
                          DocumentStore(tmp_path / "documents"))
 
+    def run(password=None):
+        # The demo's rows are its every effect but the documents, which go to this test's own
+        # folder (no test reads them back): later loads from the same state are put back.
+        name = f"seg demo ({password})"
+
+        def arrange():
+            _DEMO_ACCOUNTS[name] = load(password)
+            return ()
+
+        arranged_once(name, app, db, arrange)
+        return _DEMO_ACCOUNTS[name]
+
     return run
+
+
+_DEMO_ACCOUNTS: dict[str, list] = {}  # arranged_once's name -> what demo.load returned

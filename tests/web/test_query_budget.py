@@ -49,6 +49,9 @@ from tenderapp.storage import DocumentStore
 from tests import factories
 from tests.conftest import T0, Browser, _empty_all_tables
 
+# The large world is built once a module: keep the module on one test worker.
+pytestmark = pytest.mark.xdist_group("query_budget")
+
 SIZES = ("small", "large")
 
 
