@@ -19,6 +19,8 @@ run: install assets db demo
 
 test: install assets
 	$(VENV)/bin/bandit -q -r tenderapp --severity-level medium
+	$(VENV)/bin/ruff check tenderapp tests migrations
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_PARALLEL)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- the same suite on PostgreSQL ---"; \

@@ -62,8 +62,8 @@ def collaboration(session: Session, name: str, lead: Organisation, members, now:
 AGREEMENT_TEXT = "# Collaborative agreement\n\nThe members agree to commission the service together."
 
 
-def agreement(session: Session, collab: Collaboration, author: User, now: datetime, title: str = "Collaborative agreement",
-              body: str = AGREEMENT_TEXT, issued: bool = True) -> Agreement:
+def agreement(session: Session, collab: Collaboration, author: User, now: datetime,
+              title: str = "Collaborative agreement", body: str = AGREEMENT_TEXT, issued: bool = True) -> Agreement:
     """An agreement with version 1, issued unless ``issued=False``."""
     created = Agreement(collaboration_id=collab.id, title=title, created_by_user_id=author.id, created_at=now)
     session.add(created)

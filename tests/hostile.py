@@ -56,7 +56,8 @@ def package(main: str, extra: dict[str, bytes] | None = None, main_type: str | N
     """A minimal real Word (main "word/document.xml") or Excel ("xl/workbook.xml") file, with
     ``extra`` entries added and, if given, another content type declared for its main part."""
     content_types = (f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_PACKAGE}/content-types">'
-                     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                     '<Default Extension="rels" '
+                     'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                      '<Default Extension="xml" ContentType="application/xml"/>'
                      f'<Override PartName="/{main}" ContentType="{main_type or _MAIN[main]}"/></Types>')
     relationships = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE}/relationships">'
@@ -179,7 +180,8 @@ PLAUSIBLE = ["Specification", "CORE-Y1", "12", "1", "5", "100", "5pm", "17:00", 
              "name@example.com", "Mediation services for the members.", "79995000", "yes", "no"]
 UNICODE = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 HUGE = st.one_of(st.builds(lambda piece, times: piece * times,
-                           st.sampled_from(["x", "é", "\u202e", "9", "a ", "\x00", "<b>"]), st.sampled_from([2_000, 30_000])),
+                           st.sampled_from(["x", "é", "\u202e", "9", "a ", "\x00", "<b>"]),
+                           st.sampled_from([2_000, 30_000])),
                  st.just("x" * 210_000))  # more than the longest text a form takes (200,000)
 HOSTILE = st.one_of(UNICODE, st.sampled_from(ODD), st.sampled_from(ODD), HUGE)
 CONTENTS = st.one_of(st.sampled_from([PDF_BYTES, DOCX, XLSX, HTML, EXE, b""]), st.binary(max_size=2048),

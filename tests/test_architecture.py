@@ -14,23 +14,21 @@ ALLOWED_ID_LOOKUPS = {
     "tenderapp/mail.py": {"OutboxMessage.id.in_(ids)"},
     "tenderapp/services/audit.py": {"AuditHead.id == chain"},
 }
-# Lookups still to move into access/ (issue 13). This list only shrinks.
-NOT_YET_MOVED = {
-}
-
-
-def _allowed(place) -> bool:
-    return any(place.what in table.get(place.path, ()) for table in (ALLOWED_ID_LOOKUPS, NOT_YET_MOVED))
 
 
 def test_only_access_looks_tenant_owned_rows_up_by_id():
-    assert [str(p) for p in architecture.id_lookups_outside_access() if not _allowed(p)] == []
+    found = [str(p) for p in architecture.id_lookups_outside_access()
+             if p.what not in ALLOWED_ID_LOOKUPS.get(p.path, ())]
+    assert found == [], "look rows up by a request's id through tenderapp/access/"
 
 
-def test_the_list_of_lookups_still_to_move_holds_only_real_ones():
+def test_the_allowed_lookups_are_still_there():
     found = {(p.path, p.what) for p in architecture.id_lookups_outside_access()}
-    stale = [(path, what) for path, whats in NOT_YET_MOVED.items() for what in whats if (path, what) not in found]
-    assert stale == [], "moved into access/: take them off NOT_YET_MOVED"
+    assert {(path, what) for path, whats in ALLOWED_ID_LOOKUPS.items() for what in whats} <= found
+
+
+def test_no_function_is_longer_than_40_lines():
+    assert [str(p) for p in architecture.long_functions(40)] == []
 
 
 def test_exports_are_pure_writers():
@@ -81,3 +79,12 @@ def test_loading_guards_hand_the_view_its_object():
 
     with pytest.raises(TypeError):
         guards.tenant_owned(thing_id=loader)(lambda thing_id: thing_id)
+    with pytest.raises(TypeError):
+        guards.tenant_owned(thing_id="thing")
+
+
+def test_every_tenant_owned_route_loads_its_objects(app):
+    for rule in app.url_map.iter_rules():
+        marker = getattr(app.view_functions[rule.endpoint], "access_rule", None)
+        if marker and marker.kind == "tenant":
+            assert marker.loaded == set(marker.objects), rule.rule

@@ -6,11 +6,9 @@ Create Date: 2026-11-29 07:45:54.494316
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
-
+from alembic import op
 
 revision: str = '32ccc8ac25ab'
 down_revision: Union[str, Sequence[str], None] = '5e26dc806464'

@@ -6,11 +6,11 @@ Create Date: 2026-11-29 06:19:00.159850
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = '3694f621813c'
 down_revision: Union[str, Sequence[str], None] = '84c1ce765906'

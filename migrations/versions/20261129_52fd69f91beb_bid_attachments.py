@@ -6,11 +6,11 @@ Create Date: 2026-11-29 06:47:07.665841
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = '52fd69f91beb'
 down_revision: Union[str, Sequence[str], None] = '0b1bf5efdc04'

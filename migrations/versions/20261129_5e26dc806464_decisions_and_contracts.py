@@ -6,11 +6,11 @@ Create Date: 2026-11-29 07:37:48.168519
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = '5e26dc806464'
 down_revision: Union[str, Sequence[str], None] = 'fb823e31c678'

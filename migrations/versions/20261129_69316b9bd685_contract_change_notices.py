@@ -6,11 +6,8 @@ Create Date: 2026-11-29 08:01:36.909048
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import tenderapp.models.base
-
+from alembic import op
 
 revision: str = '69316b9bd685'
 down_revision: Union[str, Sequence[str], None] = '9a087360d62d'

@@ -6,11 +6,11 @@ Create Date: 2026-11-29 06:35:34.360039
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = '77572be845ac'
 down_revision: Union[str, Sequence[str], None] = 'dc7a69ac1af9'

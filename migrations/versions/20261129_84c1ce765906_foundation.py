@@ -1,16 +1,16 @@
 """tenants, people, sessions, invitations, outbox, audit log
 
 Revision ID: 84c1ce765906
-Revises: 
+Revises:
 Create Date: 2026-11-29 06:07:22.495941
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = '84c1ce765906'
 down_revision: Union[str, Sequence[str], None] = None

@@ -6,11 +6,10 @@ Create Date: 2026-11-29 07:56:04.037195
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = '9a087360d62d'
 down_revision: Union[str, Sequence[str], None] = '32ccc8ac25ab'

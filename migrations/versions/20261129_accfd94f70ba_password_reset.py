@@ -6,11 +6,11 @@ Create Date: 2026-11-29 06:24:22.297355
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = 'accfd94f70ba'
 down_revision: Union[str, Sequence[str], None] = 'cab6ab71f7d9'

@@ -10,9 +10,8 @@ Create Date: 2026-11-29 11:00:00
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = 'b1c2d3e4f5a6'
 down_revision: Union[str, Sequence[str], None] = 'cedb3bd650d8'

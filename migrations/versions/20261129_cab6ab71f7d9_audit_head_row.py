@@ -6,11 +6,8 @@ Create Date: 2026-11-29 06:21:24.777915
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import tenderapp.models.base
-
+from alembic import op
 
 revision: str = 'cab6ab71f7d9'
 down_revision: Union[str, Sequence[str], None] = 'd79ef325f7c2'

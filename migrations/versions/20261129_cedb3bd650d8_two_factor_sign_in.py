@@ -6,11 +6,11 @@ Create Date: 2026-11-29 08:49:49.642018
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = 'cedb3bd650d8'
 down_revision: Union[str, Sequence[str], None] = 'f2a7a25b32e9'

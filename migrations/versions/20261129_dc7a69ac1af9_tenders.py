@@ -6,11 +6,11 @@ Create Date: 2026-11-29 06:32:15.003476
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = 'dc7a69ac1af9'
 down_revision: Union[str, Sequence[str], None] = 'accfd94f70ba'

@@ -6,11 +6,11 @@ Create Date: 2026-11-29 08:05:22.239879
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = 'f2a7a25b32e9'
 down_revision: Union[str, Sequence[str], None] = '69316b9bd685'

@@ -6,11 +6,11 @@ Create Date: 2026-11-29 07:12:27.361418
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = 'fb823e31c678'
 down_revision: Union[str, Sequence[str], None] = '52fd69f91beb'

@@ -9,11 +9,8 @@ Create Date: 2026-12-01 23:07:55.900692
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import tenderapp.models.base
-
+from alembic import op
 
 revision: str = 'a7c3e9d2b4f1'
 down_revision: Union[str, Sequence[str], None] = 'e1f2a3b4c5d6'

@@ -13,11 +13,11 @@ Create Date: 2026-12-01 22:11:14.147227
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tenderapp.models.base
+from alembic import op
 
+import tenderapp.models.base
 
 revision: str = 'e1f2a3b4c5d6'
 down_revision: Union[str, Sequence[str], None] = 'b1c2d3e4f5a6'

@@ -162,7 +162,8 @@ def _periods(tender: Tender) -> dict:
 def tender_block(record: Record, url: str) -> dict:
     """The tender section, the same in every release of the package."""
     tender = record.tender
-    items: list[dict] = [{"id": "1", "description": tender.title, "classification": {"scheme": "CPV", "id": tender.cpv_code}}]
+    items: list[dict] = [{"id": "1", "description": tender.title,
+                          "classification": {"scheme": "CPV", "id": tender.cpv_code}}]
     items += [{"id": line.code, "description": line.description, "quantity": line.quantity,
                "unit": {"name": line.unit}} for line in record.lines]
     block = {

@@ -103,13 +103,6 @@ def draft_summaries(session: Session, actor: Actor, sealer: Sealer, contract: Co
     return made
 
 
-def draft(session: Session, actor: Actor, sealer: Sealer, contract_id: int, now: datetime) -> int:
-    """``draft_summaries`` for a caller that holds the contract's id (tests/web/test_query_budget.py);
-    raises NotFound unless the actor is one of the lead's procurement admins."""
-    contract, tender = contract_access.get_lead_contract(session, actor, contract_id)
-    return draft_summaries(session, actor, sealer, contract, tender, now)
-
-
 def edit(session: Session, actor: Actor, summary: AssessmentSummary, body: str, now: datetime) -> AssessmentSummary:
     """Saves the lead's text of a (scoped) summary. Raises RuleViolation once it is issued, for
     an empty or overlong text, or while the prompt in square brackets is left in."""

@@ -3,6 +3,7 @@ what exists is kept, what is missing is added."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlmodel import Session, select
 
@@ -42,7 +43,7 @@ def _organisations(session: Session, scenario: dict, now: datetime) -> dict[str,
         kind = OrganisationKind(spec["kind"])
         by_name[spec["name"]] = _get_or_add(
             session, Organisation, [Organisation.name == spec["name"]],
-            lambda: Organisation(name=spec["name"], kind=kind.value, created_at=now),
+            partial(Organisation, name=spec["name"], kind=kind.value, created_at=now),
         )
     return by_name
 
@@ -87,15 +88,15 @@ def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisati
             session.add(orgs[name])
         collaboration = _get_or_add(
             session, Collaboration, [Collaboration.name == spec["name"]],
-            lambda: Collaboration(name=spec["name"], lead_organisation_id=lead.id, created_at=now),
+            partial(Collaboration, name=spec["name"], lead_organisation_id=lead.id, created_at=now),
         )
         for name in spec["members"]:
             _get_or_add(
                 session, CollaborationMember,
                 [CollaborationMember.collaboration_id == collaboration.id,
                  CollaborationMember.organisation_id == orgs[name].id],
-                lambda: CollaborationMember(collaboration_id=collaboration.id,
-                                            organisation_id=orgs[name].id, joined_at=now),
+                partial(CollaborationMember, collaboration_id=collaboration.id, organisation_id=orgs[name].id,
+                        joined_at=now),
             )
         _representations(session, collaboration, spec.get("representations", []), orgs, now)
         session.flush()
@@ -112,8 +113,8 @@ def _representations(session: Session, collaboration: Collaboration, specs: list
                 session, Representation,
                 [Representation.collaboration_id == collaboration.id,
                  Representation.represented_organisation_id == orgs[name].id],
-                lambda: Representation(
-                    collaboration_id=collaboration.id,
+                partial(
+                    Representation, collaboration_id=collaboration.id,
                     representative_organisation_id=orgs[rep["representative"]].id,
                     represented_organisation_id=orgs[name].id,
                     authority_reference=rep["authority_reference"], created_at=now),

@@ -167,7 +167,8 @@ def _submitted(session, tender, bid, bidder, prices, answers, sealer, at, now) -
                                       set(rules.REQUIRED_DECLARATIONS))
     submission = BidSubmission(
         bid_id=bid.id, number=1, receipt=receipt, content_sha256=rules.content_hash(content),
-        content=sealer.seal(tender.id, content.encode(), seals.submission_binding(tender.id, bid.organisation_id, receipt)),
+        content=sealer.seal(tender.id, content.encode(),
+                            seals.submission_binding(tender.id, bid.organisation_id, receipt)),
         schedule_version=tender.schedule_version, submitted_at=at, submitted_by_user_id=bidder.id)
     session.add(submission)
     audit.record(session, None, "bid.submitted", "bid", bid.id, now,

@@ -7,7 +7,7 @@ from typing import Callable
 from sqlmodel import Session, select
 
 from tenderapp import security
-from tenderapp.access import Actor, get_managed_organisation, require_role
+from tenderapp.access import Actor, require_role
 from tenderapp.domain import invitations as rules
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.passwords import check_new_password
@@ -21,7 +21,7 @@ from tenderapp.services.auth import normalise_email
 
 @dataclass(frozen=True)
 class InvitationRequest:
-    organisation_id: int
+    organisation: Organisation  # one the actor manages, loaded through access
     email: str
     full_name: str
     roles: frozenset[Role]
@@ -35,7 +35,7 @@ def invite(session: Session, actor: Actor, request: InvitationRequest, now: date
     address already belongs to a user, RuleViolation when a role does not fit the organisation.
     """
     require_role(actor, Role.PROCUREMENT_ADMIN, Role.BIDDER)
-    organisation = get_managed_organisation(session, actor, request.organisation_id)
+    organisation = request.organisation
     check_roles(OrganisationKind(organisation.kind), request.roles)
     full_name = check_single_line(request.full_name, "full_name", "Full name", "Enter the person's full name")
     email = normalise_email(request.email)

@@ -8,8 +8,8 @@ tenant-isolation test can check that no route is left unclassified.
   identifies a tenant-owned object. Given an access loader (a function of
   ``tenderapp.access`` marked with ``access.scope``), the guard loads the object before the
   view runs (another tenant's id answers 404) and hands it to the view in place of the id:
-  ``tender_id=access.get_lead_tender`` gives the view ``tender``. Given a kind's name as a
-  string (routes not yet moved to loaders), the view loads it itself.
+  ``tender_id=access.get_lead_tender`` gives the view ``tender``. A route authorises once:
+  the service it calls takes the loaded object and does not look it up again.
 """
 
 import inspect
@@ -86,13 +86,14 @@ def _loading(view, loaders: dict):
     return loaded
 
 
-def tenant_owned(*roles: Role, **objects):
-    """``objects`` maps URL parameters to access loaders (``tender_id=access.get_lead_tender``),
-    or, for routes that load their objects themselves, to a kind's name (``"tender"``)."""
-    if not objects:
+def tenant_owned(*roles: Role, **loaders):
+    """``loaders`` maps URL parameters to access loaders (``tender_id=access.get_lead_tender``)."""
+    if not loaders:
         raise ValueError("tenant_owned routes name the URL parameters they scope")
-    loaders = {p: loader for p, loader in objects.items() if not isinstance(loader, str)}
-    kinds = {p: (loader if isinstance(loader, str) else loader.scope_kind) for p, loader in objects.items()}
+    missing = [p for p, loader in loaders.items() if not hasattr(loader, "scope_kind")]
+    if missing:
+        raise TypeError(f"give an access loader (marked with access.scope) for {', '.join(missing)}")
+    kinds = {p: loader.scope_kind for p, loader in loaders.items()}
 
     def decorate(view):
         view = _loading(view, loaders)

@@ -7,6 +7,7 @@ import pyotp
 import pytest
 from sqlmodel import select
 
+from tenderapp import access
 from tenderapp.access import actor_for, get_managed_user
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.roles import OrganisationKind, Role
@@ -30,18 +31,17 @@ def _token(db, recipient: str) -> str:
 
 def test_an_invitation_replaces_earlier_ones_and_creates_the_account_once_accepted(world, db):
     admin = actor_for(db, world.lead_admin, "lead")
-    request = InvitationRequest(world.partner.id, " New.Person@Partner.example ", "New Person",
+    request = InvitationRequest(world.partner, " New.Person@Partner.example ", "New Person",
                                 frozenset({Role.VIEWER}))
     first = invitations.invite(db, admin, request, T0, _link)
     second = invitations.invite(db, admin, request, T0, _link)
     assert second.email == "new.person@partner.example"
     assert db.get(Invitation, first.id).revoked_at == T0 and second.revoked_at is None
     with pytest.raises(RuleViolation):
-        invitations.invite(db, admin, InvitationRequest(world.partner.id, "x@partner.example", "X",
+        invitations.invite(db, admin, InvitationRequest(world.partner, "x@partner.example", "X",
                                                         frozenset({Role.BIDDER})), T0, _link)
-    with pytest.raises(NotFound):  # another tenant's organisation
-        invitations.invite(db, admin, InvitationRequest(world.other_lead.id, "y@other.example", "Y",
-                                                        frozenset({Role.VIEWER})), T0, _link)
+    with pytest.raises(NotFound):  # another tenant's organisation is not the admin's to invite into
+        access.get_managed_organisation(db, admin, world.other_lead.id)
     user = invitations.accept(db, _token(db, "new.person@partner.example"), "a long enough new password", T0)
     assert (user.organisation_id, user.full_name) == (world.partner.id, "New Person")
     with pytest.raises(Conflict, match="already exists"):

@@ -78,7 +78,8 @@ def test_demo_accounts_can_sign_in(app, db, clock, load_demo, sign_in_as):
     assert "South East Group SEND Mediation" in page
 
 
-def test_seed_agreement_is_signed_by_every_council_and_agreed_in_principle_for_the_ccgs(app, db, clock, load_demo, sign_in_as):
+def test_seed_agreement_is_signed_by_every_council_and_agreed_in_principle_for_the_ccgs(app, db, clock, load_demo,
+                                                                                        sign_in_as):
     load_demo()
     admin = sign_in_as("admin@kent.example", "demo-password")
     agreements = admin.get("/agreements").get_data(as_text=True)
@@ -167,7 +168,8 @@ def test_kents_cost_share_page_shows_the_papers_figures(app, db, clock, load_dem
 
     load_demo()
     contract = db.exec(select(Contract)).one()
-    kent = sign_in_as("viewer@kent.example", "demo-password").get(f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
+    kent = sign_in_as("viewer@kent.example", "demo-password").get(
+        f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
     assert "£12,480.00" in kent and "£7,480.00" in kent
     assert kent.count("£14,480.00") == 3 and "£9,623.21" in kent
     assert "£1,000.00" in kent  # the share of the £16,000 procurement cost: 16 members, equally
@@ -237,7 +239,8 @@ def test_the_basis_form_offers_the_contracts_lines_to_choose_not_codes_to_type(a
     for code in ("CORE-Y1", "CORE-Y2", "CORE-Y3"):
         assert re.search(rf'<input[^>]*type="checkbox"[^>]*value="{code}"[^>]*checked', page), code
     assert re.search(r'<input[^>]*type="radio"[^>]*value="PAYG-MED"[^>]*checked', page)
-    assert "CORE-Y1: Core subscription, year 1, including 5 meetings for the contract&#39;s lifetime (£12,480.00)" in page
+    assert ("CORE-Y1: Core subscription, year 1, including 5 meetings for the contract&#39;s lifetime "
+            "(£12,480.00)") in page
     assert 'type="text" name="core_codes"' not in page and 'name="payg_code" type="text"' not in page
     nothing = admin.submit(f"/contracts/{contract.id}/cost-shares/basis", {
         "payg_code": "PAYG-MED", "included_meetings": "5", "procurement_cost": "16,000"})

@@ -27,7 +27,8 @@ SECONDS = 2
 PEAK_BYTES = 100 * 1024 * 1024
 GENERIC = "could not be read"  # the reader's answer when the parser gives up on a damaged file
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.large_base_example])
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 BASE = filled({"CORE": 7480, "PAYG": "999.99", "=EXT": 1})
 
@@ -219,7 +220,8 @@ def _wide_rows(count: int) -> bytes:
 
 def _many_cells_in_a_row(count: int) -> bytes:
     cells = b"".join(b'<c r="%s5"><v>1</v></c>' % column.encode() for column in _columns(count))
-    return b'<?xml version="1.0"?><worksheet ' + NS + b'><sheetData><row r="5">' + cells + b"</row></sheetData></worksheet>"
+    return (b'<?xml version="1.0"?><worksheet ' + NS + b'><sheetData><row r="5">' + cells
+            + b"</row></sheetData></worksheet>")
 
 
 def _columns(count: int):

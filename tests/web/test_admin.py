@@ -54,7 +54,8 @@ def test_adding_a_member_without_choosing_one_shows_an_error(world, sign_in_as):
 
 def test_new_member_errors_keep_the_name_typed(world, sign_in_as):
     admin = sign_in_as("admin@lead.example")
-    response = admin.submit(f"/admin/collaborations/{world.collab.id}/members/new", {"name": "Partner Borough Council", "kind": "local_authority"})
+    response = admin.submit(f"/admin/collaborations/{world.collab.id}/members/new",
+                            {"name": "Partner Borough Council", "kind": "local_authority"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "An organisation with this name is already on Tenderapp" in page
@@ -127,10 +128,12 @@ def test_listing_pages_link_to_their_objects_as_real_links(world, sign_in_as):
     listing = admin.get("/admin/collaborations").get_data(as_text=True)
     assert f'<a class="govuk-link" href="/admin/collaborations/{world.collab.id}">Lead Group Mediation</a>' in listing
     members = admin.get(f"/admin/collaborations/{world.collab.id}").get_data(as_text=True)
-    assert f'<a class="govuk-link" href="/admin/organisations/{world.partner.id}">Partner Borough Council</a>' in members
+    assert (f'<a class="govuk-link" href="/admin/organisations/{world.partner.id}">Partner Borough Council</a>'
+            in members)
     assert '<strong class="govuk-tag govuk-tag--blue">Lead</strong>' in members
     people = admin.get(f"/admin/organisations/{world.partner.id}").get_data(as_text=True)
-    assert f'href="/admin/users/{world.partner_signatory.id}/roles">Change roles<span class="govuk-visually-hidden"> for ' in people
+    assert (f'href="/admin/users/{world.partner_signatory.id}/roles">Change roles'
+            '<span class="govuk-visually-hidden"> for ') in people
     assert "&lt;" not in listing + members + people
 
 
@@ -162,7 +165,8 @@ def test_adding_an_authority_to_your_collaboration_gives_no_power_over_its_peopl
 
 def test_the_lead_manages_organisations_it_adds_as_new(world, sign_in_as, db):
     admin = sign_in_as("admin@lead.example")
-    admin.submit(f"/admin/collaborations/{world.collab.id}/members/new", {"name": "New Town Council", "kind": "local_authority"})
+    admin.submit(f"/admin/collaborations/{world.collab.id}/members/new",
+                 {"name": "New Town Council", "kind": "local_authority"})
     new_town = db.exec(select(Organisation).where(Organisation.name == "New Town Council")).one()
     assert new_town.managed_by_organisation_id == world.lead.id
     assert admin.get(f"/admin/organisations/{new_town.id}/invite").status_code == 200

@@ -74,7 +74,8 @@ def test_signatory_agrees_in_principle_then_signs(world, db, sign_in_as):
     assert response.status_code == 302
     assert "Agreed in principle" in partner.get(url).get_data(as_text=True)
 
-    response = partner.submit(url + "/sign", sign_form(partner, world.agreement.id, organisation_ids=[world.partner.id]))
+    response = partner.submit(url + "/sign",
+                              sign_form(partner, world.agreement.id, organisation_ids=[world.partner.id]))
     assert response.status_code == 302
     page = partner.get(url).get_data(as_text=True)
     assert "You have signed the agreement" in page
@@ -205,14 +206,16 @@ def test_signing_a_superseded_version_is_refused_and_shows_the_new_one(world, db
 def test_declining_needs_a_reason_and_the_reason_stays_with_the_lead(world, db, sign_in_as):
     partner = sign_in_as("signatory@partner.example")
     url = f"/agreements/{world.agreement.id}/decline"
-    version_id = re.search(r'name="version_id" type="hidden" value="(\d+)"', partner.get(url).get_data(as_text=True)).group(1)
+    version_id = re.search(r'name="version_id" type="hidden" value="(\d+)"',
+                           partner.get(url).get_data(as_text=True)).group(1)
     response = partner.submit(url, {"version_id": version_id, "organisation_ids": [world.partner.id], "reason": ""})
     assert response.status_code == 400
     assert "Enter the reason for declining" in response.get_data(as_text=True)
     partner.submit(url, {"version_id": version_id, "organisation_ids": [world.partner.id],
                          "reason": "Our cabinet voted against joining"})
     assert "Declined" in partner.get(f"/agreements/{world.agreement.id}").get_data(as_text=True)
-    lead_signatory_view = sign_in_as("signatory@lead.example").get(f"/agreements/{world.agreement.id}").get_data(as_text=True)
+    lead_signatory_view = sign_in_as("signatory@lead.example").get(
+        f"/agreements/{world.agreement.id}").get_data(as_text=True)
     assert "Our cabinet voted against joining" not in lead_signatory_view
     tracker = sign_in_as("admin@lead.example").get(f"/agreements/{world.agreement.id}/tracker").get_data(as_text=True)
     assert "Our cabinet voted against joining" in tracker
@@ -235,7 +238,8 @@ def test_partners_see_who_signed_but_not_signer_details_notes_or_the_tracker(wor
 def test_tracker_export_opens_in_excel_and_matches_the_page(world, db, sign_in_as):
     partner = sign_in_as("signatory@partner.example")
     partner.submit(f"/agreements/{world.agreement.id}/sign",
-                   sign_form(partner, world.agreement.id, organisation_ids=[world.partner.id], job_title="=HYPERLINK(1)"))
+                   sign_form(partner, world.agreement.id, organisation_ids=[world.partner.id],
+                             job_title="=HYPERLINK(1)"))
     admin = sign_in_as("admin@lead.example")
     page = admin.get(f"/agreements/{world.agreement.id}/tracker").get_data(as_text=True)
     response = admin.get(f"/agreements/{world.agreement.id}/tracker.xlsx")
@@ -256,7 +260,8 @@ def test_reminders_go_to_outstanding_members_only(world, db, sign_in_as):
     admin = sign_in_as("admin@lead.example")
     response = admin.submit(f"/agreements/{world.agreement.id}/reminders", {})
     assert response.status_code == 302
-    assert "Reminders sent to the signatories of 1 organisations" in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Reminders sent to the signatories of 1 organisations"
+            in admin.get(response.headers["Location"]).get_data(as_text=True))
     reminders = db.exec(select(OutboxMessage).where(OutboxMessage.subject.startswith("Reminder"))).all()
     assert [m.recipient for m in reminders] == ["signatory@partner.example"]
 
@@ -276,7 +281,8 @@ def test_a_pdf_agreement_needs_a_summary_and_is_served_to_members(world, db, sig
                                               "document": (BytesIO(PDF), "agreement.pdf")},
                                    content_type="multipart/form-data")
     assert "Enter a summary of the document" in no_summary.get_data(as_text=True)
-    path = admin.client.post(url, data={"csrf_token": token, "title": "PDF agreement", "summary": "Members share costs.",
+    path = admin.client.post(url, data={"csrf_token": token, "title": "PDF agreement",
+                                        "summary": "Members share costs.",
                                         "document": (BytesIO(PDF), "../../etc/Agreement v1.pdf")},
                              content_type="multipart/form-data")
     assert path.status_code == 400 and "must not include a folder" in path.get_data(as_text=True)
@@ -325,7 +331,8 @@ def test_the_authority_for_acting_on_behalf_is_kept_and_shown_to_the_lead(world,
     assert admin.get(link.group(1)).data == PDF
     other = sign_in_as("admin@other.example")
     assert other.get(link.group(1)).status_code == 404
-    assert other.get(f"/collaborations/{world.other_collab.id}/representations/{link.group(2)}/document").status_code == 404
+    assert other.get(
+        f"/collaborations/{world.other_collab.id}/representations/{link.group(2)}/document").status_code == 404
 
 
 def test_a_representative_must_be_an_authority_and_the_represented_members(world, db, clock, sign_in_as):
@@ -357,7 +364,8 @@ def test_agreement_pages_run_the_same_number_of_queries_whatever_the_membership(
 
     def grow(by):
         for n in range(by):
-            org = factories.organisation(db, f"Member {len(world.__dict__)}-{n}-{by}", clock.moment, managed_by=world.lead)
+            org = factories.organisation(db, f"Member {len(world.__dict__)}-{n}-{by}", clock.moment,
+                                         managed_by=world.lead)
             factories.user(db, org, f"s{n}-{by}@member.example", ["signatory"], clock.moment)
             admin.submit(f"/admin/collaborations/{world.collab.id}/members/add", {"organisation_id": org.id})
             signer = sign_in_as(f"s{n}-{by}@member.example")

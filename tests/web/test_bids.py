@@ -89,7 +89,8 @@ def test_prices_in_other_digits_or_with_spaces_inside_are_refused_beside_the_lin
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert error_beside(page, fields[0]) == "Line 1 (CORE): enter a price using the digits 0 to 9, like 1250.00"
-    assert error_beside(page, fields[1]) == "Line 2 (PAYG): enter a price without spaces between the digits, like 1250.00"
+    assert error_beside(page, fields[1]) == (
+        "Line 2 (PAYG): enter a price without spaces between the digits, like 1250.00")
     assert 'value="٣٤٥"' in page and 'value="1 2 3"' in page
     assert "£345.00" not in bidder.get(f"/tenders/{tender.id}/bid").get_data(as_text=True)
     assert price(bidder, tender.id, " £ 7,480.00 ", "1000 ").status_code == 302
@@ -132,7 +133,8 @@ def test_a_second_before_the_deadline_is_in_time_and_at_the_deadline_is_refused(
     clock.set(tender.submission_deadline)
     response = _post(bidder, tender.id, "submit")
     page = bidder.get(response.headers["Location"]).get_data(as_text=True)
-    assert "The submission deadline has passed: nothing more can be sent or changed. Your draft is kept as it was." in page
+    assert ("The submission deadline has passed: nothing more can be sent or changed. "
+            "Your draft is kept as it was.") in page
     assert len(db.exec(select(BidSubmission)).all()) == 1
     assert db.exec(select(LateAttempt)).one().action == "submit"
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "bid.late_attempt_refused")).one()

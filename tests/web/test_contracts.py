@@ -75,7 +75,8 @@ def test_an_award_needs_a_taken_award_decision(world, recommended, db):
     lead.submit(f"/collaborations/{world.collab.id}/decisions/new",
                 decision_form("AW/2", taken=("", "", "")))
     pending = db.exec(select(Decision).where(Decision.number == "AW/2")).one()
-    response = lead.submit(f"/tenders/{tender.id}/award", {"decision_id": pending.id, "notice_on": ["30", "11", "2026"]})
+    response = lead.submit(f"/tenders/{tender.id}/award",
+                           {"decision_id": pending.id, "notice_on": ["30", "11", "2026"]})
     assert response.status_code == 400
     assert "The award decision has not been taken yet" in response.get_data(as_text=True)
     assert db.exec(select(Contract)).first() is None
@@ -90,7 +91,8 @@ def test_one_extension_of_up_to_two_years_and_no_more(world, recommended, db, cl
     db.commit()
     lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("AW/1"))
     lead.submit(f"/tenders/{tender.id}/award", {
-        "decision_id": db.exec(select(Decision.id).where(Decision.number == "AW/1")).one(), "notice_on": ["30", "11", "2026"]})
+        "decision_id": db.exec(select(Decision.id).where(Decision.number == "AW/1")).one(),
+        "notice_on": ["30", "11", "2026"]})
     contract = db.exec(select(Contract)).one()
     lead.submit(f"/collaborations/{world.collab.id}/decisions/new", decision_form("EX/1", kind="extension"))
     extension_id = db.exec(select(Decision.id).where(Decision.number == "EX/1")).one()
@@ -219,7 +221,8 @@ def test_the_notice_date_is_checked_against_the_opening_the_decision_and_today(w
     clock.set(datetime(2026, 12, 5, 10, tzinfo=UTC))
     lead = sign_in_as("admin@lead.example")
     url = f"/tenders/{tender.id}/award"
-    for day, message in ((["1", "1", "2020"], "The notice date cannot be before the bids were opened on 30 November 2026"),
+    for day, message in ((["1", "1", "2020"],
+                          "The notice date cannot be before the bids were opened on 30 November 2026"),
                          (["2", "12", "2026"], "cannot be before the award decision was taken on 3 December 2026"),
                          (["6", "12", "2026"], "The notice date cannot be in the future")):
         response = lead.submit(url, {"decision_id": decision_id, "notice_on": day})
@@ -243,8 +246,10 @@ def test_the_lead_corrects_a_notice_date_until_the_contract_is_entered_into(worl
     assert f'href="{url}"' in lead.get(f"/contracts/{contract.id}").get_data(as_text=True)
     assert "The notice date recorded is 30 November 2026" in lead.get(url).get_data(as_text=True)
     reason = "The award notice was published a day later than recorded."
-    for data, message in (({"notice_on": ["1", "12", "2026"], "reason": ""}, "Enter why the notice date is being corrected"),
-                          ({"notice_on": ["3", "12", "2026"], "reason": reason}, "The notice date cannot be in the future"),
+    for data, message in (({"notice_on": ["1", "12", "2026"], "reason": ""},
+                           "Enter why the notice date is being corrected"),
+                          ({"notice_on": ["3", "12", "2026"], "reason": reason},
+                           "The notice date cannot be in the future"),
                           ({"notice_on": ["1", "1", "2020"], "reason": reason}, "before the bids were opened")):
         response = lead.submit(url, data)
         assert response.status_code == 400 and message in response.get_data(as_text=True)

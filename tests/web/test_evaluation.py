@@ -13,7 +13,6 @@ from tests.conftest import arranged_once, csrf_from
 from tests.hostile import pdf
 from tests.web.test_bids import _post, answer, declare, price
 
-
 BIDS = (("bidder@supplier.example", "7480", "1000", "Hubs in three towns, open daily."),
         ("bidder@rival.example", "9000", "800", "One office, open on weekdays only."))
 
@@ -128,11 +127,14 @@ def test_moderation_needs_a_rationale_flags_wide_spreads_and_keeps_the_originals
     response = lead.submit(moderate_url, {"score": "3", "rationale": ""})
     assert response.status_code == 400
     assert "Enter the rationale for the consensus score" in response.get_data(as_text=True)
-    lead.submit(moderate_url, {"score": "3", "rationale": "The panel agreed the hubs answer is solid but thin on timescales."})
-    lead.submit(moderate_url, {"score": "2", "rationale": "On review the timescale gaps are material, so two is right."})
+    lead.submit(moderate_url, {"score": "3",
+                               "rationale": "The panel agreed the hubs answer is solid but thin on timescales."})
+    lead.submit(moderate_url, {"score": "2",
+                               "rationale": "On review the timescale gaps are material, so two is right."})
     assert db.exec(select(ModeratedScore)).one().score == 2
     assert sorted(s.score for s in db.exec(select(IndividualScore))) == [1, 3, 4]
-    events = db.exec(select(AuditEvent).where(AuditEvent.action == "evaluation.moderated").order_by(AuditEvent.seq)).all()
+    events = db.exec(select(AuditEvent).where(AuditEvent.action == "evaluation.moderated")
+                     .order_by(AuditEvent.seq)).all()
     assert '"before":{"rationale":"The panel agreed' in events[1].details
 
 
@@ -140,7 +142,7 @@ def _moderate_all(lead, tender, criterion, scores):
     grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
     urls = re.findall(rf'href="(/tenders/{tender.id}/evaluation/moderation/\d+/{criterion.id})"', grid)
     suppliers = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', grid)
-    for supplier, url in zip(suppliers, urls):
+    for supplier, url in zip(suppliers, urls, strict=False):
         response = lead.submit(url, {"score": str(scores[supplier]),
                                      "rationale": f"Consensus reached for {supplier} after discussion."})
         assert response.status_code == 302, response.get_data(as_text=True)
@@ -161,7 +163,8 @@ def finish(sign_in_as, tender, criterion, scores, failed=()):
             assert score(person, url, scores[supplier]).status_code == 302
     grid = lead.get(f"/tenders/{tender.id}/evaluation/moderation").get_data(as_text=True)
     suppliers = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', grid)
-    for supplier, url in zip(suppliers, re.findall(rf'href="(/tenders/{tender.id}/evaluation/compliance/\d+)"', grid)):
+    for supplier, url in zip(suppliers, re.findall(rf'href="(/tenders/{tender.id}/evaluation/compliance/\d+)"', grid),
+                             strict=False):
         passed = supplier not in failed
         lead.submit(url, {"passed": "yes" if passed else "no",
                           "reason": "All documents received and checked." if passed else
@@ -190,7 +193,8 @@ def _row(page, supplier):
 def test_a_failed_compliance_check_excludes_the_bid_from_ranking(world, opened, sign_in_as):
     tender, criterion = opened
     # the cheaper bid fails: the dearer one is then the lowest-priced of those ranked
-    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5}, failed=("Supplier Ltd",))
+    lead = finish(sign_in_as, tender, criterion, {"Supplier Ltd": 4, "Rival Mediation Ltd": 5},
+                  failed=("Supplier Ltd",))
     page = lead.get(f"/tenders/{tender.id}/evaluation/results").get_data(as_text=True)
     failed = _row(page, "Supplier Ltd")
     assert "Not compliant: The bid omitted the mandatory insurance certificate." in failed
@@ -392,7 +396,8 @@ def test_evaluators_open_the_files_attached_to_answers_they_score(world, db, clo
     partner_user = db.exec(select(factories.User).where(factories.User.email == "evaluator@partner.example")).one()
     criterion = db.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id)).one()
     admin = sign_in_as("admin@lead.example")
-    admin.submit(f"/tenders/{tender.id}/evaluation/panel", {"user_id": partner_user.id, "criterion_ids": [criterion.id]})
+    admin.submit(f"/tenders/{tender.id}/evaluation/panel",
+                 {"user_id": partner_user.id, "criterion_ids": [criterion.id]})
     clock.set(tender.submission_deadline)
     turn(admin, tender.id)
     turn(sign_in_as("admin2@lead.example"), tender.id)

@@ -81,7 +81,8 @@ def test_attachments_are_sealed_listed_in_the_receipt_and_readable_after_opening
     _post(bidder, closing.id, "submit")
     for table in SQLModel.metadata.sorted_tables:
         for row in db.exec(text(f'SELECT * FROM "{table.name}"')).all():
-            assert b"CANARY-ATTACHMENT-5521" not in b"".join(v if isinstance(v, bytes) else str(v).encode() for v in row)
+            assert b"CANARY-ATTACHMENT-5521" not in b"".join(v if isinstance(v, bytes) else str(v).encode()
+                                                             for v in row)
     rival_org = factories.organisation(db, "Rival Two Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
     factories.user(db, rival_org, "bidder@rival2.example", ["bidder"], clock.moment)
     assert sign_in_as("bidder@rival2.example").get(f"/tenders/{closing.id}/bid/files/1").status_code == 404
@@ -114,7 +115,8 @@ def test_nothing_about_the_tender_can_change_after_the_deadline(world, closing, 
                                                                  "amendment_summary": "After the fact"})
     assert response.status_code == 400
     response = admin.submit(f"/tenders/{closing.id}/pricing/new", {"code": "NEW", "description": "x", "unit": "y",
-                                                                   "evaluation_quantity": "1", "amendment_summary": "z"})
+                                                                   "evaluation_quantity": "1",
+                                                                   "amendment_summary": "z"})
     assert response.status_code == 400
 
 

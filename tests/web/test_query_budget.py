@@ -42,8 +42,7 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.services import assessment_summaries as summaries
-from tenderapp.services import award as awards
-from tenderapp.services import clarifications, demo, invitations
+from tenderapp.services import clarifications, decisions, demo, invitations
 from tenderapp.services.invitations import InvitationRequest
 from tenderapp.storage import DocumentStore
 from tests import factories
@@ -114,7 +113,7 @@ def _grown(scenario: dict, tag: str, factor: int) -> dict:
         if n <= more_baselines:
             baselines.append({"organisation": name, "previous": f"{15000 + n}.00", "meetings": 1 + n % 6})
     for entry in evaluation["scores"]:  # the new evaluators agree with the consensus
-        for scores, moderated in zip(entry["individual"], entry["moderated"]):
+        for scores, moderated in zip(entry["individual"], entry["moderated"], strict=False):
             scores += [moderated] * more_evaluators
     first = historic["bids"][0]
     for n in range(1, len(historic["bids"]) * (factor - 1) + 1):
@@ -176,16 +175,16 @@ def _activity(session: Session, app, world: World, factor: int, store: DocumentS
     for email in dict.fromkeys(askers):
         asked = clarifications.ask(session, actor(email), world.current, f"A question from {email}?", T0)
         clarifications.answer(session, admin, world.current, asked, "An answer for everyone.", True, None, T0)
-    summaries.draft(session, admin, app.extensions["tenderapp.sealer"], world.contract.id, T0)
+    summaries.draft_summaries(session, admin, app.extensions["tenderapp.sealer"], world.contract, world.historic, T0)
     for summary in session.exec(select(AssessmentSummary).where(AssessmentSummary.contract_id == world.contract.id)):
         summary.issued_at, summary.issued_by_user_id = T0, admin.user_id  # the prompt left in needs a person
         session.add(summary)
     session.commit()
     for n in range(factor):
-        invitations.invite(session, admin, InvitationRequest(world.member.id, f"new{n}@{world.tag}-medway.example",
+        invitations.invite(session, admin, InvitationRequest(world.member, f"new{n}@{world.tag}-medway.example",
                                                              f"New Person {n}", frozenset({Role.VIEWER})),
                            T0, lambda token: f"http://localhost/invitations/{token}")
-        awards.add_decision_document(session, admin, world.decision.id, "report", f"Report {n}",
+        decisions.add_decision_document(session, admin, world.decision, "report", f"Report {n}",
                                      text_pdf([f"Report {n}"]), f"report-{n}.pdf", store, T0)
 
 

@@ -1,10 +1,10 @@
 """Every page a person may open is reachable by following links from their dashboard.
 
 For each demo role the test signs in and crawls breadth-first from the dashboard, following the
-app's own ``<a href>`` links and the redirects they lead to (GET only, never signing out). Then every GET route the route guards
-let that role open is tried directly, with the ids the crawls met and the demo's own objects:
-a route that answers 200 there but was never linked is a page reachable only by typing its
-address, and fails the test unless EXCEPTIONS says why that is right.
+app's own ``<a href>`` links and the redirects they lead to (GET only, never signing out). Then
+every GET route the route guards let that role open is tried directly, with the ids the crawls
+met and the demo's own objects: a route that answers 200 there but was never linked is a page
+reachable only by typing its address, and fails the test unless EXCEPTIONS says why that is right.
 """
 
 import itertools
@@ -153,7 +153,7 @@ def _probes(app, rule, seen_anywhere, ids):
 
             names = sorted(rule.arguments)
             for values in itertools.islice(itertools.product(*(ids[n] for n in names)), MAX_PROBES * 4):
-                urls.append(url_for(rule.endpoint, **dict(zip(names, values))))
+                urls.append(url_for(rule.endpoint, **dict(zip(names, values, strict=True))))
     unique = list(dict.fromkeys(urls))
     return unique[:MAX_PROBES * 2]
 

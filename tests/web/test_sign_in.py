@@ -26,7 +26,8 @@ def test_wrong_password_shows_error_summary_and_keeps_the_email(world, browser):
 
 
 def test_unknown_email_gets_the_same_message_as_a_wrong_password(world, browser):
-    page = browser.submit("/sign-in", {"email": "nobody@lead.example", "password": "whatever it is"}).get_data(as_text=True)
+    page = browser.submit("/sign-in", {"email": "nobody@lead.example",
+                                       "password": "whatever it is"}).get_data(as_text=True)
     assert "Enter a correct email address and password" in page
 
 
@@ -62,7 +63,8 @@ def limits(app):
 def test_repeated_guesses_at_one_account_are_refused(world, limits, browser, sign_in_as):
     limits(per_account="3 per 15 minutes")
     for _ in range(3):
-        assert browser.submit("/sign-in", {"email": "admin@lead.example", "password": "bad password"}).status_code == 400
+        assert browser.submit("/sign-in", {"email": "admin@lead.example",
+                                           "password": "bad password"}).status_code == 400
     response = browser.submit("/sign-in", {"email": "Admin@Lead.example", "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
@@ -102,7 +104,8 @@ def test_simultaneous_guesses_cannot_slip_past_the_limit(world, limits, app):
     limits(per_account="3 per 15 minutes")
 
     def guess(_):
-        return Browser(app.test_client()).submit("/sign-in", {"email": "admin@lead.example", "password": "nope nope"}).status_code
+        return Browser(app.test_client()).submit("/sign-in", {"email": "admin@lead.example",
+                                                              "password": "nope nope"}).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(guess, range(8)))
@@ -116,7 +119,8 @@ def test_guessing_the_current_password_when_changing_it_is_limited(world, limits
     for _ in range(2):
         browser.submit("/account/password", {"current_password": "guess guess", "new_password": "another long password",
                                              "confirm_password": "another long password"})
-    response = browser.submit("/account/password", {"current_password": PASSWORD, "new_password": "another long password",
+    response = browser.submit("/account/password", {"current_password": PASSWORD,
+                                                    "new_password": "another long password",
                                                     "confirm_password": "another long password"})
     assert response.status_code == 429
 
@@ -139,7 +143,8 @@ def test_a_copied_cookie_no_longer_works_after_a_password_change(world, app, bro
     thief = app.test_client()
     thief.set_cookie("session", browser.client.get_cookie("session").value)
     response = browser.submit("/account/password", {
-        "current_password": PASSWORD, "new_password": "a brand new passphrase", "confirm_password": "a brand new passphrase"})
+        "current_password": PASSWORD, "new_password": "a brand new passphrase",
+        "confirm_password": "a brand new passphrase"})
     assert response.status_code == 302
     assert browser.get("/account").status_code == 200  # this browser stays signed in
     assert thief.get("/dashboard").status_code == 302
@@ -150,7 +155,8 @@ def test_a_copied_cookie_no_longer_works_after_a_password_change(world, app, bro
 def test_password_change_errors_appear_beside_the_fields(world, browser):
     browser.sign_in("admin@lead.example")
     response = browser.submit("/account/password", {
-        "current_password": "not my password", "new_password": "another long password", "confirm_password": "another long password"})
+        "current_password": "not my password", "new_password": "another long password",
+        "confirm_password": "another long password"})
     assert response.status_code == 400
     assert 'href="#current_password">Your current password is incorrect' in response.get_data(as_text=True)
     response = browser.submit("/account/password", {

@@ -44,7 +44,8 @@ def test_registration_errors_appear_beside_fields(world, browser):
     assert response.status_code == 400
     assert "Enter an email address in the correct format" in page
     response = browser.submit("/register", {**REGISTRATION, "company_number": "ABC"})
-    assert "Enter a Companies House number in the correct format, like 01234567 or SC123456" in response.get_data(as_text=True)
+    assert ("Enter a Companies House number in the correct format, like 01234567 or SC123456"
+            in response.get_data(as_text=True))
     response = browser.submit("/register", {**REGISTRATION, "organisation_name": "supplier ltd"})
     assert "An organisation with this name is already registered" in response.get_data(as_text=True)
 
@@ -83,7 +84,8 @@ def test_a_bidder_registers_interest_once(world, tender, sign_in_as, db):
     assert "Suppliers who registered interest (1)" in lead_page and "Supplier Ltd" in lead_page
 
 
-def test_published_answers_reach_every_interested_supplier_without_naming_the_asker(world, tender, sign_in_as, db, clock):
+def test_published_answers_reach_every_interested_supplier_without_naming_the_asker(world, tender, sign_in_as, db,
+                                                                                    clock):
     other_supplier = factories.organisation(db, "Other Supplier Ltd", clock.moment, factories.OrganisationKind.SUPPLIER)
     factories.user(db, other_supplier, "bidder@other-supplier.example", ["bidder"], clock.moment)
     other = sign_in_as("bidder@other-supplier.example")
@@ -103,7 +105,8 @@ def test_published_answers_reach_every_interested_supplier_without_naming_the_as
     page = other.get(f"/tenders/{tender.id}").get_data(as_text=True)
     assert "Is TUPE expected to apply?" in page and "No: the service is new." in page
     assert "Supplier Ltd" not in page.split("Questions and answers")[1].split("<footer")[0]
-    recipients = set(db.exec(select(OutboxMessage.recipient).where(OutboxMessage.subject.startswith("Clarification"))).all())
+    recipients = set(db.exec(select(OutboxMessage.recipient)
+                             .where(OutboxMessage.subject.startswith("Clarification"))).all())
     assert recipients == {"bidder@supplier.example", "bidder@other-supplier.example"}
 
 
@@ -118,7 +121,8 @@ def test_a_private_answer_needs_a_reason_and_reaches_only_the_asker(world, tende
     assert "Enter why this answer is not published to every supplier" in response.get_data(as_text=True)
     admin.submit(url, {"answer": "Yes.", "visibility": "private", "private_reason": "About its own contract"})
     assert "answered privately to you" in asker.get(f"/tenders/{tender.id}").get_data(as_text=True)
-    assert "Can we see our own old invoices?" not in admin.get(f"/tenders/{tender.id}").get_data(as_text=True).split("Questions and answers")[1].split("See and answer")[0]
+    assert "Can we see our own old invoices?" not in (admin.get(f"/tenders/{tender.id}").get_data(as_text=True)
+                                                      .split("Questions and answers")[1].split("See and answer")[0])
 
 
 def test_no_questions_after_the_clarification_deadline(world, tender, sign_in_as, clock, db):

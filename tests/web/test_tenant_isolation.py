@@ -22,8 +22,8 @@ from tests.web.test_evaluation import opened  # noqa: F401  (the fixture)
 PUBLIC_BY_NATURE = {"static"}
 
 # Sample values for URL parameters that do not name a tenant-owned object.
-SAMPLE_VALUES = {"token": "no-such-token", "reference": "NO-SUCH-TENDER", "filename": "app.js", "number": 1, "representation_id": 1,
-                 "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
+SAMPLE_VALUES = {"token": "no-such-token", "reference": "NO-SUCH-TENDER", "filename": "app.js", "number": 1,
+                 "representation_id": 1, "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
                  "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1, "organisation_id": 1,
                  "summary_id": 1, "extension_id": 1, "replacement_id": 1, "action": "confirm"}
 

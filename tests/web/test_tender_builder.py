@@ -126,8 +126,8 @@ def test_publication_needs_the_conflicts_assessment(world, admin, db):
 
 def test_details_errors_appear_beside_fields_and_keep_the_input(world, admin):
     response = admin.submit(f"/collaborations/{world.collab.id}/tenders/new",
-                            details(reference="", cpv_code="abc", estimated_value="lots", contract_start=["31", "2", "2027"],
-                                    initial_term_months="three years"))
+                            details(reference="", cpv_code="abc", estimated_value="lots",
+                                    contract_start=["31", "2", "2027"], initial_term_months="three years"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Enter a reference" in page

@@ -66,7 +66,8 @@ def test_an_admin_sets_up_an_app_before_seeing_any_page(app, world, db, clock):
     secret = _secret_from(page)
     assert 'href="/tenders"' not in page and 'href="/account"' not in page  # nowhere to go yet
 
-    wrong = _post(browser, "/account/two-factor/set-up", {"code": "000000" if _code(secret, clock.moment) != "000000" else "111111"})
+    wrong = _post(browser, "/account/two-factor/set-up",
+                  {"code": "000000" if _code(secret, clock.moment) != "000000" else "111111"})
     assert wrong.status_code == 400
     assert 'href="#code">The code is not correct' in wrong.get_data(as_text=True)
     assert _secret_from(wrong.get_data(as_text=True)) == secret  # the same key while setting up
@@ -140,7 +141,8 @@ def test_new_recovery_codes_replace_the_old_ones(app, world, clock, enrolled):
     browser.sign_in(ADMIN, second_factor=False)
     _post(browser, "/sign-in/two-factor", {"code": old_codes[0]})
     wrong = _post(browser, "/account/two-factor/recovery-codes", {"code": old_codes[1]})
-    assert wrong.status_code == 400 and "Enter the 6-digit code your authenticator app shows" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and ("Enter the 6-digit code your authenticator app shows"
+                                         in wrong.get_data(as_text=True))
     clock.set(clock.moment + timedelta(minutes=1))
     renewed = _post(browser, "/account/two-factor/recovery-codes", {"code": _code(secret, clock.moment)})
     new_codes = _codes_from(renewed.get_data(as_text=True))

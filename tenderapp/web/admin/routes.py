@@ -100,7 +100,7 @@ def invite(organisation):
     form = InvitationForm(organisation)
 
     def send():
-        request = InvitationRequest(organisation.id, form.email.data, form.full_name.data,
+        request = InvitationRequest(organisation, form.email.data, form.full_name.data,
                                     frozenset(Role(r) for r in form.roles.data))
         return invitations.invite(get_session(), current_user, request, clock.now(),
                                   lambda token: url_for("auth.accept_invitation", token=token, _external=True),
