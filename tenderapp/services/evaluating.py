@@ -92,6 +92,22 @@ def next_unscored(all_tasks: list[Task], current: Task) -> Task | None:
     return next((t for t in all_tasks[position + 1:] + all_tasks[:position] if t.my_score is None), None)
 
 
+def _one_task(session: Session, actor: Actor, tender: Tender, submission_id: int, criterion_id: int) -> Task:
+    """One (bid, criterion) of the evaluator's ``tasks``, found without reading them all."""
+    assigned = _cleared(session, actor, tender)
+    try:
+        found = bid_access.opened_submission(session, tender, submission_id)  # Forbidden before the opening
+    except NotFound:
+        raise NotFound("Not one of your evaluations") from None
+    if criterion_id not in assigned:
+        raise NotFound("Not one of your evaluations")
+    criterion = bid_access.criteria_among(session, tender, [criterion_id])[0]
+    mine = session.exec(select(IndividualScore).where(
+        IndividualScore.tender_id == tender.id, IndividualScore.evaluator_user_id == actor.user_id,
+        IndividualScore.submission_id == submission_id, IndividualScore.criterion_id == criterion_id)).first()
+    return Task(found.submission, found.supplier, criterion, mine, found.organisation_id)
+
+
 def _task(all_tasks: list[Task], submission_id: int, criterion_id: int) -> Task:
     task = next((t for t in all_tasks if t.submission.id == submission_id and t.criterion.id == criterion_id), None)
     if task is None:
@@ -131,7 +147,7 @@ def submit_score(session: Session, actor: Actor, tender: Tender, submission_id: 
                  score: int | None, justification: str, now: datetime) -> IndividualScore:
     """Records the evaluator's score and reasons; locked once in. Raises RuleViolation for a
     missing or out-of-range score or thin reasons, Conflict when already scored."""
-    task = _task(tasks(session, actor, tender), submission_id, criterion_id)
+    task = _one_task(session, actor, tender, submission_id, criterion_id)
     check_open(session, tender)
     if task.my_score is not None:
         raise Conflict("You have already scored this answer: a submitted score is locked")
