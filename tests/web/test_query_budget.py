@@ -48,7 +48,9 @@ from tenderapp.storage import DocumentStore
 from tests import factories
 from tests.conftest import T0, Browser, _empty_all_tables
 
-# The large world is built once a module: keep the module on one test worker.
+# Meant to keep the module on one test worker (--dist loadgroup). pytest-xdist 3.8 cannot group
+# under pytest 9.2 (it sets a node id attribute pytest no longer reads), so today each worker may
+# build the worlds; pinning pytest below 9.2 groups them, but made the whole run slower here.
 pytestmark = pytest.mark.xdist_group("query_budget")
 
 SIZES = ("small", "large")
