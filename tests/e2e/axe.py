@@ -13,8 +13,10 @@ wants one instance per thread), while the journey goes on: the journey only queu
 collects the findings at the end.
 """
 
+import hashlib
 import mimetypes
 import queue
+import re
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -48,6 +50,7 @@ class Auditor:
     """Runs axe on every page handed to :meth:`check`, one after another, in its own thread."""
 
     def __init__(self):
+        self._seen: dict[str, Future] = {}  # markup fingerprint -> its check
         self._queue: queue.Queue = queue.Queue()
         self._broken: BaseException | None = None
         self._ready = threading.Event()
@@ -56,13 +59,24 @@ class Auditor:
         self._ready.wait(60)
 
     def check(self, page: str, url: str, html: str) -> Future:
-        """Queues ``html`` (received at ``url``); the future gives the page's findings."""
+        """Queues ``html`` (received at ``url``); the future gives the page's findings. A page
+        whose markup is the same as one already checked (see :func:`fingerprint`) shares that
+        check: axe would find the same there."""
+        key = fingerprint(html)
+        if key in self._seen:
+            return self._seen[key]
         result: Future = Future()
+        self._seen[key] = result
         if self._broken is not None:
             result.set_exception(self._broken)
         else:
             self._queue.put((page, url, html, result))
         return result
+
+    @property
+    def checked(self) -> int:
+        """How many distinct pages were checked."""
+        return len(self._seen)
 
     def close(self) -> None:
         self._queue.put(None)
@@ -106,6 +120,19 @@ class Auditor:
                     item[-1].set_exception(error)
         finally:
             self._ready.set()
+
+
+_VOLATILE_ATTRIBUTE = re.compile(r'\s(?:value|nonce)="[^"]*"')
+_TEXT = re.compile(r">([^<]*)<")
+
+
+def fingerprint(html: str) -> str:
+    """The page's markup without what axe's rules do not depend on: the words (each run of
+    text counts only as present or absent), numbers in addresses and ids, form values and
+    script nonces. Two pages with the same fingerprint differ only in those."""
+    markup = re.sub(r"\d+", "0", _VOLATILE_ATTRIBUTE.sub("", html))
+    markup = _TEXT.sub(lambda text: ">T<" if text.group(1).strip() else "><", markup)
+    return hashlib.sha256(markup.encode()).hexdigest()
 
 
 def failing(findings: list[Finding]) -> list[Finding]:

@@ -68,7 +68,8 @@ class Journey:
 
     def findings(self, timeout: float = 120) -> list[Finding]:
         """What axe found on every page reached, once the last check is done."""
-        return [finding for audit in self.audits for finding in audit.result(timeout=timeout)]
+        checks = list({id(audit): audit for audit in self.audits}.values())  # pages alike share one
+        return [finding for audit in checks for finding in audit.result(timeout=timeout)]
 
     def close(self) -> None:
         for someone in self.people:
