@@ -73,11 +73,6 @@ class Auditor:
             self._queue.put((page, url, html, result))
         return result
 
-    @property
-    def checked(self) -> int:
-        """How many distinct pages were checked."""
-        return len(self._seen)
-
     def close(self) -> None:
         self._queue.put(None)
         self._thread.join(timeout=60)

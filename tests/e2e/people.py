@@ -66,10 +66,13 @@ class Journey:
             except Exception:  # the failure being reported matters more
                 pass
 
+    def checks(self) -> list[Future]:
+        """The distinct accessibility checks of the pages reached (pages alike share one)."""
+        return list({id(audit): audit for audit in self.audits}.values())
+
     def findings(self, timeout: float = 120) -> list[Finding]:
         """What axe found on every page reached, once the last check is done."""
-        checks = list({id(audit): audit for audit in self.audits}.values())  # pages alike share one
-        return [finding for audit in checks for finding in audit.result(timeout=timeout)]
+        return [finding for audit in self.checks() for finding in audit.result(timeout=timeout)]
 
     def close(self) -> None:
         for someone in self.people:
