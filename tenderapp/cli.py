@@ -33,7 +33,7 @@ def seed_demo(password: str | None, scenario: str) -> None:
     """Load the demo organisations, collaborations and accounts (safe to run again)."""
     data = load_scenario(scenario)
     with write_intent(), Session(engine(), expire_on_commit=False) as session:
-        accounts = demo.load(session, data, clock.now(), password, sealer(), document_store())
+        accounts = demo.load(session, data, clock.now(), password, sealer(), document_store(session))
     shown = password or f"{data['default_password']} (unless changed with --password)"
     click.echo(f"Demo data is loaded ({len(accounts)} accounts; anything already there was kept). "
                f"Password: {shown}")

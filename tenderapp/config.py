@@ -58,6 +58,8 @@ class Config:
                                      str(Path(__file__).resolve().parents[2] / "shared" / "ocds" / "1__1__5"))
     # Uploaded documents live in DOCUMENTS_PATH (default: instance/documents), outside the web root.
     DOCUMENTS_PATH = os.environ.get("DOCUMENTS_PATH")
+    # Where uploaded documents are kept: "database" (every server sees them) or "local" (DOCUMENTS_PATH).
+    DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE", "database")
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
 

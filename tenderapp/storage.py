@@ -1,23 +1,61 @@
 """Content-addressed storage for uploaded documents, outside the web root.
 
-A file is stored once under its SHA-256 (``<root>/ab/abcdef…``) and read back by that
-hash; the database keeps only the hash and a display name.
+A file is stored once under its SHA-256 and read back by that hash; the tables that refer
+to it keep only the hash and a display name. DOCUMENT_STORAGE chooses where files live:
+
+- ``database`` (default): chunks in the ``stored_document``/``document_chunk`` tables, written
+  in the caller's session so a rolled-back upload leaves nothing; every server sees them.
+- ``local``: files under DOCUMENTS_PATH (``<root>/ab/abcdef…``); one server only.
+
+A document that is not there raises DocumentMissing (a FileNotFoundError), which the web layer
+answers with the 404 page; a document whose bytes no longer match their hash raises
+DocumentCorrupted.
 """
 
 import hashlib
 import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
+from sqlmodel import Session, col, select
+
+CHUNK_SIZE = 1024 * 1024
+
+
+class DocumentMissing(FileNotFoundError):
+    """The document's row, object or file is gone."""
+
+
+class DocumentCorrupted(Exception):
+    """The stored bytes do not match the SHA-256 they were stored under."""
+
+
+def _checked_key(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a SHA-256 hex digest")
+    return sha256
+
+
+def _verified(sha256: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Yields ``chunks``; raises DocumentCorrupted at the end if they do not hash to ``sha256``."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+    if digest.hexdigest() != sha256:
+        raise DocumentCorrupted(sha256)
 
 
 class DocumentStore:
+    """Files on this server's disk under ``root`` (DOCUMENT_STORAGE=local)."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a SHA-256 hex digest")
+        sha256 = _checked_key(sha256)
         return self.root / sha256[:2] / sha256
 
     def save(self, content: bytes) -> str:
@@ -31,9 +69,87 @@ class DocumentStore:
             os.replace(temporary, path)
         return sha256
 
+    def stream(self, sha256: str) -> Iterator[bytes]:
+        """The document's bytes in chunks, checked against their hash; DocumentMissing if gone."""
+        path = self._path(sha256)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError as error:
+            raise DocumentMissing(sha256) from error
+
+        def chunks() -> Iterator[bytes]:
+            with handle:
+                while chunk := handle.read(CHUNK_SIZE):
+                    yield chunk
+        return _verified(sha256, chunks())
+
     def read(self, sha256: str) -> bytes:
-        return self._path(sha256).read_bytes()
+        return b"".join(self.stream(sha256))
+
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).exists()
 
 
-def document_store() -> DocumentStore:
-    return DocumentStore(current_app.config["DOCUMENTS_PATH"])
+class DatabaseDocumentStore:
+    """Documents in the database (DOCUMENT_STORAGE=database), in ``session``'s transaction."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def save(self, content: bytes) -> str:
+        """Adds ``content`` in 1 MiB chunks (once per hash) and returns its SHA-256; the caller
+        commits, so an upload whose transaction rolls back leaves nothing behind."""
+        from tenderapp.models.document import DocumentChunk, StoredDocument
+
+        sha256 = hashlib.sha256(content).hexdigest()
+        if self.session.get(StoredDocument, sha256) is not None:
+            return sha256
+        self.session.add(StoredDocument(key=sha256, size=len(content), sha256=sha256,
+                                        created_at=datetime.now(UTC)))
+        self.session.flush()
+        for sequence, start in enumerate(range(0, len(content), CHUNK_SIZE)):
+            self.session.add(DocumentChunk(document_key=sha256, sequence=sequence,
+                                           data=content[start:start + CHUNK_SIZE]))
+            self.session.flush()
+        return sha256
+
+    def exists(self, sha256: str) -> bool:
+        from tenderapp.models.document import StoredDocument
+
+        return self.session.get(StoredDocument, _checked_key(sha256)) is not None
+
+    def stream(self, sha256: str) -> Iterator[bytes]:
+        """The document's chunks one query at a time, checked against their hash at the end."""
+        from tenderapp.models.document import DocumentChunk
+
+        if not self.exists(sha256):
+            raise DocumentMissing(sha256)
+        sequences = list(self.session.exec(
+            select(DocumentChunk.sequence).where(DocumentChunk.document_key == sha256)
+            .order_by(col(DocumentChunk.sequence))))
+
+        def chunks() -> Iterator[bytes]:
+            for sequence in sequences:
+                chunk = self.session.get(DocumentChunk, (sha256, sequence))
+                if chunk is None:
+                    raise DocumentMissing(sha256)
+                data = bytes(chunk.data)
+                self.session.expunge(chunk)
+                yield data
+        return _verified(sha256, chunks())
+
+    def read(self, sha256: str) -> bytes:
+        return b"".join(self.stream(sha256))
+
+
+def document_store(session: Session | None = None) -> DocumentStore | DatabaseDocumentStore:
+    """The store DOCUMENT_STORAGE names; the database store writes in ``session`` (default:
+    the request's session)."""
+    kind = current_app.config.get("DOCUMENT_STORAGE", "database")
+    if kind == "local":
+        return DocumentStore(current_app.config["DOCUMENTS_PATH"])
+    if kind == "database":
+        from tenderapp.db import get_session
+
+        return DatabaseDocumentStore(session if session is not None else get_session())
+    raise RuntimeError(f"DOCUMENT_STORAGE must be 'database' or 'local', not {kind!r}")

@@ -22,6 +22,7 @@ from tenderapp.models.contract import (
     Decision,
     DecisionDocument,
 )
+from tenderapp.models.document import DocumentChunk, StoredDocument
 from tenderapp.models.evaluation import (
     ComplianceCheck,
     ConflictDeclaration,
@@ -88,6 +89,8 @@ __all__ = [
     "LateAttempt",
     "Organisation",
     "OutboxMessage",
+    "StoredDocument",
+    "DocumentChunk",
     "PasswordReset",
     "RecoveryCode",
     "PricingLine",

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from tenderapp.storage import DocumentMissing
 
 PAGES = {
     400: ("Sorry, there is a problem with the request", "errors/400.html"),
@@ -66,6 +67,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "Your form expired or was sent from somewhere else.")
+
+    @app.errorhandler(DocumentMissing)
+    def document_missing(_error):
+        # A document whose row, object or file is gone is not there for the reader: 404, not 500.
+        return render_error(404)
 
     @app.errorhandler(NotFound)
     def not_found(error):
