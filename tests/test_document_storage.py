@@ -1,0 +1,95 @@
+"""Documents are kept where DOCUMENT_STORAGE says, come back in chunks checked against their
+SHA-256, and a missing one is an error in code and the 404 page on the web."""
+
+import hashlib
+import os
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from tenderapp.models import DocumentChunk, StoredDocument, TenderDocument
+from tenderapp.storage import (
+    CHUNK_SIZE,
+    DatabaseDocumentStore,
+    DocumentCorrupted,
+    DocumentMissing,
+    DocumentStore,
+    document_store,
+)
+from tests.hostile import PDF_BYTES
+from tests.web.test_uploads import UPLOADS, post_file
+
+BIG = os.urandom(CHUNK_SIZE * 2 + 17)
+
+
+@pytest.fixture(params=["database", "local"])
+def store(request, db, tmp_path):
+    return DatabaseDocumentStore(db) if request.param == "database" else DocumentStore(tmp_path)
+
+
+def test_a_document_comes_back_as_it_was_stored_in_1_mib_chunks(store, db):
+    sha256 = store.save(BIG)
+    db.commit()
+    assert sha256 == hashlib.sha256(BIG).hexdigest()
+    chunks = list(store.stream(sha256))
+    assert [len(c) for c in chunks] == [CHUNK_SIZE, CHUNK_SIZE, 17]
+    assert store.read(sha256) == BIG
+    assert store.save(BIG) == sha256  # stored once
+
+
+def test_a_missing_document_raises_document_missing(store):
+    with pytest.raises(DocumentMissing):
+        store.read("0" * 64)
+
+
+def test_bytes_that_no_longer_match_their_hash_are_detected(store, db, tmp_path):
+    sha256 = store.save(BIG)
+    db.commit()
+    if isinstance(store, DatabaseDocumentStore):
+        db.exec(update(DocumentChunk).where(DocumentChunk.document_key == sha256, DocumentChunk.sequence == 1)
+                .values(data=b"x" * CHUNK_SIZE))
+        db.commit()
+        db.expire_all()
+    else:
+        (tmp_path / sha256[:2] / sha256).write_bytes(b"tampered")
+    with pytest.raises(DocumentCorrupted):
+        store.read(sha256)
+
+
+def test_the_database_store_writes_in_the_callers_transaction_so_a_rollback_leaves_nothing(app, db):
+    with Session(app.extensions["tenderapp.engine"]) as session:
+        sha256 = DatabaseDocumentStore(session).save(content := os.urandom(CHUNK_SIZE + 1))
+        session.rollback()
+    store = DatabaseDocumentStore(db)
+    assert db.get(StoredDocument, sha256) is None
+    assert db.exec(select(DocumentChunk).where(DocumentChunk.document_key == sha256)).all() == []
+    with pytest.raises(DocumentMissing):
+        store.read(hashlib.sha256(content).hexdigest())
+
+
+def test_the_default_store_is_the_database_and_local_is_a_choice(app, db):
+    with app.app_context():
+        assert isinstance(document_store(db), DatabaseDocumentStore)
+        app.config["DOCUMENT_STORAGE"] = "local"
+        try:
+            assert isinstance(document_store(db), DocumentStore)
+        finally:
+            app.config["DOCUMENT_STORAGE"] = "database"
+
+
+def test_a_document_uploaded_is_downloaded_from_the_database_and_a_missing_one_is_the_404_page(
+        app, world, db, sign_in_as):
+    assert app.config["DOCUMENT_STORAGE"] == "database"
+    admin = sign_in_as("admin@lead.example")
+    assert post_file(admin, world, db, UPLOADS["tender document"], PDF_BYTES, "spec.pdf").status_code == 302
+    document = db.exec(select(TenderDocument).where(TenderDocument.tender_id == world.tender.id)).one()
+    assert db.get(StoredDocument, document.sha256).size == len(PDF_BYTES)
+    url = f"/tenders/{world.tender.id}/documents/{document.id}"
+    assert admin.get(url).data == PDF_BYTES
+
+    db.exec(DocumentChunk.__table__.delete())  # type: ignore[attr-defined]
+    db.exec(StoredDocument.__table__.delete())  # type: ignore[attr-defined]
+    db.commit()
+    response = admin.get(url)
+    assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
