@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | deliver-outbox | export-ocds |
-verify-audit | audit-checkpoint."""
+verify-audit | audit-checkpoint | import-documents."""
 
 import json
 from pathlib import Path
@@ -14,7 +14,7 @@ from tenderapp.db import engine, write_intent
 from tenderapp.demo import load_scenario
 from tenderapp.sealing import sealer
 from tenderapp.services import audit, audit_verification, demo, ocds
-from tenderapp.storage import document_store
+from tenderapp.storage import DatabaseDocumentStore, DocumentStore, document_store, import_local
 
 
 @click.command("db-upgrade")
@@ -111,7 +111,21 @@ def audit_checkpoint() -> None:
     click.echo(f"Wrote {len(written)} checkpoints to {folder}.")
 
 
-COMMANDS = (db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint)
+@click.command("import-documents")
+@with_appcontext
+def import_documents() -> None:
+    """Copy the documents kept on disk under DOCUMENTS_PATH into the database (safe to run again)."""
+    source = DocumentStore(current_app.config["DOCUMENTS_PATH"])
+    with write_intent(), Session(engine(), expire_on_commit=False) as session:
+        target = document_store(session)
+        if not isinstance(target, DatabaseDocumentStore):
+            raise click.ClickException("Set DOCUMENT_STORAGE=database to import documents into the database.")
+        copied, kept = import_local(source, target)
+        session.commit()
+    click.echo(f"Imported {copied} documents from {source.root} ({kept} were already there).")
+
+
+COMMANDS = (import_documents, db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint)
 
 
 def register(app: Flask) -> None:

@@ -153,3 +153,18 @@ def document_store(session: Session | None = None) -> DocumentStore | DatabaseDo
 
         return DatabaseDocumentStore(session if session is not None else get_session())
     raise RuntimeError(f"DOCUMENT_STORAGE must be 'database' or 'local', not {kind!r}")
+
+
+def import_local(source: DocumentStore, target: DatabaseDocumentStore) -> tuple[int, int]:
+    """Copies every file under ``source`` that ``target`` lacks (checking each against its hash)
+    and returns (copied, already there); the caller commits. Running it again copies nothing."""
+    copied = kept = 0
+    for path in sorted(source.root.glob("??/*")):
+        if len(path.name) != 64 or path.parent.name != path.name[:2]:
+            continue  # temporary files and anything that is not a stored document
+        if target.exists(path.name):
+            kept += 1
+            continue
+        target.save(source.read(path.name))
+        copied += 1
+    return copied, kept

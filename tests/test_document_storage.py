@@ -93,3 +93,18 @@ def test_a_document_uploaded_is_downloaded_from_the_database_and_a_missing_one_i
     db.commit()
     response = admin.get(url)
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def test_import_documents_copies_the_files_on_disk_into_the_database_once(app, db, tmp_path):
+    local = DocumentStore(tmp_path)
+    sha256 = local.save(content := os.urandom(CHUNK_SIZE + 5))
+    (tmp_path / sha256[:2] / "leftover.123.tmp").write_bytes(b"half written")
+    app.config["DOCUMENTS_PATH"], saved = str(tmp_path), app.config["DOCUMENTS_PATH"]
+    try:
+        first = app.test_cli_runner().invoke(args=["import-documents"])
+        again = app.test_cli_runner().invoke(args=["import-documents"])
+    finally:
+        app.config["DOCUMENTS_PATH"] = saved
+    assert first.exit_code == 0 and "Imported 1 documents" in first.output, first.output
+    assert again.exit_code == 0 and "Imported 0 documents" in again.output and "1 were already there" in again.output
+    assert DatabaseDocumentStore(db).read(sha256) == content
