@@ -102,7 +102,7 @@ class DatabaseDocumentStore:
         from tenderapp.models.document import DocumentChunk, StoredDocument
 
         sha256 = hashlib.sha256(content).hexdigest()
-        if self.session.get(StoredDocument, sha256) is not None:
+        if self.exists(sha256):
             return sha256
         self.session.add(StoredDocument(key=sha256, size=len(content), sha256=sha256,
                                         created_at=datetime.now(UTC)))
@@ -116,7 +116,8 @@ class DatabaseDocumentStore:
     def exists(self, sha256: str) -> bool:
         from tenderapp.models.document import StoredDocument
 
-        return self.session.get(StoredDocument, _checked_key(sha256)) is not None
+        key = _checked_key(sha256)
+        return self.session.exec(select(StoredDocument.key).where(StoredDocument.key == key)).first() is not None
 
     def stream(self, sha256: str) -> Iterator[bytes]:
         """The document's chunks one query at a time, checked against their hash at the end."""
@@ -130,12 +131,11 @@ class DatabaseDocumentStore:
 
         def chunks() -> Iterator[bytes]:
             for sequence in sequences:
-                chunk = self.session.get(DocumentChunk, (sha256, sequence))
-                if chunk is None:
+                data = self.session.exec(select(DocumentChunk.data).where(
+                    DocumentChunk.document_key == sha256, DocumentChunk.sequence == sequence)).first()
+                if data is None:
                     raise DocumentMissing(sha256)
-                data = bytes(chunk.data)
-                self.session.expunge(chunk)
-                yield data
+                yield bytes(data)
         return _verified(sha256, chunks())
 
     def read(self, sha256: str) -> bytes:

@@ -68,11 +68,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return render_error(400, "Your form expired or was sent from somewhere else.")
 
-    @app.errorhandler(DocumentMissing)
-    def document_missing(_error):
-        # A document whose row, object or file is gone is not there for the reader: 404, not 500.
-        return render_error(404)
-
+    @app.errorhandler(DocumentMissing)  # its row, object or file is gone: 404, never 500
     @app.errorhandler(NotFound)
     def not_found(error):
         return render_error(404)
