@@ -14,7 +14,7 @@ from tenderapp.db import engine, write_intent
 from tenderapp.demo import load_scenario
 from tenderapp.sealing import sealer
 from tenderapp.services import audit, audit_verification, demo, ocds
-from tenderapp.storage import DatabaseDocumentStore, DocumentStore, document_store, import_local
+from tenderapp.storage import DocumentStore, document_store, import_local
 
 
 @click.command("db-upgrade")
@@ -114,12 +114,12 @@ def audit_checkpoint() -> None:
 @click.command("import-documents")
 @with_appcontext
 def import_documents() -> None:
-    """Copy the documents kept on disk under DOCUMENTS_PATH into the database (safe to run again)."""
+    """Copy the documents kept on disk under DOCUMENTS_PATH into the configured store (safe to run again)."""
     source = DocumentStore(current_app.config["DOCUMENTS_PATH"])
     with write_intent(), Session(engine(), expire_on_commit=False) as session:
         target = document_store(session)
-        if not isinstance(target, DatabaseDocumentStore):
-            raise click.ClickException("Set DOCUMENT_STORAGE=database to import documents into the database.")
+        if isinstance(target, DocumentStore):
+            raise click.ClickException("Set DOCUMENT_STORAGE to database or s3 to import documents into it.")
         copied, kept = import_local(source, target)
         session.commit()
     click.echo(f"Imported {copied} documents from {source.root} ({kept} were already there).")

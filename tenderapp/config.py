@@ -60,6 +60,10 @@ class Config:
     DOCUMENTS_PATH = os.environ.get("DOCUMENTS_PATH")
     # Where uploaded documents are kept: "database" (every server sees them) or "local" (DOCUMENTS_PATH).
     DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE", "database")
+    # With DOCUMENT_STORAGE=s3 (the s3 extra): the bucket, a key prefix and an endpoint for S3-compatible stores.
+    DOCUMENTS_S3_BUCKET = os.environ.get("DOCUMENTS_S3_BUCKET")
+    DOCUMENTS_S3_PREFIX = os.environ.get("DOCUMENTS_S3_PREFIX", "")
+    DOCUMENTS_S3_ENDPOINT_URL = os.environ.get("DOCUMENTS_S3_ENDPOINT_URL")
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
 

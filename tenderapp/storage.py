@@ -142,7 +142,55 @@ class DatabaseDocumentStore:
         return b"".join(self.stream(sha256))
 
 
-def document_store(session: Session | None = None) -> DocumentStore | DatabaseDocumentStore:
+class S3DocumentStore:
+    """Objects ``<prefix><sha256>`` in an S3-compatible bucket (DOCUMENT_STORAGE=s3; needs the
+    ``s3`` extra). Credentials come from the standard AWS environment variables."""
+
+    def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None, client=None):
+        import boto3
+
+        self.bucket, self.prefix = bucket, prefix
+        self.client = client or boto3.client("s3", endpoint_url=endpoint_url or None)
+
+    def _key(self, sha256: str) -> str:
+        return self.prefix + _checked_key(sha256)
+
+    def exists(self, sha256: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def save(self, content: bytes) -> str:
+        """Uploads ``content`` (once per hash) and returns its SHA-256."""
+        sha256 = hashlib.sha256(content).hexdigest()
+        if not self.exists(sha256):
+            self.client.put_object(Bucket=self.bucket, Key=self._key(sha256), Body=content,
+                                   Metadata={"sha256": sha256})
+        return sha256
+
+    def stream(self, sha256: str) -> Iterator[bytes]:
+        """The object's bytes in 1 MiB chunks, checked against their hash; DocumentMissing if gone."""
+        from botocore.exceptions import ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                raise DocumentMissing(sha256) from error
+            raise
+        return _verified(sha256, iter(body.iter_chunks(CHUNK_SIZE)))
+
+    def read(self, sha256: str) -> bytes:
+        return b"".join(self.stream(sha256))
+
+
+def document_store(session: Session | None = None) -> DocumentStore | DatabaseDocumentStore | S3DocumentStore:
     """The store DOCUMENT_STORAGE names; the database store writes in ``session`` (default:
     the request's session)."""
     kind = current_app.config.get("DOCUMENT_STORAGE", "database")
@@ -152,10 +200,14 @@ def document_store(session: Session | None = None) -> DocumentStore | DatabaseDo
         from tenderapp.db import get_session
 
         return DatabaseDocumentStore(session if session is not None else get_session())
-    raise RuntimeError(f"DOCUMENT_STORAGE must be 'database' or 'local', not {kind!r}")
+    if kind == "s3":
+        config = current_app.config
+        return S3DocumentStore(config["DOCUMENTS_S3_BUCKET"], config.get("DOCUMENTS_S3_PREFIX", ""),
+                               config.get("DOCUMENTS_S3_ENDPOINT_URL"))
+    raise RuntimeError(f"DOCUMENT_STORAGE must be 'database', 's3' or 'local', not {kind!r}")
 
 
-def import_local(source: DocumentStore, target: DatabaseDocumentStore) -> tuple[int, int]:
+def import_local(source: DocumentStore, target: DatabaseDocumentStore | S3DocumentStore) -> tuple[int, int]:
     """Copies every file under ``source`` that ``target`` lacks (checking each against its hash)
     and returns (copied, already there); the caller commits. Running it again copies nothing."""
     copied = kept = 0

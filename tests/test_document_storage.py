@@ -4,7 +4,9 @@ SHA-256, and a missing one is an error in code and the 404 page on the web."""
 import hashlib
 import os
 
+import boto3
 import pytest
+from moto import mock_aws
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -15,6 +17,7 @@ from tenderapp.storage import (
     DocumentCorrupted,
     DocumentMissing,
     DocumentStore,
+    S3DocumentStore,
     document_store,
 )
 from tests.hostile import PDF_BYTES
@@ -23,9 +26,15 @@ from tests.web.test_uploads import UPLOADS, post_file
 BIG = os.urandom(CHUNK_SIZE * 2 + 17)
 
 
-@pytest.fixture(params=["database", "local"])
+@pytest.fixture(params=["database", "local", "s3"])
 def store(request, db, tmp_path):
-    return DatabaseDocumentStore(db) if request.param == "database" else DocumentStore(tmp_path)
+    if request.param == "s3":
+        with mock_aws():
+            boto3.client("s3", region_name="eu-west-2").create_bucket(
+                Bucket="documents", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+            yield S3DocumentStore("documents", "tenderapp/", client=boto3.client("s3", region_name="eu-west-2"))
+        return
+    yield DatabaseDocumentStore(db) if request.param == "database" else DocumentStore(tmp_path)
 
 
 def test_a_document_comes_back_as_it_was_stored_in_1_mib_chunks(store, db):
@@ -51,6 +60,8 @@ def test_bytes_that_no_longer_match_their_hash_are_detected(store, db, tmp_path)
                 .values(data=b"x" * CHUNK_SIZE))
         db.commit()
         db.expire_all()
+    elif isinstance(store, S3DocumentStore):
+        store.client.put_object(Bucket="documents", Key=f"tenderapp/{sha256}", Body=b"tampered")
     else:
         (tmp_path / sha256[:2] / sha256).write_bytes(b"tampered")
     with pytest.raises(DocumentCorrupted):
