@@ -29,11 +29,32 @@ from tenderapp.web.tenders.routes import bp as tenders_bp
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class MissingSecrets(RuntimeError):
+    """Production was started without the secrets every server must share."""
+
+
+def _require_secrets(app: Flask) -> None:
+    """In production (GENERATE_SECRETS off) SECRET_KEY and BID_SECRET must be given, in the
+    environment or instance/config.py: refuses to start, naming each one missing or malformed."""
+    if app.config["GENERATE_SECRETS"]:
+        return
+    problems = [f"{name} is not set" for name in ("SECRET_KEY", "BID_SECRET")
+                if not (os.environ.get(name) or app.config.get(name))]
+    bid_secret = os.environ.get("BID_SECRET") or app.config.get("BID_SECRET")
+    if bid_secret and not sealing.is_valid_secret(bid_secret):
+        problems.append("BID_SECRET must be 64 hexadecimal characters (32 random bytes)")
+    if problems:
+        raise MissingSecrets(
+            "Tenderapp will not start in production: " + "; ".join(problems) + ". Give them in the environment or "
+            "in instance/config.py, the same on every server (see README, Secrets).")
+
+
 def _load_secret_key(app: Flask) -> None:
-    """SECRET_KEY from the environment or instance config; otherwise one generated into
-    ``instance/secret_key`` on first run (readable by the owner only, never committed)."""
+    """SECRET_KEY from the environment or instance config; otherwise (outside production) one
+    generated into ``instance/secret_key`` on first run (readable by the owner only, never committed)."""
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    _require_secrets(app)
     if app.config.get("SECRET_KEY"):
         return
     path = Path(app.instance_path) / "secret_key"
@@ -72,7 +93,8 @@ def _configured_app(config: dict) -> Flask:
     env = config.pop("ENV", None) or os.environ.get("TENDERAPP_ENV", "production")
     app = Flask(
         __name__,
-        instance_path=config.pop("INSTANCE_PATH", None) or str(PROJECT_ROOT / "instance"),
+        instance_path=(config.pop("INSTANCE_PATH", None) or os.environ.get("TENDERAPP_INSTANCE_PATH")
+                       or str(PROJECT_ROOT / "instance")),
         instance_relative_config=True,
     )
     converters.init_app(app)

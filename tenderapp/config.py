@@ -10,6 +10,9 @@ from tenderapp import security
 class Config:
     TESTING = False
     DEBUG = False
+    # Outside production a missing SECRET_KEY or BID_SECRET is generated into instance/ on first
+    # run. Production refuses to start without both: each server would otherwise make its own.
+    GENERATE_SECRETS = True
     # DATABASE_URL from the environment wins; otherwise SQLite under instance/ (set in create_app).
     DATABASE_URL = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ECHO = False
@@ -86,7 +89,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    pass
+    GENERATE_SECRETS = False
 
 
 CONFIGS = {

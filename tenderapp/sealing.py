@@ -78,6 +78,14 @@ def instance_secret(path: Path) -> str:
     return path.read_text().strip()
 
 
+def is_valid_secret(value: str) -> bool:
+    """A BID_SECRET is 64 hexadecimal characters: 32 random bytes."""
+    try:
+        return len(bytes.fromhex(value)) == 32
+    except ValueError:
+        return False
+
+
 def _load_secret(app: Flask) -> bytes:
     if os.environ.get("BID_SECRET"):
         return bytes.fromhex(os.environ["BID_SECRET"])

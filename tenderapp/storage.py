@@ -15,11 +15,12 @@ DocumentCorrupted.
 import hashlib
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 from sqlmodel import Session, col, select
+
+from tenderapp import clock
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -105,7 +106,7 @@ class DatabaseDocumentStore:
         if self.exists(sha256):
             return sha256
         self.session.add(StoredDocument(key=sha256, size=len(content), sha256=sha256,
-                                        created_at=datetime.now(UTC)))
+                                        created_at=clock.system_clock()))
         self.session.flush()
         for sequence, start in enumerate(range(0, len(content), CHUNK_SIZE)):
             self.session.add(DocumentChunk(document_key=sha256, sequence=sequence,

@@ -19,7 +19,7 @@ from tenderapp.models import Agreement, Collaboration, User
 from tenderapp.services import agreements, bids, demo, tender_schedule, tenders
 from tenderapp.services.tender_schedule import CriterionInput, LineInput
 from tenderapp.services.tenders import TenderDetails
-from tenderapp.storage import DocumentStore
+from tenderapp.storage import DatabaseDocumentStore
 
 DEMO_PASSWORD = "demo-password"
 REFERENCE = "SC26E2E"
@@ -55,8 +55,8 @@ def arrange(app, base_url: str, now: datetime) -> Arranged:
     collaboration with everything publication needs. Its bid deadline is four days after
     ``now``, at midday (with the legal ground for a period that short)."""
     engine = app.extensions["tenderapp.engine"]
-    store = DocumentStore(app.config["DOCUMENTS_PATH"])
     with Session(engine, expire_on_commit=False) as session:
+        store = DatabaseDocumentStore(session)
         demo.load(session, load_scenario("seg"), now, None, app.extensions["tenderapp.sealer"], store)
         admin = _actor(session, "admin@kent.example")
         agreement = session.exec(select(Agreement).where(Agreement.title == PARTNER_AGREEMENT)).one()

@@ -38,7 +38,7 @@ from tenderapp.models import (
     TenderDocument,
     User,
 )
-from tenderapp.storage import DocumentStore
+from tenderapp.storage import DatabaseDocumentStore
 from tests import factories
 from tests.conftest import Browser, csrf_from
 from tests.hostile import CONTENTS, PDF_BYTES, Form, form_data, form_posting_to, request_data
@@ -119,7 +119,7 @@ def criterion(f: Fuzzing) -> dict:
 
 
 def document(f: Fuzzing) -> dict:
-    sha = DocumentStore(f.app.config["DOCUMENTS_PATH"]).save(PDF_BYTES)
+    sha = DatabaseDocumentStore(f.db).save(PDF_BYTES)
     row = TenderDocument(tender_id=f.world.tender.id, title="Specification", filename="specification.pdf",
                          sha256=sha, size=len(PDF_BYTES), uploaded_by_user_id=f.world.lead_admin.id,
                          uploaded_at=f.now)

@@ -75,7 +75,8 @@ def test_the_session_cookie_is_httponly_samesite_lax_and_secure_outside_developm
     cookie = _session_cookie(app)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     production = create_app({"ENV": "production", "DATABASE_URL": database_url, "INSTANCE_PATH": app.instance_path,
-                             "SECRET_KEY": app.config["SECRET_KEY"], "CLOCK": app.config["CLOCK"],
+                             "SECRET_KEY": app.config["SECRET_KEY"], "BID_SECRET": "ab" * 32,
+                             "CLOCK": app.config["CLOCK"],
                              "PASSWORD_HASH": app.config["PASSWORD_HASH"]})
     assert production.config["SESSION_COOKIE_SECURE"] is True
     client = production.test_client()

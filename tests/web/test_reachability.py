@@ -163,10 +163,10 @@ def demo(app, db, clock):
     """The SEG scenario, with its documents in the store the app reads (as seed-demo does)."""
     from tenderapp.demo import load_scenario
     from tenderapp.services import demo as demo_service
-    from tenderapp.storage import DocumentStore
+    from tenderapp.storage import DatabaseDocumentStore
 
     demo_service.load(db, load_scenario("seg"), clock.moment, None, app.extensions["tenderapp.sealer"],
-                      DocumentStore(app.config["DOCUMENTS_PATH"]))
+                      DatabaseDocumentStore(db))
     return _demo_ids(db)
 
 
