@@ -13,10 +13,10 @@ from sqlmodel import Session
 from tenderapp import clock, mail, migrate
 from tenderapp.db import engine, write_intent
 from tenderapp.demo import load_scenario
-from tenderapp.sealing import sealer
 from tenderapp.domain.errors import DomainError
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.formatting import uk_datetime
+from tenderapp.sealing import sealer
 from tenderapp.services import audit, audit_verification, demo, first_run, ocds
 from tenderapp.storage import DocumentStore, document_store, import_local
 
@@ -163,7 +163,8 @@ def bootstrap(organisation_name: str, email: str, full_name: str, kind: str) -> 
                "After signing in, the admin sets up two-factor sign-in with an authenticator app.")
 
 
-COMMANDS = (bootstrap, import_documents, db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint)
+COMMANDS = (import_documents, db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint,
+            bootstrap)
 
 
 def register(app: Flask) -> None:

@@ -67,7 +67,7 @@ def _refuse_unless_empty(session: Session) -> None:
     """Raises Conflict when any organisation exists. On PostgreSQL two first runs at once queue on
     a lock (SQLite's one writer does the same), so only one of them can find the database empty."""
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("LOCK TABLE organisation IN SHARE ROW EXCLUSIVE MODE"))  # type: ignore[call-overload]
+        session.connection().execute(text("LOCK TABLE organisation IN SHARE ROW EXCLUSIVE MODE"))
     if session.exec(select(Organisation.id).limit(1)).first() is not None:
         raise Conflict(ALREADY_SET_UP)
 
