@@ -4,15 +4,19 @@ two-factor sign-in. It refuses a database that has organisations, and bad input.
 
 import json
 import re
+import threading
 from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from tenderapp.db import write_intent
+from tenderapp.domain.errors import Conflict
 from tenderapp.models import AuditEvent, Organisation, PasswordReset, RoleAssignment, User
+from tenderapp.services import first_run, password_resets
 from tests import factories
-from tests.conftest import Browser, csrf_from
+from tests.conftest import T0, Browser, csrf_from
 
 BASE = "https://tenders.example.gov.uk"
 LINK = re.compile(re.escape(BASE) + r"(/reset-password/[A-Za-z0-9_\-]+)\s")
@@ -165,3 +169,40 @@ def test_a_supplier_cannot_be_the_first_organisation(db, run):
     result = run("Acme Ltd", "admin@acme.example", "--kind", "supplier")
     assert result.exit_code == 2 and "'supplier' is not one of" in result.output
     assert db.exec(select(Organisation)).all() == []
+
+
+def test_two_first_runs_at_once_make_one_organisation(app, db, monkeypatch):
+    """The second waits for the first (a table lock on PostgreSQL, the one writer on SQLite), then
+    finds an organisation and refuses."""
+    inside, go_on = threading.Event(), threading.Event()
+    issue = password_resets.issue
+
+    def first_waits_inside_its_transaction(session, user, now):
+        if not inside.is_set():
+            inside.set()
+            go_on.wait(10)
+        return issue(session, user, now)
+
+    monkeypatch.setattr(password_resets, "issue", first_waits_inside_its_transaction)
+    outcomes = {}
+
+    def bootstrap(name, email):
+        with app.app_context(), write_intent(), Session(app.extensions["tenderapp.engine"]) as session:
+            try:
+                first_run.bootstrap(session, first_run.FirstRunRequest(name, email, "Admin"), T0, str)
+                outcomes[name] = "created"
+            except Conflict:
+                outcomes[name] = "refused"
+
+    first = threading.Thread(target=bootstrap, args=("Kent County Council", "admin@kent.gov.uk"))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=bootstrap, args=("Medway Council", "admin@medway.gov.uk"))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for the first
+    go_on.set()
+    first.join(10)
+    second.join(10)
+    assert outcomes == {"Kent County Council": "created", "Medway Council": "refused"}
+    assert db.exec(select(Organisation.name)).all() == ["Kent County Council"]
