@@ -1,8 +1,9 @@
-"""Command-line tasks: flask --app tenderapp db-upgrade | seed-demo | deliver-outbox | export-ocds |
+"""Command-line tasks: flask --app tenderapp db-upgrade | bootstrap | seed-demo | deliver-outbox | export-ocds |
 verify-audit | audit-checkpoint | import-documents."""
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
@@ -12,8 +13,11 @@ from sqlmodel import Session
 from tenderapp import clock, mail, migrate
 from tenderapp.db import engine, write_intent
 from tenderapp.demo import load_scenario
+from tenderapp.domain.errors import DomainError
+from tenderapp.domain.roles import OrganisationKind
+from tenderapp.formatting import uk_datetime
 from tenderapp.sealing import sealer
-from tenderapp.services import audit, audit_verification, demo, ocds
+from tenderapp.services import audit, audit_verification, demo, first_run, ocds
 from tenderapp.storage import DocumentStore, document_store, import_local
 
 
@@ -125,7 +129,42 @@ def import_documents() -> None:
     click.echo(f"Imported {copied} documents from {source.root} ({kept} were already there).")
 
 
-COMMANDS = (import_documents, db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint)
+def _public_url(endpoint: str, **values) -> str:
+    """The page's address under PUBLIC_BASE_URL (a command has no request to take the host from)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+_AUTHORITY_KINDS = [kind.value for kind in OrganisationKind if kind.is_authority]
+
+
+@click.command("bootstrap")
+@click.argument("organisation_name")
+@click.argument("email")
+@click.option("--full-name", default="Procurement admin", show_default=True,
+              help="The first admin's full name, as colleagues and the audit log will see it.")
+@click.option("--kind", type=click.Choice(_AUTHORITY_KINDS), default=OrganisationKind.LOCAL_AUTHORITY.value,
+              show_default=True, help="What kind of authority the organisation is.")
+@with_appcontext
+def bootstrap(organisation_name: str, email: str, full_name: str, kind: str) -> None:
+    """First run, on a database with no organisations: creates the first authority and its first
+    procurement admin, and prints a single-use link with which the admin sets a password."""
+    request = first_run.FirstRunRequest(organisation_name, email, full_name, OrganisationKind(kind))
+    with write_intent(), Session(engine(), expire_on_commit=False) as session:
+        try:
+            done = first_run.bootstrap(session, request, clock.now(),
+                                       lambda token: _public_url("auth.reset_password", token=token))
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+    click.echo(f"Created {done.organisation.name} and its procurement admin {done.admin.email}.\n"
+               f"To set a password, open this link (it works once, until {uk_datetime(done.expires_at)} UK time):\n"
+               f"  {done.link}\n"
+               "After signing in, the admin sets up two-factor sign-in with an authenticator app.")
+
+
+COMMANDS = (import_documents, db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint,
+            bootstrap)
 
 
 def register(app: Flask) -> None:

@@ -22,15 +22,7 @@ def request_reset(session: Session, email: str, now: datetime, link_for: Callabl
     user = session.exec(select(User).where(User.email == normalise_email(email), User.active.is_(True))).first()
     if user is None:
         return
-    for earlier in session.exec(select(PasswordReset).where(PasswordReset.user_id == user.id,
-                                                            PasswordReset.used_at.is_(None))).all():
-        earlier.used_at = now
-        session.add(earlier)
-    token = security.new_token()
-    reset = PasswordReset(user_id=user.id, token_hash=security.token_hash(token), created_at=now,
-                          expires_at=now + VALIDITY)
-    session.add(reset)
-    session.flush()
+    reset, token = issue(session, user, now)
     outbox.queue(session, user.email, "Reset your Tenderapp password",
                  f"Dear {user.full_name},\n\nSomeone asked to reset the password of your Tenderapp account.\n\n"
                  f"To choose a new password, use this link:\n{link_for(token)}\n\n"
@@ -40,6 +32,21 @@ def request_reset(session: Session, email: str, now: datetime, link_for: Callabl
     audit.record(session, None, "auth.password_reset_requested", "user_account", user.id, now,
                  organisation_id=user.organisation_id)
     session.commit()
+
+
+def issue(session: Session, user: User, now: datetime) -> tuple[PasswordReset, str]:
+    """A new link for ``user`` (the row and the token that goes in its URL), valid for VALIDITY;
+    earlier unused links stop working. The caller audits and commits."""
+    for earlier in session.exec(select(PasswordReset).where(PasswordReset.user_id == user.id,
+                                                            PasswordReset.used_at.is_(None))).all():
+        earlier.used_at = now
+        session.add(earlier)
+    token = security.new_token()
+    reset = PasswordReset(user_id=user.id, token_hash=security.token_hash(token), created_at=now,
+                          expires_at=now + VALIDITY)
+    session.add(reset)
+    session.flush()
+    return reset, token
 
 
 def find_usable(session: Session, token: str, now: datetime) -> PasswordReset:
