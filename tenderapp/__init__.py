@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tenderapp import audit_trail, clock, db, formatting, mail, sealing, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
+from tenderapp.deployment import check_workers
 from tenderapp.extensions import csrf, limiter, login_manager
 from tenderapp.web import converters, errors, headers, navigation, request_log
 from tenderapp.web import session as web_session
@@ -74,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The application. ``config`` overrides settings; its ENV (or TENDERAPP_ENV) picks the
     base class: development, testing or production (the default)."""
     app = _configured_app(dict(config or {}))
+    check_workers(app)  # before anything starts: refuses per-worker rate limits on several workers
     sealing.init_app(app)
     app.extensions[security.EXTENSION_KEY] = security.Passwords(**app.config["PASSWORD_HASH"])
     _init_templates(app)
