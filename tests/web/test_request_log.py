@@ -120,7 +120,20 @@ def test_other_error_pages_show_no_reference(client):
 
 
 def test_lines_are_written_once_to_standard_error(world, client, capsys):
-    client.get("/sign-in")
+    class Reached(logging.Handler):
+        records: list = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    root = logging.getLogger()
+    reached = Reached()
+    root.addHandler(reached)
+    try:
+        client.get("/sign-in")
+    finally:
+        root.removeHandler(reached)
+    assert not [r for r in reached.records if r.name == request_log.LOGGER_NAME]  # not again through root
     err = capsys.readouterr().err
     written = [line for line in err.splitlines() if '"logger":"tenderapp.request"' in line]
     assert len(written) == 1 and json.loads(written[0])["route"] == "/sign-in"
