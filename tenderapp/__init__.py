@@ -12,8 +12,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tenderapp import audit_trail, clock, db, formatting, mail, sealing, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
+from tenderapp.deployment import check_workers
 from tenderapp.extensions import csrf, limiter, login_manager
-from tenderapp.web import converters, errors, headers, navigation
+from tenderapp.web import converters, errors, headers, navigation, request_log
 from tenderapp.web import session as web_session
 from tenderapp.web.admin.routes import bp as admin_bp
 from tenderapp.web.agreements.routes import bp as agreements_bp
@@ -74,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The application. ``config`` overrides settings; its ENV (or TENDERAPP_ENV) picks the
     base class: development, testing or production (the default)."""
     app = _configured_app(dict(config or {}))
+    check_workers(app)  # before anything starts: refuses per-worker rate limits on several workers
     sealing.init_app(app)
     app.extensions[security.EXTENSION_KEY] = security.Passwords(**app.config["PASSWORD_HASH"])
     _init_templates(app)
@@ -128,6 +130,7 @@ def _init_templates(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     """The database, audit trail, mail, CSRF, rate limits, sessions, error pages, headers,
     template filters and navigation, in the order each needs the ones before."""
+    request_log.init_app(app)  # first: its after_request runs last
     db.init_app(app)
     audit_trail.init_app(app, app.extensions["tenderapp.engine"], app.extensions[sealing.EXTENSION_KEY].derive_key)
     mail.init_app(app)

@@ -38,6 +38,9 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Worker processes per server; the environment's WEB_CONCURRENCY (which gunicorn.conf.py sets)
+    # wins. Production refuses more than one with RATELIMIT_STORAGE_URI=memory:// (tenderapp.deployment).
+    WEB_CONCURRENCY = 1
     INVITATION_VALIDITY_DAYS = 7
     # Outbox: messages are always written to the outbox table. With MAIL_SERVER set they are
     # also sent over SMTP; OUTBOX_CONSOLE prints them; OUTBOX_PAGE shows them to admins.

@@ -7,6 +7,7 @@ from sqlalchemy import exc as sa_exc
 
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from tenderapp.storage import DocumentMissing
+from tenderapp.web.request_log import request_id
 
 PAGES = {
     400: ("Sorry, there is a problem with the request", "errors/400.html"),
@@ -57,7 +58,8 @@ def _entered_text() -> list[tuple[str, str]]:
 
 def render_error(status: int, message: str | None = None):
     title, template = PAGES.get(status, PAGES[500])
-    return render_template(template, title=title, message=message), status
+    reference = request_id() if status >= 500 else None  # for the person to quote when they contact us
+    return render_template(template, title=title, message=message, reference=reference), status
 
 
 def init_app(app: Flask) -> None:
@@ -95,5 +97,5 @@ def init_app(app: Flask) -> None:
             g._login_user = AnonymousUserMixin()  # the page must not need the database
         title, template = PAGES[503]
         body = render_template(template, title=title, cannot_save=_cannot_save(error), entered=_entered_text(),
-                               was_saving=request.method == "POST")
+                               was_saving=request.method == "POST", reference=request_id())
         return body, 503, {"Retry-After": "30", "Cache-Control": "no-store"}
