@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tenderapp import audit_trail, clock, db, formatting, mail, sealing, security
+from tenderapp import audit_trail, clock, db, formatting, sealing, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
 from tenderapp.extensions import csrf, limiter, login_manager
@@ -108,7 +108,6 @@ def _init_extensions(app: Flask) -> None:
     template filters and navigation, in the order each needs the ones before."""
     db.init_app(app)
     audit_trail.init_app(app, app.extensions["tenderapp.engine"], app.extensions[sealing.EXTENSION_KEY].derive_key)
-    mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     web_session.init_app(app, login_manager)
