@@ -9,7 +9,7 @@ from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.roles import OrganisationKind, Role
 from tenderapp.services import agreements, invitations, organisations, two_factor
-from tenderapp.services import outbox as outbox_service
+from tenderapp.services import failed_messages as failed_messages_service
 from tenderapp.services.invitations import InvitationRequest
 from tenderapp.services.organisations import NewMember
 from tenderapp.web.admin.forms import (
@@ -168,6 +168,6 @@ def retry_message(message):
     if not form.validate_on_submit():
         return render_template("admin/failed_messages.html", form=form,
                                messages=access.failed_outbox(get_session(), current_user)), 400
-    outbox_service.retry(get_session(), current_user, message, clock.now())
+    failed_messages_service.retry(get_session(), current_user, message, clock.now())
     flash(f"The message to {message.recipient} will be sent again shortly.", "success")
     return redirect(url_for("admin.failed_messages"))
