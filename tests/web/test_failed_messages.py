@@ -32,6 +32,9 @@ def test_the_page_lists_failed_messages_of_managed_organisations_only(world, sig
     page = admin.get(PAGE).get_data(as_text=True)
     assert "Yours" in page and "gone@partner.example" in page and "550 mailbox unavailable" in page
     assert "Theirs" not in page and "Still queued" not in page and "Try again" in page
+    dashboard = admin.get("/dashboard").get_data(as_text=True)
+    assert "1 message could not be delivered." in dashboard and f'href="{PAGE}"' in dashboard
+    assert "could not be delivered" not in sign_in_as("viewer@lead.example").get("/dashboard").get_data(as_text=True)
 
 
 def test_the_page_is_there_without_the_development_outbox(world, sign_in_as, app):
