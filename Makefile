@@ -14,7 +14,10 @@ PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: run test install assets db demo clean benchmark
 
+# the outbox worker runs beside the server (mail is never sent inside a request) and stops with it
 run: install assets db demo
+	TENDERAPP_ENV=development $(FLASK) deliver-outbox --watch --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	TENDERAPP_ENV=development $(FLASK) run --port $(PORT) --debug
 
 test: install assets

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tenderapp import audit_trail, clock, db, formatting, mail, sealing, security
+from tenderapp import audit_trail, clock, db, formatting, sealing, security
 from tenderapp.cli import register as register_cli
 from tenderapp.config import CONFIGS
 from tenderapp.deployment import check_workers
@@ -133,7 +133,6 @@ def _init_extensions(app: Flask) -> None:
     request_log.init_app(app)  # first: its after_request runs last
     db.init_app(app)
     audit_trail.init_app(app, app.extensions["tenderapp.engine"], app.extensions[sealing.EXTENSION_KEY].derive_key)
-    mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     web_session.init_app(app, login_manager)

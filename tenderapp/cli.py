@@ -2,6 +2,8 @@
 verify-audit | audit-checkpoint | import-documents."""
 
 import json
+import signal
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from tenderapp import clock, mail, migrate
+from tenderapp import clock, mail, migrate, outbox_worker
 from tenderapp.db import engine, write_intent
 from tenderapp.demo import load_scenario
 from tenderapp.domain.errors import DomainError
@@ -47,15 +49,27 @@ def seed_demo(password: str | None, scenario: str) -> None:
 
 
 @click.command("deliver-outbox")
+@click.option("--watch", is_flag=True, help="Keep running, a pass every --interval seconds, until SIGTERM/SIGINT.")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+              help="Seconds between passes with --watch.")
 @with_appcontext
-def deliver_outbox() -> None:
-    """Send every outbox message not yet delivered (for example after a mail server outage)."""
-    with write_intent(), Session(engine(), expire_on_commit=False) as session:
-        count = mail.deliver(session, current_app.config, clock.now(), mail.unsent_ids(session))
-        failed = len(mail.unsent_ids(session))
-    click.echo(f"Attempted {count} messages; {failed} still undelivered.")
-    if failed:
-        raise SystemExit(1)
+def deliver_outbox(watch: bool, interval: float) -> None:
+    """Send the outbox messages that are due (new, or waiting to be retried after a failure)."""
+    config, log = current_app.config, current_app.logger
+    if not mail.can_deliver(config):
+        raise click.ClickException("Nothing to deliver with: set MAIL_SERVER (or OUTBOX_CONSOLE in development).")
+    if not watch:
+        result = outbox_worker.deliver_pass(engine(), config, config["CLOCK"], log=log)
+        click.echo(f"Sent {result.sent} messages; {result.retrying} will be retried; {result.failed} failed.")
+        if result.retrying or result.failed:
+            raise SystemExit(1)
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"Delivering the outbox every {interval:g} s; stop with SIGTERM or Ctrl+C.")
+    outbox_worker.watch(engine(), config, config["CLOCK"], interval, stop, log)
+    click.echo("Outbox worker stopped.")
 
 
 @click.command("export-ocds")

@@ -42,8 +42,8 @@ class Config:
     # wins. Production refuses more than one with RATELIMIT_STORAGE_URI=memory:// (tenderapp.deployment).
     WEB_CONCURRENCY = 1
     INVITATION_VALIDITY_DAYS = 7
-    # Outbox: messages are always written to the outbox table. With MAIL_SERVER set they are
-    # also sent over SMTP; OUTBOX_CONSOLE prints them; OUTBOX_PAGE shows them to admins.
+    # Outbox: requests only write messages to the outbox table; the outbox worker sends them
+    # over SMTP (MAIL_SERVER) and/or prints them (OUTBOX_CONSOLE); OUTBOX_PAGE shows them to admins.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
@@ -52,6 +52,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "tenderapp@localhost")
     OUTBOX_CONSOLE = False
     OUTBOX_PAGE = False
+    # the outbox worker (flask --app tenderapp deliver-outbox) marks a message failed after this many attempts
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     SERVICE_NAME = "Tenderapp"
     # Where the accessibility statement sends requests for other formats and problem reports.
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT")

@@ -28,6 +28,8 @@ from tenderapp.access.core import Actor, actor_for, require_role, scope
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.organisations import (
+    failed_outbox,
+    get_failed_message,
     get_led_collaboration,
     get_managed_organisation,
     get_managed_user,
@@ -70,6 +72,8 @@ __all__ = [
     "require_role",
     "scope",
     "visible_outbox",
+    "failed_outbox",
+    "get_failed_message",
     "get_replacement",
     "lead_people",
     "named_openers",

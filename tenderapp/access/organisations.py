@@ -115,3 +115,23 @@ def visible_outbox(session: Session, actor: Actor, limit: int = 200) -> list[Out
             .limit(limit)
         ).all()
     )
+
+
+def _failed_in_managed(actor: Actor) -> SelectOfScalar[OutboxMessage]:
+    return select(OutboxMessage).where(col(OutboxMessage.failed_at).is_not(None),
+                                       col(OutboxMessage.organisation_id).in_(managed_organisation_ids(actor)))
+
+
+def failed_outbox(session: Session, actor: Actor, limit: int = 200) -> list[OutboxMessage]:
+    """Messages to people in organisations the actor manages that the outbox worker gave up
+    on, most recently failed first."""
+    return list(session.exec(_failed_in_managed(actor).order_by(col(OutboxMessage.failed_at).desc(),
+                                                                col(OutboxMessage.id).desc()).limit(limit)).all())
+
+
+@scope("failed_message")
+def get_failed_message(session: Session, actor: Actor, message_id: int) -> OutboxMessage:
+    """Raises NotFound unless the message failed and is to someone in an organisation the actor manages."""
+    message: OutboxMessage = _managed(session, _failed_in_managed(actor).where(OutboxMessage.id == message_id),
+                                      "Message not found")
+    return message

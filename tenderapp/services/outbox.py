@@ -1,5 +1,6 @@
-"""Queueing outgoing messages. Every message lands in the outbox table inside the
-caller's transaction; ``tenderapp.mail`` delivers it after the commit."""
+"""Queueing outgoing messages. Every message lands in the outbox
+table inside the caller's transaction; the outbox worker (``tenderapp.outbox_worker``, run as
+``flask --app tenderapp deliver-outbox``) delivers it later, never the request."""
 
 from datetime import datetime
 
@@ -25,3 +26,4 @@ def queue(
     )
     session.add(message)
     return message
+

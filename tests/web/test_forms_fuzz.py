@@ -38,6 +38,7 @@ from tenderapp.models import (
     TenderDocument,
     User,
 )
+from tenderapp.services import outbox
 from tenderapp.storage import DatabaseDocumentStore
 from tests import factories
 from tests.conftest import Browser, csrf_from
@@ -280,6 +281,13 @@ def demo_contract(f: Fuzzing) -> dict:
     return {"contract_id": f.db.exec(select(Contract.id)).one(), "actor": DEMO_ADMIN, "password": "demo-password"}
 
 
+def failed_message(f: Fuzzing) -> dict:
+    message = outbox.queue(f.db, "gone@partner.example", "Undelivered", "body", f.now, f.world.partner.id)
+    message.attempts, message.failed_at, message.delivery_error = 8, f.now, "SMTPRecipientsRefused: 550"
+    f.db.commit()
+    return {"message_id": message.id, "page": "/admin/outbox/failed"}
+
+
 def demo_summary(f: Fuzzing) -> dict:
     values = demo_contract(f)
     admin = f.sign_in_as(DEMO_ADMIN, "demo-password")
@@ -395,6 +403,7 @@ CASES = {
                                     "roles": ["signatory"]})),
     "admin.user_roles": Case(seed=seed({"roles": ["signatory", "viewer"]})),
     "admin.reset_two_factor": Case(),
+    "admin.retry_message": Case(failed_message),
     # the collaborative agreement
     "agreements.new": Case(seed=seed(AGREEMENT)),
     "agreements.edit_draft": Case(draft_agreement, seed=seed(AGREEMENT)),

@@ -44,6 +44,7 @@ OTHER_TENANT = {
     "lead_decision": lambda w: w.other_decision.id,
     "contract": lambda w: 999_999,  # the world has no contract: see the real contract's test below
     "member_contract": lambda w: 999_999,
+    "failed_message": lambda w: 999_999,  # the world has none: see tests/web/test_failed_messages.py
 }
 # ...and these name the actor's own (or managed) objects.
 OWN = {
@@ -61,6 +62,7 @@ OWN = {
     "lead_decision": lambda w: w.decision.id,
     "contract": lambda w: 999_999,
     "member_contract": lambda w: 999_999,
+    "failed_message": lambda w: 999_999,
 }
 
 # Someone holding none of the roles a role-restricted route asks for, by role.
@@ -102,7 +104,9 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "contracts.issue_summaries", "contracts.change_notice", "contracts.decision_document",
                    "contracts.notice_date",
                    # a supplier's own summary exists once issued: tests/services/test_assessment_summaries.py
-                   "contracts.own_assessment_summary"}
+                   "contracts.own_assessment_summary",
+                   # the world's outbox has no failed message: tests/web/test_failed_messages.py
+                   "admin.retry_message"}
 
 
 def rules(app):

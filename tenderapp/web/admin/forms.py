@@ -82,3 +82,7 @@ class RolesForm(_RolesOfOrganisation):
 class ResetTwoFactorForm(BaseForm):
     submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput(),
                          render_kw={"class": "govuk-button--warning"})
+
+
+class RetryMessageForm(BaseForm):
+    submit = SubmitField("Try again", widget=GovSubmitInput(), render_kw={"class": "govuk-button--secondary"})

@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.roles import OrganisationKind, Role
 from tenderapp.services import agreements, invitations, organisations, two_factor
+from tenderapp.services import failed_messages as failed_messages_service
 from tenderapp.services.invitations import InvitationRequest
 from tenderapp.services.organisations import NewMember
 from tenderapp.web.admin.forms import (
@@ -17,6 +18,7 @@ from tenderapp.web.admin.forms import (
     InvitationForm,
     NewMemberForm,
     ResetTwoFactorForm,
+    RetryMessageForm,
     RolesForm,
 )
 from tenderapp.web.flow import flashed, form_page
@@ -26,13 +28,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN, BIDDER = Role.PROCUREMENT_ADMIN, Role.BIDDER
 COLLABORATION, ORGANISATION = access.get_led_collaboration, access.get_managed_organisation
 USER = access.get_managed_user
+FAILED_MESSAGE = access.get_failed_message
 
 
 @bp.route("/collaborations")
 @role_required(ADMIN)
 def collaborations():
     return render_template("admin/collaborations.html",
-                           collaborations=access.led_collaborations(get_session(), current_user))
+                           collaborations=access.led_collaborations(get_session(), current_user),
+                           failed_messages=len(access.failed_outbox(get_session(), current_user)))
 
 
 @bp.route("/collaborations/new", methods=["GET", "POST"])
@@ -147,3 +151,23 @@ def outbox():
     if not current_app.config["OUTBOX_PAGE"]:
         abort(404)
     return render_template("admin/outbox.html", messages=access.visible_outbox(get_session(), current_user))
+
+
+@bp.route("/outbox/failed")
+@role_required(ADMIN)
+def failed_messages():
+    """Messages the worker gave up on, in every environment (not only with OUTBOX_PAGE)."""
+    return render_template("admin/failed_messages.html", form=RetryMessageForm(),
+                           messages=access.failed_outbox(get_session(), current_user))
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@tenant_owned(ADMIN, message_id=FAILED_MESSAGE)
+def retry_message(message):
+    form = RetryMessageForm()
+    if not form.validate_on_submit():
+        return render_template("admin/failed_messages.html", form=form,
+                               messages=access.failed_outbox(get_session(), current_user)), 400
+    failed_messages_service.retry(get_session(), current_user, message, clock.now())
+    flash(f"The message to {message.recipient} will be sent again shortly.", "success")
+    return redirect(url_for("admin.failed_messages"))

@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from tenderapp import access, clock
 from tenderapp.db import get_session
+from tenderapp.domain.roles import Role
 from tenderapp.services import bids, member_contracts, organisations, signing
 from tenderapp.web.guards import public, signed_in
 
@@ -37,6 +38,8 @@ def dashboard():
         if not current_user.organisation_kind.is_authority else [],
         contracts=member_contracts.contracts(db_session, current_user)
         if current_user.organisation_kind.is_authority else [],
+        failed_messages=access.failed_outbox(db_session, current_user)
+        if current_user.has_role(Role.PROCUREMENT_ADMIN) else [],
     )
 
 
