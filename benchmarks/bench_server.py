@@ -243,6 +243,8 @@ def server_env(db: BenchDatabase, secret: str, bid_secret: str, password_cost: d
         "BENCH_INSTANCE_PATH": str(instance),
         "SECRET_KEY": secret,
         "BID_SECRET": bid_secret,
+        # production refuses per-worker (memory://) attempt counts with several workers
+        "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"),
         "PYTHONUNBUFFERED": "1",
     }
 
