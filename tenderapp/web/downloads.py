@@ -9,7 +9,6 @@ werkzeug's send_file writes it.
 """
 
 import unicodedata
-from collections.abc import Iterable
 from urllib.parse import quote
 
 from flask import Response
@@ -42,7 +41,7 @@ def disposition(kind: str, filename: str) -> str:
     return value
 
 
-def download(content: bytes | str | Iterable[bytes], mimetype: str, filename: str, inline: bool = False) -> Response:
+def download(content: bytes | str, mimetype: str, filename: str, inline: bool = False) -> Response:
     """A response that a browser saves as ``filename`` (or shows, when ``inline``)."""
     return Response(content, mimetype=mimetype,
                     headers={"Content-Disposition": disposition("inline" if inline else "attachment", filename)})

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -99,9 +99,7 @@ def document(agreement: Agreement, number: int):
 
 
 def _pdf(sha256: str, name: str | None):
-    # Streamed chunk by chunk (checked against its hash as it goes); a missing one is the 404 page.
-    chunks = document_store().stream(sha256)
-    return download(stream_with_context(chunks), "application/pdf", name, inline=True)
+    return download(document_store().read(sha256), "application/pdf", name, inline=True)
 
 
 # --- signatories ---------------------------------------------------------------------------
