@@ -29,6 +29,7 @@ from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.organisations import (
     failed_outbox,
+    failed_outbox_count,
     get_failed_message,
     get_led_collaboration,
     get_managed_organisation,
@@ -73,6 +74,7 @@ __all__ = [
     "scope",
     "visible_outbox",
     "failed_outbox",
+    "failed_outbox_count",
     "get_failed_message",
     "get_replacement",
     "lead_people",

@@ -2,7 +2,7 @@
 
 from typing import TypeVar
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -127,6 +127,11 @@ def failed_outbox(session: Session, actor: Actor, limit: int = 200) -> list[Outb
     on, most recently failed first."""
     return list(session.exec(_failed_in_managed(actor).order_by(col(OutboxMessage.failed_at).desc(),
                                                                 col(OutboxMessage.id).desc()).limit(limit)).all())
+
+
+def failed_outbox_count(session: Session, actor: Actor) -> int:
+    """How many messages ``failed_outbox`` would list (counted, not loaded)."""
+    return session.exec(select(func.count()).select_from(_failed_in_managed(actor).subquery())).one()
 
 
 @scope("failed_message")

@@ -26,4 +26,3 @@ def queue(
     )
     session.add(message)
     return message
-

@@ -36,7 +36,7 @@ FAILED_MESSAGE = access.get_failed_message
 def collaborations():
     return render_template("admin/collaborations.html",
                            collaborations=access.led_collaborations(get_session(), current_user),
-                           failed_messages=len(access.failed_outbox(get_session(), current_user)))
+                           failed_messages=access.failed_outbox_count(get_session(), current_user))
 
 
 @bp.route("/collaborations/new", methods=["GET", "POST"])

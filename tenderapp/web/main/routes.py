@@ -38,8 +38,8 @@ def dashboard():
         if not current_user.organisation_kind.is_authority else [],
         contracts=member_contracts.contracts(db_session, current_user)
         if current_user.organisation_kind.is_authority else [],
-        failed_messages=access.failed_outbox(db_session, current_user)
-        if current_user.has_role(Role.PROCUREMENT_ADMIN) else [],
+        failed_messages=access.failed_outbox_count(db_session, current_user)
+        if current_user.has_role(Role.PROCUREMENT_ADMIN) else 0,
     )
 
 
