@@ -50,12 +50,31 @@ def _require_secrets(app: Flask) -> None:
             "in instance/config.py, the same on every server (see README, Secrets).")
 
 
+def _check_rotation(app: Flask) -> None:
+    """While BID_SECRET is rotated (BID_SECRETS_PREVIOUS given), every previous secret must be
+    well formed and AUDIT_KEY must be given: derived from the new secret, it would no longer
+    verify the audit chains written under the old one (see README, Rotating BID_SECRET)."""
+    given = os.environ.get("BID_SECRETS_PREVIOUS") or app.config.get("BID_SECRETS_PREVIOUS")
+    previous = sealing.previous_secrets(given)
+    if not previous:
+        return
+    problems = []
+    if not all(sealing.is_valid_secret(value) for value in previous):
+        problems.append("each secret in BID_SECRETS_PREVIOUS must be 64 hexadecimal characters")
+    if not (os.environ.get("AUDIT_KEY") or app.config.get("AUDIT_KEY")):
+        problems.append("AUDIT_KEY is not set: while BID_SECRETS_PREVIOUS is given it must be, or the audit "
+                        "chains would no longer verify (print it before rotating with `flask audit-key`)")
+    if problems:
+        raise MissingSecrets("Tenderapp will not start: " + "; ".join(problems) + " (see README, Rotating BID_SECRET).")
+
+
 def _load_secret_key(app: Flask) -> None:
     """SECRET_KEY from the environment or instance config; otherwise (outside production) one
     generated into ``instance/secret_key`` on first run (readable by the owner only, never committed)."""
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     _require_secrets(app)
+    _check_rotation(app)
     if app.config.get("SECRET_KEY"):
         return
     path = Path(app.instance_path) / "secret_key"

@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app tenderapp db-upgrade | bootstrap | seed-demo | deliver-outbox | export-ocds |
-verify-audit | audit-checkpoint | import-documents."""
+verify-audit | audit-checkpoint | audit-key | reseal | import-documents."""
 
 import json
 import signal
@@ -19,7 +19,7 @@ from tenderapp.domain.errors import DomainError
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.formatting import uk_datetime
 from tenderapp.sealing import sealer
-from tenderapp.services import audit, audit_verification, demo, first_run, ocds
+from tenderapp.services import audit, audit_verification, demo, first_run, ocds, resealing
 from tenderapp.storage import DocumentStore, document_store, import_local
 
 
@@ -177,8 +177,41 @@ def bootstrap(organisation_name: str, email: str, full_name: str, kind: str) -> 
                "After signing in, the admin sets up two-factor sign-in with an authenticator app.")
 
 
+@click.command("audit-key")
+@with_appcontext
+def audit_key() -> None:
+    """Print the audit log's key in use (AUDIT_KEY, or the one derived from BID_SECRET): set it
+    as AUDIT_KEY before rotating BID_SECRET. Treat the output as a secret."""
+    click.echo(current_app.extensions["tenderapp.audit"].key.hex())
+
+
+@click.command("reseal")
+@click.option("--dry-run", is_flag=True, help="Only count the values sealed under a previous secret.")
+@with_appcontext
+def reseal(dry_run: bool) -> None:
+    """After rotating BID_SECRET: seal every stored bid, file and two-factor secret again under
+    the current secret, so the secrets in BID_SECRETS_PREVIOUS can be retired. Safe to run again."""
+    current = sealer()
+    with write_intent(), Session(engine(), expire_on_commit=False) as session:
+        report = resealing.reseal(session, current, clock.now(), dry_run=dry_run)
+    verb = "Would seal again" if dry_run else "Sealed again"
+    click.echo(f"{verb} under key {current.key_id.hex()}: {report.total_resealed} values.")
+    for kind in dict.fromkeys([*report.resealed, *report.current]):
+        click.echo(f"  {kind:<20} {report.resealed.get(kind, 0):>7} {'to seal' if dry_run else 'sealed'}, "
+                   f"{report.current.get(kind, 0):>7} already under the current key")
+    if report.changed_meanwhile:
+        click.echo(f"  {report.changed_meanwhile} changed while this ran (saved under the current key meanwhile).")
+    if report.unreadable:
+        listed = ", ".join(f"{kind} #{row_id}" for kind, row_id in report.unreadable[:20])
+        raise click.ClickException(f"{len(report.unreadable)} values open under none of the secrets given: {listed}. "
+                                   "Add the secret that sealed them to BID_SECRETS_PREVIOUS and run again.")
+    if not dry_run and not report.unreadable:
+        click.echo("Every sealed value is under the current key: BID_SECRETS_PREVIOUS can be removed "
+                   "(keep AUDIT_KEY as it is).")
+
+
 COMMANDS = (import_documents, db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint,
-            bootstrap)
+            bootstrap, audit_key, reseal)
 
 
 def register(app: Flask) -> None:

@@ -49,3 +49,47 @@ def test_a_value_does_not_open_under_another_bids_binding():
     sealed = bytes.fromhex(SEALED_BEFORE["draft"])
     with pytest.raises(InvalidTag):
         Sealer(SECRET).open(7, sealed, seals.draft_binding(7, 13))
+
+
+OTHER = bytes(range(32, 64))
+
+
+def test_a_value_records_the_secret_that_sealed_it():
+    from tenderapp.sealing import ENVELOPE_VERSION, key_id, sealed_key_id
+
+    sealed = Sealer(SECRET).seal(7, b"price", seals.draft_binding(7, 12))
+    assert sealed[0] == ENVELOPE_VERSION and sealed_key_id(sealed) == key_id(SECRET) != key_id(OTHER)
+    assert SECRET not in sealed and sealed_key_id(bytes.fromhex(SEALED_BEFORE["draft"])) is None
+
+
+def test_after_rotation_the_new_secret_seals_and_the_previous_still_opens():
+    from tenderapp.sealing import UnknownSealingKey
+
+    binding = seals.draft_binding(7, 12)
+    under_old = Sealer(SECRET).seal(7, b"price", binding)
+    rotated = Sealer(OTHER, [SECRET])
+    assert rotated.open(7, under_old, binding) == b"price" and rotated.rotating
+    assert not rotated.is_current(under_old)
+    under_new = rotated.seal(7, b"price", binding)
+    assert rotated.is_current(under_new) and Sealer(OTHER).open(7, under_new, binding) == b"price"
+    with pytest.raises(UnknownSealingKey):
+        Sealer(OTHER).open(7, under_old, binding)
+    with pytest.raises(InvalidTag):  # nor can an old server read what the new secret sealed
+        Sealer(SECRET).open(7, under_new, binding)
+
+
+def test_values_sealed_before_envelopes_open_under_a_previous_secret():
+    rotated = Sealer(OTHER, [SECRET])
+    binding = seals.draft_binding(7, 12)
+    assert rotated.open(7, bytes.fromhex(SEALED_BEFORE["draft"]), binding) == b'{"prices": {}}'
+    resealed = rotated.reseal(7, bytes.fromhex(SEALED_BEFORE["draft"]), binding)
+    assert Sealer(OTHER).open(7, resealed, binding) == b'{"prices": {}}'
+    assert rotated.reseal(7, resealed, binding) is None
+
+
+def test_an_altered_envelope_does_not_open():
+    binding = seals.draft_binding(7, 12)
+    sealed = bytearray(Sealer(SECRET).seal(7, b"price", binding))
+    sealed[-1] ^= 1
+    with pytest.raises(InvalidTag):
+        Sealer(OTHER, [SECRET]).open(7, bytes(sealed), binding)
