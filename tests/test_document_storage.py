@@ -119,3 +119,27 @@ def test_import_documents_copies_the_files_on_disk_into_the_database_once(app, d
     assert first.exit_code == 0 and "Imported 1 documents" in first.output, first.output
     assert again.exit_code == 0 and "Imported 0 documents" in again.output and "1 were already there" in again.output
     assert DatabaseDocumentStore(db).read(sha256) == content
+
+
+def test_with_s3_storage_a_document_uploaded_is_an_object_in_the_bucket_and_downloads_and_a_missing_one_is_404(
+        app, world, db, sign_in_as, monkeypatch):
+    for name, value in {"AWS_DEFAULT_REGION": "eu-west-2", "AWS_ACCESS_KEY_ID": "testing",
+                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    for name, value in {"DOCUMENT_STORAGE": "s3", "DOCUMENTS_S3_BUCKET": "council-documents",
+                        "DOCUMENTS_S3_PREFIX": "tenderapp/"}.items():
+        monkeypatch.setitem(app.config, name, value)
+    with mock_aws():
+        bucket = boto3.client("s3")
+        bucket.create_bucket(Bucket="council-documents", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+        admin = sign_in_as("admin@lead.example")
+        assert post_file(admin, world, db, UPLOADS["tender document"], PDF_BYTES, "spec.pdf").status_code == 302
+        document = db.exec(select(TenderDocument).where(TenderDocument.tender_id == world.tender.id)).one()
+        stored = bucket.get_object(Bucket="council-documents", Key=f"tenderapp/{document.sha256}")
+        assert stored["Body"].read() == PDF_BYTES and db.get(StoredDocument, document.sha256) is None
+        url = f"/tenders/{world.tender.id}/documents/{document.id}"
+        assert admin.get(url).data == PDF_BYTES
+
+        bucket.delete_object(Bucket="council-documents", Key=f"tenderapp/{document.sha256}")
+        response = admin.get(url)
+        assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
