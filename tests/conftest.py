@@ -30,6 +30,22 @@ T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 security.configure(**TestingConfig.PASSWORD_HASH)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-xdist 3.8 groups an item (``--dist loadgroup``, the ``xdist_group`` mark) by adding
+    "@group" to ``item._nodeid``, which pytest 9.2 no longer reads: its node ids live in
+    ``item._id``. Copy the grouped id across so that a group, such as the query budget's worlds,
+    runs on one worker and is built once. Does nothing where either side has changed."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:
+        return
+    for item in items:
+        grouped = item.__dict__.get("_nodeid")
+        if isinstance(grouped, str) and "@" in grouped and item.nodeid != grouped:
+            item._id = coerce_node_id(grouped)
+
+
 def pytest_make_parametrize_id(config, val, argname):
     """A long bytes parameter is named by its start and length: pytest-xdist needs every worker to
     collect the same test names, and a zip made at collection holds the time it was made."""

@@ -2,6 +2,7 @@
 never a server error, and quickly."""
 
 import io
+import statistics
 import time
 import zipfile
 from types import SimpleNamespace
@@ -34,6 +35,36 @@ def filled(values: dict[str, object], **kwargs) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+
+SECONDS = 2
+TIMES_THE_TEMPLATE = 200  # the hostile files read today take at most about 90 times as long
+
+
+def timed_read(data: bytes):
+    """The reader's answer for ``data`` and the seconds it took."""
+    started = time.monotonic()
+    result = read(data, EXPECTED)
+    return result, time.monotonic() - started
+
+
+def assert_quick(elapsed: float, seen: str = "") -> None:
+    """Under SECONDS; or, when the machine is busy with other work, under TIMES_THE_TEMPLATE times
+    the median of five reads of a filled template taken now: a ratio against a baseline measured
+    in the same run, not a wall clock alone."""
+    if elapsed < SECONDS:
+        return
+    template = filled({"CORE": 7480, "PAYG": "999.99"})
+    baseline = statistics.median(timed_read(template)[1] for _ in range(5))
+    assert elapsed < TIMES_THE_TEMPLATE * baseline, (
+        f"{seen} took {elapsed:.2f}s (the template reads in {baseline * 1000:.0f}ms)")
+
+
+def read_quickly(data: bytes):
+    result, elapsed = timed_read(data)
+    assert_quick(elapsed)
+    return result
 
 
 def test_the_template_round_trips_the_values_entered():
@@ -107,20 +138,16 @@ def test_entity_expansion_is_refused():
               b'spreadsheetml/2006/main"><sheetData><row r="5"><c r="A5" t="inlineStr"><is><t>&lol3;</t></is></c>'
               b'</row></sheetData></worksheet>')
     data = _replace_part(filled({"CORE": 1}), "xl/worksheets/sheet1.xml", laughs)
-    started = time.monotonic()
-    result = read(data, EXPECTED)
+    result = read_quickly(data)
     assert result.prices == {}
     assert result.problems and "could not be read" in result.problems[0]
-    assert time.monotonic() - started < 2
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     data = _replace_part(filled({"CORE": 1}), "xl/worksheets/sheet1.xml", b"<" + b"0" * (60 * 1024 * 1024))
     assert len(data) < 1024 * 1024
-    started = time.monotonic()
-    assert read(data, EXPECTED).problems == [
+    assert read_quickly(data).problems == [
         "The workbook is too large once unpacked. Use the template and enter only the prices."]
-    assert time.monotonic() - started < 2
 
 
 def _sheet_with_rows(count: int) -> bytes:
@@ -132,18 +159,14 @@ def _sheet_with_rows(count: int) -> bytes:
 
 def test_too_many_rows_are_refused_quickly():
     data = _replace_part(filled({"CORE": 1}), "xl/worksheets/sheet1.xml", _sheet_with_rows(1500))
-    started = time.monotonic()
-    assert read(data, EXPECTED).problems == ["Pricing: the sheet has more than 1,000 rows. Use the template"]
-    assert time.monotonic() - started < 2
+    assert read_quickly(data).problems == ["Pricing: the sheet has more than 1,000 rows. Use the template"]
 
 
 
 def test_a_million_rows_are_refused_without_reading_them(tmp_path):
     data = _replace_part(filled({"CORE": 1}), "xl/worksheets/sheet1.xml", _sheet_with_rows(1_000_000))
-    started = time.monotonic()
-    problems = read(data, EXPECTED).problems
+    problems = read_quickly(data).problems
     assert problems and ("too large once unpacked" in problems[0] or "more than 1,000 rows" in problems[0])
-    assert time.monotonic() - started < 2
 
 
 def test_unknown_and_missing_lines_are_reported():
@@ -160,9 +183,7 @@ def test_an_oversized_shared_strings_part_is_refused_quickly():
     strings = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                + b"<si><t>" + b"x" * (3 * 1024 * 1024) + b"</t></si></sst>")
     data = _replace_part(filled({"CORE": 1}), "xl/worksheets/sheet1.xml", strings)
-    started = time.monotonic()
-    assert "too large once unpacked" in read(data, EXPECTED).problems[0]
-    assert time.monotonic() - started < 2
+    assert "too large once unpacked" in read_quickly(data).problems[0]
 
 
 def test_an_upload_replaces_the_prices_it_has_and_never_clears_a_saved_one():

@@ -2,12 +2,13 @@
 type, formulas, huge strings, sheets deleted, renamed, hidden or added, the hidden sheet
 tampered with, bytes of the zip flipped, files cut short, random bytes), plus the curated
 hostile set of test_pricing_workbook. Each file is read or refused with a clear message, never
-an unexpected exception, within 2 seconds and 100MB. FUZZ_EXAMPLES sets the examples per test.
+an unexpected exception, within 2 seconds (or, on a machine slowed by other work, 200 times
+the time the app's own filled template takes to read just then) and 100MB. FUZZ_EXAMPLES sets
+the examples per test.
 """
 
 import io
 import os
-import time
 import tracemalloc
 import zipfile
 from datetime import datetime
@@ -20,10 +21,18 @@ from openpyxl import Workbook, load_workbook
 
 from tenderapp.exports.pricing_template import META_SHEET, PRICING_SHEET
 from tenderapp.exports.pricing_upload import NOT_A_WORKBOOK, Upload, read
-from tests.services.test_pricing_workbook import EXPECTED, LINES, _replace_part, _sheet_with_rows, filled, template
+from tests.services.test_pricing_workbook import (
+    EXPECTED,
+    LINES,
+    _replace_part,
+    _sheet_with_rows,
+    assert_quick,
+    filled,
+    template,
+    timed_read,
+)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
-SECONDS = 2
 PEAK_BYTES = 100 * 1024 * 1024
 GENERIC = "could not be read"  # the reader's answer when the parser gives up on a damaged file
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
@@ -36,9 +45,7 @@ BASE = filled({"CORE": 7480, "PAYG": "999.99", "=EXT": 1})
 def read_within_limits(data: bytes) -> Upload:
     """Reads ``data`` as an upload would, checking the answer's shape, the time and (reading it
     again, as tracing slows everything down) the memory."""
-    started = time.monotonic()
-    result = read(data, EXPECTED)
-    elapsed = time.monotonic() - started
+    result, elapsed = timed_read(data)
     tracemalloc.start()
     try:
         assert read(data, EXPECTED) == result, "the same file gets the same answer"
@@ -46,7 +53,7 @@ def read_within_limits(data: bytes) -> Upload:
     finally:
         tracemalloc.stop()
     seen = f"{len(data)} bytes -> {result.problems[:3]} {result.prices} in {elapsed:.2f}s, peak {peak / 1e6:.1f}MB"
-    assert elapsed < SECONDS, seen
+    assert_quick(elapsed, seen)
     assert peak < PEAK_BYTES, seen
     assert isinstance(result, Upload)
     if result.problems:
