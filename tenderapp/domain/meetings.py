@@ -11,7 +11,8 @@ from datetime import date
 from enum import StrEnum
 
 from tenderapp.domain.errors import RuleViolation
-from tenderapp.domain.send_timescales import mediation_due
+from tenderapp.domain.deadlines import Calendar
+from tenderapp.domain.send_timescales import certificate_due, days_left, is_late, mediation_due
 from tenderapp.domain.text import check_single_line, has_other_digits
 
 
@@ -251,3 +252,47 @@ def _check_certificate(facts: CaseFacts) -> None:
     if facts.certificate_kind is CertificateKind.DEEMED and facts.certificate_on < mediation_due(facts.day_told):
         raise RuleViolation("A deemed certificate is issued once the 30 days have ended, on "
                             f"{_day(mediation_due(facts.day_told))} or later", "certificate_on")
+
+
+@dataclass(frozen=True)
+class CaseDue:
+    """A case's statutory due dates, and whether each is late or due soon, on ``today``."""
+
+    mediation_due: date | None  # mediation cases still to be, or that were, mediated
+    mediation_late: bool
+    certificate_due: date | None
+    certificate_late: bool
+    due_soon: bool  # a step not yet done falls due within ``SOON_DAYS``
+
+
+SOON_DAYS = 5
+
+
+def _certificate_from(facts: CaseFacts) -> date | None:
+    """The day a certificate's 3 working days run from, when one is due."""
+    if facts.kind is not MeetingKind.MEDIATION or facts.outcome is Outcome.WITHDRAWN:
+        return None
+    if facts.certificate_kind is CertificateKind.DECLINED:
+        return facts.day_told
+    if facts.attendance is Attendance.HELD and facts.meeting_day is not None:
+        return facts.meeting_day
+    return mediation_due(facts.day_told)  # deemed once the 30 days end with no mediation
+
+
+def case_due(facts: CaseFacts, today: date, calendar: Calendar | None = None) -> CaseDue:
+    """The case's due dates (``mediation_due``, ``certificate_due``) and its late flags: a mediation
+    held after its due day, or still not held after it; a certificate issued after its due day,
+    or still not issued after it. A withdrawn or declined case owes no mediation."""
+    if facts.kind is not MeetingKind.MEDIATION:
+        return CaseDue(None, False, None, False, False)
+    owes_mediation = facts.outcome is not Outcome.WITHDRAWN and facts.certificate_kind is not CertificateKind.DECLINED
+    meeting_due = mediation_due(facts.day_told) if owes_mediation else None
+    held_on = facts.meeting_day if facts.attendance is Attendance.HELD else None
+    mediation_late = meeting_due is not None and is_late(meeting_due, held_on, today)
+    start = _certificate_from(facts)
+    cert_due = certificate_due(start, calendar) if start is not None else None
+    cert_late = cert_due is not None and is_late(cert_due, facts.certificate_on, today)
+    pending = [d for d, done in ((meeting_due, held_on), (cert_due, facts.certificate_on))
+               if d is not None and done is None]
+    soon = any(0 <= days_left(d, today) <= SOON_DAYS for d in pending)
+    return CaseDue(meeting_due, mediation_late, cert_due, cert_late, soon)

@@ -13,6 +13,7 @@ from tenderapp.domain.meetings import (
     FundingPartyKind,
     MeetingKind,
     Outcome,
+    case_due,
     check_case,
     clean_reference,
 )
@@ -105,3 +106,32 @@ def test_names_and_odd_references_are_refused(typed, words):
     with pytest.raises(RuleViolation) as caught:
         clean_reference(typed)
     assert caught.value.field == "reference" and words in caught.value.message
+
+
+NO_HOLIDAYS = lambda day: False  # noqa: E731
+
+
+def test_due_dates_and_late_flags_of_a_mediation_case():
+    told = CaseFacts("MED-9", MeetingKind.MEDIATION, day_told=date(2015, 6, 1))
+    # told Mon 1 June: mediation due Wed 1 July; the certificate (deemed) 3 working days on: Mon 6 July
+    due = case_due(told, today=date(2015, 6, 10), calendar=NO_HOLIDAYS)
+    assert (due.mediation_due, due.certificate_due) == (date(2015, 7, 1), date(2015, 7, 6))
+    assert not due.mediation_late and not due.due_soon
+    assert case_due(told, today=date(2015, 6, 28), calendar=NO_HOLIDAYS).due_soon
+    assert case_due(told, today=date(2015, 7, 2), calendar=NO_HOLIDAYS).mediation_late
+    # held on time, certificate issued the 4th working day after (Fri 19 June → Thu 25 June): late
+    held = replace(told, meeting_day=date(2015, 6, 19), attendance=Attendance.HELD,
+                   outcome=Outcome.AGREEMENT_FULL, certificate_on=date(2015, 6, 25),
+                   certificate_kind=CertificateKind.AFTER_MEDIATION)
+    due = case_due(held, today=date(2015, 8, 1), calendar=NO_HOLIDAYS)
+    assert due.certificate_due == date(2015, 6, 24) and due.certificate_late and not due.mediation_late
+
+
+def test_declined_and_disagreement_resolution_cases_owe_no_mediation():
+    declined = CaseFacts("MED-10", MeetingKind.MEDIATION, day_told=date(2015, 6, 1), certificate_on=date(2015, 6, 2),
+                         certificate_kind=CertificateKind.DECLINED)
+    due = case_due(declined, today=date(2015, 9, 1), calendar=NO_HOLIDAYS)
+    assert due.mediation_due is None and not due.mediation_late
+    assert due.certificate_due == date(2015, 6, 4) and not due.certificate_late
+    assert case_due(DR, today=date(2016, 1, 1)) == case_due(DR, today=date(2015, 1, 1))
+    assert case_due(DR, today=date(2016, 1, 1)).mediation_due is None
