@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.deadlines import Calendar
+from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.send_timescales import certificate_due, days_left, is_late, mediation_due
 from tenderapp.domain.text import check_single_line, has_other_digits
 
