@@ -14,6 +14,7 @@ from tenderapp.domain import meeting_charges as charging
 from tenderapp.domain.cost_shares import core_by_year
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
 from tenderapp.domain.money import from_pence
+from tenderapp.exports.meeting_statement import ChargedMeeting, StatementSheet
 from tenderapp.models import Contract, MeetingCase, Organisation, Tender
 from tenderapp.services import cost_shares
 from tenderapp.services.meetings import terms_of
@@ -103,3 +104,31 @@ def funding_statements(worked: Charged, period: charging.Period,
     charges = worked.charges if organisation is None else [
         c for c in worked.charges if c.meeting.authority == str(organisation.id)]
     return charging.funding_party_statements(charges, period)
+
+
+def charges_in(worked: Charged, organisation: Organisation, period: charging.Period) -> list[charging.Charge]:
+    """The meetings ``organisation`` pays for (included or PAYG) in ``period``, by meeting day."""
+    return [c for c in worked.charges if c.meeting.authority == str(organisation.id)
+            and not c.meeting.funding_party_pays and period.holds(c.meeting.day)]
+
+
+def chosen_period(contract: Contract, kind_text: str | None, number_text: str | None) -> tuple[
+        PeriodKind, list[charging.Period], charging.Period]:
+    """The period a statement's address asks for (``?period=quarter&number=3``): contract year 1
+    when either part is missing or is not one of the contract's periods."""
+    kind = PeriodKind(kind_text) if kind_text in {k.value for k in PeriodKind} else PeriodKind.YEAR
+    choices = periods(contract, kind)
+    text = (number_text or "").strip()
+    number = int(text) if text.isascii() and text.isdigit() and len(text) < 4 else 1
+    return kind, choices, choices[number - 1] if 1 <= number <= len(choices) else choices[0]
+
+
+def sheet(tender: Tender, organisation: Organisation, statement_: charging.Statement,
+          charged_meetings: list[charging.Charge]) -> StatementSheet:
+    """What the statement workbook shows, for a caller that loaded the contract through access."""
+    return StatementSheet(
+        f"{tender.reference}: {tender.title}", organisation.name, statement_.period.label, statement_.core,
+        statement_.included_used, statement_.included_left, statement_.payg_meetings, statement_.payg_cost,
+        statement_.total, statement_.projected_total, statement_.saving,
+        [ChargedMeeting(c.meeting.key, c.meeting.kind.label, c.meeting.day, c.included, c.amount)
+         for c in charged_meetings])
