@@ -339,7 +339,7 @@ def test_kents_demo_statement_reconciles_with_the_seed_paper(app, db, clock, loa
     assert "£12,480.00" in kent and "2 (£2,000.00)" in kent
     assert "£14,480.00" in kent and "£9,623.21" in kent and "on projection" in kent
     assert "Oakwood Primary School, Maidstone" in kent and "NHS West Kent Clinical Commissioning Group" in kent
-    assert "SCC-" not in kent  # Surrey's cases are Surrey's
+    assert "SCC-" not in kent and "KCC-DR-15-002" in kent  # its own cases, not Surrey's
     provider = sign_in_as("provider@mediation-partners.example", "demo-password")
     register = provider.get(f"/contracts/{contract.id}/register").get_data(as_text=True)
     assert "KCC-15-007" in register and "SOTON-15-LATE-001" in register and "Late" in register

@@ -110,6 +110,7 @@ def test_a_member_reads_its_own_statement_only(world, contract, sign_in_as):
     assert f'href="/contracts/{contract.id}/your-statement"' in member_page
     own = partner.get(f"/contracts/{contract.id}/your-statement").get_data(as_text=True)
     assert "Partner Borough Council: statement" in own and "MED-0" not in own and "£12,480.00" in own
+    assert "0 cases recorded for Partner Borough Council" in own
     for url in (f"/contracts/{contract.id}/statements/{world.lead.id}", f"/contracts/{contract.id}/meetings",
                 f"/contracts/{contract.id}/register"):
         assert partner.get(url).status_code in (403, 404), url
