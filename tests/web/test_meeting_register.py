@@ -152,3 +152,29 @@ def test_the_lead_sets_the_meeting_terms(world, contract, sign_in_as):
 def test_odd_periods_in_the_address_show_a_statement(world, contract, sign_in_as, query):
     response = sign_in_as("admin@lead.example").get(f"/contracts/{contract.id}/statements/{world.lead.id}{query}")
     assert response.status_code == 200
+
+
+def test_the_lead_reads_the_groups_performance_and_downloads_the_dfe_report(world, contract, sign_in_as):
+    provider = sign_in_as("provider@supplier.example")
+    _seven_meetings(provider, world, contract)
+    provider.submit(f"/contracts/{contract.id}/register/new", case_form(
+        world, "LATE-1", told=("1", "6", "2015"), meeting=("10", "7", "2015")))  # 39 days: late
+    lead = sign_in_as("admin@lead.example")
+    assert f'href="/contracts/{contract.id}/kpis"' in lead.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    page = lead.get(f"/contracts/{contract.id}/kpis?period=year&number=1").get_data(as_text=True)
+    assert "87.5%" in page and "(7 of 8)" in page  # mediations within 30 days
+    assert "Lead County Council" in page and "Partner Borough Council" in page
+    book = load_workbook(io.BytesIO(lead.get(f"/contracts/{contract.id}/monitoring-report.xlsx?period=year").data))
+    rows = list(book["Monitoring"].iter_rows(min_row=4, values_only=True))
+    group = rows[-1]
+    assert group[0] == "The group" and group[1:4] == (8, 8, 8) and float(group[4]) == 0.875
+    assert group[-1] == 3000  # the 3 meetings after the 5 included, at £1,000
+
+
+def test_a_member_reads_its_own_performance_only(world, contract, sign_in_as):
+    _seven_meetings(sign_in_as("provider@supplier.example"), world, contract)
+    partner = sign_in_as("signatory@partner.example")
+    page = partner.get(f"/contracts/{contract.id}/your-kpis").get_data(as_text=True)
+    assert "Partner Borough Council: performance" in page and "Lead County Council" not in page.split("<main")[1]
+    assert partner.get(f"/contracts/{contract.id}/kpis").status_code in (403, 404)
+    assert partner.get(f"/contracts/{contract.id}/monitoring-report.xlsx").status_code in (403, 404)

@@ -109,7 +109,8 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    # the meeting register and its statements belong to a contract: tests/web/test_meeting_register.py
                    "contracts.register", "contracts.new_case", "contracts.edit_case", "contracts.meetings",
                    "contracts.meeting_terms", "contracts.statement", "contracts.statement_workbook",
-                   "contracts.your_statement", "contracts.your_statement_workbook",
+                   "contracts.your_statement", "contracts.your_statement_workbook", "contracts.kpis",
+                   "contracts.monitoring_report_workbook", "contracts.your_kpis",
                    # a supplier's own summary exists once issued: tests/services/test_assessment_summaries.py
                    "contracts.own_assessment_summary",
                    # the world's outbox has no failed message: tests/web/test_failed_messages.py

@@ -166,6 +166,7 @@ from tenderapp.web.contracts import (  # noqa: E402,F401  (their routes)
     assessment_summaries,
     cost_shares,
     decisions,
+    kpis,
     meetings,
     statements,
 )
