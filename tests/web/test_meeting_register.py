@@ -178,3 +178,13 @@ def test_a_member_reads_its_own_performance_only(world, contract, sign_in_as):
     assert "Partner Borough Council: performance" in page and "Lead County Council" not in page.split("<main")[1]
     assert partner.get(f"/contracts/{contract.id}/kpis").status_code in (403, 404)
     assert partner.get(f"/contracts/{contract.id}/monitoring-report.xlsx").status_code in (403, 404)
+
+
+def test_the_lead_reads_each_funding_partys_statement(world, contract, sign_in_as):
+    provider = sign_in_as("provider@supplier.example")
+    assert provider.submit(f"/contracts/{contract.id}/register/new", case_form(
+        world, "DR-1", kind="disagreement_resolution", funding_kind="health_body", funding_name="NHS West Kent CCG",
+        funding_agreed_on=["10", "5", "2015"])).status_code == 302
+    page = sign_in_as("admin@lead.example").get(f"/contracts/{contract.id}/meetings").get_data(as_text=True)
+    assert "Funding parties&#39; statement, Contract year 1" in page
+    assert "NHS West Kent CCG" in page and "£950.00" in page

@@ -12,6 +12,7 @@ from tenderapp.domain.meetings import Attendance, CertificateKind, FundingPartyK
 from tenderapp.domain.roles import Role
 from tenderapp.formatting import money
 from tenderapp.services import cost_shares as cost_share_service
+from tenderapp.services import meeting_statements
 from tenderapp.services import meetings as meeting_service
 from tenderapp.services.meetings import CaseInput
 from tenderapp.web.contracts.blueprint import ADMIN, bp
@@ -97,9 +98,13 @@ def meetings(contract):
     db_session = get_session()
     rows = meeting_service.register(db_session, contract, tender, access.contract_cases(db_session, contract),
                                     clock.now())
+    worked = meeting_statements.charged(db_session, contract)
+    years = [(year, meeting_statements.funding_statements(worked, year)) for year in
+             meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)] if worked else []
     return render_template("contracts/register.html", contract=contract, tender=tender, rows=rows, provider=False,
                            authorities=access.register_authorities(db_session, tender),
-                           terms=meeting_service.terms_of(db_session, contract))
+                           terms=meeting_service.terms_of(db_session, contract),
+                           funding_years=[(year, parties) for year, parties in years if parties])
 
 
 def _terms_form(contract) -> MeetingTermsForm:
