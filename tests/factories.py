@@ -13,6 +13,7 @@ from tenderapp.models import (
     AgreementVersion,
     Collaboration,
     CollaborationMember,
+    Contract,
     Decision,
     EvaluatorAssignment,
     Organisation,
@@ -252,3 +253,45 @@ def opened_bids(session: Session, tender: Tender, suppliers: list[Organisation],
     session.add(tender)
     session.commit()
     return submissions
+
+
+def awarded_contract(session: Session, world: World, now: datetime, start: date = date(2015, 4, 1),
+                     months: int = 36) -> Contract:
+    """The world's open tender awarded to Supplier Ltd, running from ``start`` for ``months``,
+    with the seed's rates (core £12,480 in year 1 and £7,480 after, mediation £1,000,
+    disagreement resolution £950), cost shares with 5 included meetings, the lead's previous
+    contract cost (£24,103.21 a year, 7 meetings expected), the mediation and DR lines set as the
+    meeting terms, and a provider at the supplier (provider@supplier.example)."""
+    from tenderapp.domain.contracts import initial_end
+    from tenderapp.models import AuthorityBaseline, Bid, BidSubmission, ContractPrice, CostShareBasis, MeetingTerms
+
+    bid = Bid(tender_id=world.open_tender.id, organisation_id=world.supplier.id, draft=b"sealed", created_at=now,
+              updated_at=now, updated_by_user_id=world.bidder.id)
+    session.add(bid)
+    session.flush()
+    submission = BidSubmission(bid_id=bid.id, number=1, receipt="AWARD-1", content=b"sealed", content_sha256="0" * 64,
+                               schedule_version=1, submitted_at=now, submitted_by_user_id=world.bidder.id)
+    session.add(submission)
+    session.flush()
+    end = initial_end(start, months)
+    contract = Contract(tender_id=world.open_tender.id, submission_id=submission.id,
+                        supplier_organisation_id=world.supplier.id, award_decision_id=world.decision.id,
+                        value_pence=23_168_000, start_date=start, initial_end_date=end, end_date=end,
+                        extensions_allowed=1, extension_max_months=24, regime="PCR2015",
+                        standstill_start=start - timedelta(days=40), standstill_last_day=start - timedelta(days=30),
+                        earliest_signing_date=start - timedelta(days=29), entered_into_on=start - timedelta(days=20),
+                        created_at=now)
+    session.add(contract)
+    session.flush()
+    prices = {"CORE-Y1": 1_248_000, "CORE-Y2": 748_000, "PAYG-MED": 100_000, "PAYG-DR": 95_000}
+    session.add_all([ContractPrice(contract_id=contract.id, code=code, unit_price_pence=pence)
+                     for code, pence in prices.items()])
+    session.add(CostShareBasis(contract_id=contract.id, core_codes="CORE-Y1,CORE-Y2", payg_code="PAYG-MED",
+                               included_meetings=5))
+    session.add(AuthorityBaseline(contract_id=contract.id, organisation_id=world.lead.id,
+                                  previous_annual_cost_pence=2_410_321, meetings_per_year=7))
+    session.add(MeetingTerms(contract_id=contract.id, mediation_code="PAYG-MED", dr_code="PAYG-DR",
+                             updated_by_user_id=world.lead_admin.id, updated_at=now))
+    session.commit()
+    user(session, world.supplier, "provider@supplier.example", [Role.PROVIDER], now, full_name="Pat Provider")
+    return contract

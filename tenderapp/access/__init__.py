@@ -26,6 +26,15 @@ from tenderapp.access.contracts import (
 )
 from tenderapp.access.core import Actor, actor_for, require_role, scope
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
+from tenderapp.access.meetings import (
+    contract_cases,
+    get_provider_contract,
+    own_cases,
+    provider_case,
+    provider_contracts,
+    register_authorities,
+    register_authority,
+)
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.organisations import (
     failed_outbox,
@@ -42,6 +51,13 @@ from tenderapp.access.organisations import (
 from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
 
 __all__ = [
+    "contract_cases",
+    "get_provider_contract",
+    "own_cases",
+    "provider_case",
+    "provider_contracts",
+    "register_authorities",
+    "register_authority",
     "Actor",
     "acting_organisations",
     "actor_for",

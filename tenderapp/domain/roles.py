@@ -48,6 +48,7 @@ class Role(StrEnum):
     EVALUATOR = "evaluator"
     VIEWER = "viewer"
     BIDDER = "bidder"
+    PROVIDER = "provider"  # the awarded supplier's people who keep a contract's meeting register
 
     @property
     def label(self) -> str:
@@ -60,12 +61,13 @@ _ROLE_LABELS = {
     Role.EVALUATOR: "Evaluator",
     Role.VIEWER: "Viewer",
     Role.BIDDER: "Bidder",
+    Role.PROVIDER: "Provider (meeting register)",
 }
 
 AUTHORITY_ROLES = frozenset(
     {Role.PROCUREMENT_ADMIN, Role.SIGNATORY, Role.EVALUATOR, Role.VIEWER}
 )
-SUPPLIER_ROLES = frozenset({Role.BIDDER})
+SUPPLIER_ROLES = frozenset({Role.BIDDER, Role.PROVIDER})
 
 
 def allowed_roles(kind: OrganisationKind) -> frozenset[Role]:

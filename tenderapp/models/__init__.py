@@ -32,6 +32,7 @@ from tenderapp.models.evaluation import (
     Recommendation,
 )
 from tenderapp.models.invitation import Invitation
+from tenderapp.models.meeting import MeetingCase, MeetingTerms
 from tenderapp.models.organisation import (
     Collaboration,
     CollaborationMember,
@@ -87,6 +88,8 @@ __all__ = [
     "CollaborationMember",
     "Invitation",
     "LateAttempt",
+    "MeetingCase",
+    "MeetingTerms",
     "Organisation",
     "OutboxMessage",
     "StoredDocument",

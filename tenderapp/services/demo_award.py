@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor, actor_for
 from tenderapp.models import Collaboration, Contract, Decision, Recommendation, Tender, User
 from tenderapp.sealing import Sealer
-from tenderapp.services import contracts, cost_shares, decisions, extensions
+from tenderapp.services import contracts, cost_shares, decisions, demo_meetings, extensions
 from tenderapp.services.decisions import DecisionInput
 from tenderapp.services.extensions import ExtensionInput
 
@@ -64,3 +64,5 @@ def load(session: Session, tender: Tender, spec: dict, sealer: Sealer, now: date
         _extension(session, actor, contract, tender, spec["extension"], now)
     if spec.get("cost_shares"):
         _cost_shares(session, actor, contract, tender, spec["cost_shares"], now)
+    if spec.get("register"):
+        demo_meetings.load(session, actor, contract, tender, spec, now)

@@ -18,6 +18,10 @@ def _evaluators(user) -> bool:
     return user.has_role(Role.EVALUATOR)
 
 
+def _providers(user) -> bool:
+    return user.has_role(Role.PROVIDER)
+
+
 def _admins(user) -> bool:
     return user.has_role(Role.PROCUREMENT_ADMIN)
 
@@ -30,6 +34,8 @@ _LINKS = [
     ("Decisions", "contracts.decisions", ("contracts.",), _authorities),
     ("Evaluations", "evaluation.mine", ("evaluation.mine", "evaluation.work", "evaluation.score",
                                         "evaluation.declaration"), _evaluators),
+    ("Meeting registers", "contracts.registers", ("contracts.registers", "contracts.register", "contracts.new_case",
+                                                  "contracts.edit_case"), _providers),
     ("Organisation", "main.organisation", ("main.organisation",), _everyone),
     ("Collaborations", "admin.collaborations", ("admin.",), _admins),
 ]

@@ -27,8 +27,8 @@ def test_an_authority_may_hold_every_buyer_role_but_not_bidder(kind):
     assert allowed_roles(kind) == AUTHORITY_ROLES
 
 
-def test_a_supplier_may_hold_only_bidder():
-    assert allowed_roles(OrganisationKind.SUPPLIER) == {Role.BIDDER}
+def test_a_supplier_may_hold_only_bidder_and_provider():
+    assert allowed_roles(OrganisationKind.SUPPLIER) == {Role.BIDDER, Role.PROVIDER}
 
 
 def test_every_role_is_allowed_in_exactly_one_side():

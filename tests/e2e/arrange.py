@@ -107,3 +107,24 @@ def competing_bid(app, tender_id: int, now: datetime) -> None:
             str(criteria[1].id): "Local employment and free workshops for schools."}, now)
         bids.save_declarations(session, bidder, sealer, own, list(REQUIRED_DECLARATIONS), now)
         bids.submit(session, bidder, sealer, own, lines, criteria, now)
+
+
+PROVIDER_EMAIL = "provider@harbour-mediation.example"
+
+
+def running_the_contract(app, supplier: str, tender_id: int, now: datetime) -> None:
+    """After the award: the lead's cost shares (the core line, 5 included meetings, PAYG at the
+    mediation line) and a provider at the awarded supplier, who keeps the meeting register."""
+    from tenderapp.domain.roles import Role
+    from tenderapp.models import Contract, Organisation
+    from tenderapp.services import cost_shares
+    from tests import factories
+
+    engine = app.extensions["tenderapp.engine"]
+    with Session(engine, expire_on_commit=False) as session:
+        admin = _actor(session, "admin@kent.example")
+        contract = session.exec(select(Contract).where(Contract.tender_id == tender_id)).one()
+        cost_shares.set_basis(session, admin, contract, ["CORE"], "PAYG", 5, Decimal("0"), False, now)
+        organisation = session.exec(select(Organisation).where(Organisation.name == supplier)).one()
+        factories.user(session, organisation, PROVIDER_EMAIL, [Role.PROVIDER], now, full_name="Hana Provider",
+                       password=DEMO_PASSWORD)

@@ -2,7 +2,8 @@
 a partner authority signs the collaborative agreement, the lead publishes the tender, a new
 supplier registers and bids (prices from the Excel template), the deadline passes, two
 admins open the bids, evaluators score, the moderator moderates, the award is decided and
-made, and the extension is recorded.
+made, the extension is recorded, the provider keeps the meeting register and the lead reads an
+authority's statement.
 
 Every page reached is checked with axe-core (serious and critical violations fail the
 test) and each step leaves a full-page screenshot in test-artifacts/e2e/."""
@@ -61,6 +62,9 @@ def test_the_procurement_from_agreement_to_extension(chromium, auditor, live_app
         award_is_decided_and_made(journey)
         clock.set(EXTENDING_AT)
         extension_is_recorded(journey)
+        arrange.running_the_contract(live_app, SUPPLIER, arranged.tender_id, clock())
+        provider_keeps_the_register(journey)
+        lead_reads_a_statement(journey)
     except BaseException:
         journey.screenshot_where_it_stopped()
         raise
@@ -342,3 +346,39 @@ def extension_is_recorded(journey):
     admin.press("Record the extension")
     admin.sees("Extension recorded", "31 March 2032")
     admin.screenshot("extension-recorded")
+
+
+def provider_keeps_the_register(journey):
+    journey.step("The provider records a disagreement-resolution case, its funding agreement first")
+    provider = sign_in(journey, arrange.PROVIDER_EMAIL, start="/dashboard")
+    provider.follow("Meeting registers")
+    provider.follow(f"{arrange.REFERENCE}: {arrange.TITLE}")
+    provider.follow("Record a case")
+    provider.select("Member authority", "Kent County Council")
+    provider.fill("Case reference", "KCC-27-001")
+    provider.choose("Disagreement resolution")
+    provider.choose("Parent")
+    provider.fill_date("Day the authority was told", date(2027, 5, 4))
+    provider.fill_date("Meeting day (optional)", date(2027, 5, 20))
+    provider.select("What happened at the meeting", "Held")
+    provider.select("Funding party (disagreement resolution only)", "School")
+    provider.fill("Funding party's name (optional)", "Oakwood Primary School")
+    provider.press("Save the case", status=400)
+    provider.sees("cannot be held without the funding party's agreement")
+    provider.screenshot("case-needs-funding-agreement")
+    provider.fill_date("Day the funding party agreed to fund (optional)", date(2027, 5, 10))
+    provider.press("Save the case")
+    provider.sees("Case KCC-27-001 recorded", "Oakwood Primary School")
+    provider.screenshot("register")
+
+
+def lead_reads_a_statement(journey):
+    journey.step("The lead reads Kent's statement: the school pays for its meeting")
+    admin = sign_in(journey, ADMIN, start="/tenders")
+    admin.follow(arrange.TITLE)
+    admin.follow("Award and contract")
+    admin.follow("Meeting register and each authority's statement")
+    admin.sees("KCC-27-001")
+    admin.follow("Kent County Council statement")
+    admin.sees("£13,250.00", "Oakwood Primary School", "£985.50")
+    admin.screenshot("statement")

@@ -44,7 +44,7 @@ def test_seed_scenario_has_sixteen_councils_led_by_kent(app, db, clock, load_dem
     kent_admins = [a for a in accounts if a.organisation == "Kent County Council" and "procurement_admin" in a.roles]
     assert len(kent_admins) == 2
     held = {role for a in accounts for role in a.roles}
-    assert held == {"procurement_admin", "signatory", "evaluator", "viewer", "bidder"}
+    assert held == {"procurement_admin", "signatory", "evaluator", "viewer", "bidder", "provider"}
     assert len({a.organisation for a in accounts if "bidder" in a.roles}) >= 3
 
 
@@ -322,3 +322,24 @@ def test_a_member_that_declined_the_agreement_pays_no_share_of_the_procurement_c
     assert "£1,066.6" in kent and "£1,000.00" not in kent
     page = signatory.get(f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
     assert "You declined the collaborative agreement" in page
+
+
+def test_kents_demo_statement_reconciles_with_the_seed_paper(app, db, clock, load_demo, sign_in_as):
+    """The demo's first contract year: Kent's 7 mediation meetings give £14,480.00 (core
+    £12,480.00 + 2 PAYG at £1,000.00), a saving of £9,623.21, on the cost-share projection; its
+    two disagreement-resolution meetings are charged to the school and the health body."""
+    from tenderapp.models import Contract, MeetingCase
+
+    load_demo()
+    contract = db.exec(select(Contract)).one()
+    cases = db.exec(select(MeetingCase)).all()
+    assert len(cases) == 75 and {c.funding_kind for c in cases} >= {"school", "health_body", "college"}
+    kent = sign_in_as("viewer@kent.example", "demo-password").get(
+        f"/contracts/{contract.id}/your-statement?period=year&number=1").get_data(as_text=True)
+    assert "£12,480.00" in kent and "2 (£2,000.00)" in kent
+    assert "£14,480.00" in kent and "£9,623.21" in kent and "on projection" in kent
+    assert "Oakwood Primary School, Maidstone" in kent and "NHS West Kent Clinical Commissioning Group" in kent
+    assert "SCC-" not in kent and "KCC-DR-15-002" in kent  # its own cases, not Surrey's
+    provider = sign_in_as("provider@mediation-partners.example", "demo-password")
+    register = provider.get(f"/contracts/{contract.id}/register").get_data(as_text=True)
+    assert "KCC-15-007" in register and "SOTON-15-LATE-001" in register and "Late" in register

@@ -30,6 +30,7 @@ from tenderapp.models import (
     Contract,
     ContractExtension,
     ContractPrice,
+    MeetingCase,
     OpenerReplacement,
     OutboxMessage,
     PricingLine,
@@ -355,6 +356,26 @@ def proposed(f: Fuzzing) -> dict:
             "page": values["page"], "actor": "admin4@lead.example"}
 
 
+def meeting_contract(f: Fuzzing) -> dict:
+    """A contract with the seed's rates and cost shares, its register kept by Supplier Ltd's provider."""
+    contract_row = factories.awarded_contract(f.db, f.world, f.now)
+    return {"contract_id": contract_row.id, "actor": "provider@supplier.example"}
+
+
+def meeting_case(f: Fuzzing) -> dict:
+    values = meeting_contract(f)
+    provider = f.sign_in_as("provider@supplier.example")
+    provider.submit(f"/contracts/{values['contract_id']}/register/new", MEETING_CASE(f))
+    return {**values, "case_id": f.db.exec(select(MeetingCase.id)).one()}
+
+
+def MEETING_CASE(f: Fuzzing) -> dict:  # noqa: N802  (a seed, like the constants below)
+    return {"organisation_id": str(f.world.lead.id), "reference": "MED-2015-001", "kind": "mediation",
+            "requester": "parent", "day_told": ["1", "5", "2015"], "meeting_day": ["20", "5", "2015"],
+            "attendance": "held", "outcome": "agreement_full", "certificate_on": ["21", "5", "2015"],
+            "certificate_kind": "after_mediation"}
+
+
 def contract_page(values: dict) -> str:
     return f"/contracts/{values['contract_id']}"
 
@@ -487,6 +508,12 @@ CASES = {
                                       page=lambda v: f"/contracts/{v['contract_id']}/assessment-summaries"),
     "contracts.assessment_summary": Case(demo_summary, seed=seed({"body": "Your bid scored well on quality."})),
     "contracts.issue_summaries": Case(demo_summary),
+    # the meeting register
+    "contracts.new_case": Case(meeting_contract, seed=lambda f, v, form: MEETING_CASE(f)),
+    "contracts.edit_case": Case(meeting_case, seed=lambda f, v, form: MEETING_CASE(f)),
+    "contracts.meeting_terms": Case(lambda f: {"contract_id": meeting_contract(f)["contract_id"]}, seed=seed({
+        "mediation_code": "PAYG-MED", "dr_code": "PAYG-DR", "charge_late_cancellation": "y",
+        "late_cancellation_days": "2", "charge_non_attendance": "y"})),
 }
 
 

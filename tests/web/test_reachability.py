@@ -32,6 +32,7 @@ ROLES = {
     "partner evaluator and viewer": ("evaluator@surrey.example", {"evaluator", "viewer"}),
     "support unit signatory": ("signatory@secsu.example", {"signatory"}),
     "supplier": ("bidder@mediation-partners.example", {"bidder"}),
+    "provider": ("provider@mediation-partners.example", {"provider"}),
 }
 
 # Pages rightly reached other than by a link in the app, each with the reason.
@@ -58,6 +59,8 @@ EXCEPTIONS = {
 ROLE_EXCEPTIONS = {
     ("supplier", "agreements.index"): "for authorities: a supplier's list is empty and its navigation leaves it out",
     ("supplier", "contracts.decisions"): "for authorities: a supplier's list is empty and its navigation leaves it out",
+    ("provider", "agreements.index"): "for authorities: a supplier's list is empty and its navigation leaves it out",
+    ("provider", "contracts.decisions"): "for authorities: a supplier's list is empty and its navigation leaves it out",
     ("support unit signatory", "tenders.tender"):
         "the support unit is no member: a published tender is open to every signed-in person, as its notice "
         "is, but the authority's tender list shows its own collaborations' tenders only",

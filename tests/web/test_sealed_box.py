@@ -21,7 +21,7 @@ MARKERS = {"bidder@supplier.example": ("CANARY-ALPHA-7731", "24680.13", "FILE-AL
 ANONYMOUS = "anonymous"  # a visitor who is not signed in
 ROLES = ["admin@lead.example", "admin2@lead.example", "viewer@lead.example", "signatory@lead.example",
          "admin@partner.example", "signatory@partner.example", "evaluator@partner.example", "viewer@partner.example",
-         "admin@other.example", "bidder@third.example", ANONYMOUS]
+         "admin@other.example", "bidder@third.example", "provider@third.example", ANONYMOUS]
 
 
 @pytest.fixture
@@ -29,6 +29,8 @@ def bids_with_markers(world, db, clock, sign_in_as):
     for name, email in (("Rival Ltd", "bidder@rival.example"), ("Third Ltd", "bidder@third.example")):
         org = factories.organisation(db, name, clock.moment, factories.OrganisationKind.SUPPLIER)
         factories.user(db, org, email, ["bidder"], clock.moment)
+        if email == "bidder@third.example":  # a supplier's provider, who keeps a register and bids for nothing
+            factories.user(db, org, "provider@third.example", ["provider"], clock.moment)
     tender = world.open_tender
     # a partner's evaluator on the tender's panel, and a partner's viewer
     evaluator = factories.user(db, world.partner, "evaluator@partner.example", ["evaluator"], clock.moment)

@@ -25,7 +25,7 @@ PUBLIC_BY_NATURE = {"static"}
 SAMPLE_VALUES = {"token": "no-such-token", "reference": "NO-SUCH-TENDER", "filename": "app.js", "number": 1,
                  "representation_id": 1, "line_id": 1, "criterion_id": 1, "document_id": 1, "clarification_id": 1,
                  "submission_id": 1, "attachment_id": 1, "sha256": "0" * 64, "user_id": 1, "organisation_id": 1,
-                 "summary_id": 1, "extension_id": 1, "replacement_id": 1, "action": "confirm"}
+                 "summary_id": 1, "extension_id": 1, "replacement_id": 1, "action": "confirm", "case_id": 1}
 
 # The signed-in actor for tenant-owned routes is the lead's procurement admin: the most
 # privileged person in one tenant. These name objects of another tenant...
@@ -44,6 +44,7 @@ OTHER_TENANT = {
     "lead_decision": lambda w: w.other_decision.id,
     "contract": lambda w: 999_999,  # the world has no contract: see the real contract's test below
     "member_contract": lambda w: 999_999,
+    "provider_contract": lambda w: 999_999,  # see the real contract's test below
     "failed_message": lambda w: 999_999,  # the world has none: see tests/web/test_failed_messages.py
 }
 # ...and these name the actor's own (or managed) objects.
@@ -62,6 +63,7 @@ OWN = {
     "lead_decision": lambda w: w.decision.id,
     "contract": lambda w: 999_999,
     "member_contract": lambda w: 999_999,
+    "provider_contract": lambda w: 999_999,
     "failed_message": lambda w: 999_999,
 }
 
@@ -71,6 +73,7 @@ WITHOUT_ROLE = {
     Role.EVALUATOR: "viewer@lead.example",
     Role.SIGNATORY: "viewer@lead.example",
     Role.BIDDER: "admin@lead.example",
+    Role.PROVIDER: "admin@lead.example",
 }
 
 # Someone in the lead tenant holding the role, for reaching their own objects.
@@ -103,6 +106,11 @@ ABSENT_IN_WORLD = {"agreements.document", "agreements.representation_document", 
                    "contracts.assessment_summaries", "contracts.draft_summaries", "contracts.assessment_summary",
                    "contracts.issue_summaries", "contracts.change_notice", "contracts.decision_document",
                    "contracts.notice_date",
+                   # the meeting register and its statements belong to a contract: tests/web/test_meeting_register.py
+                   "contracts.register", "contracts.new_case", "contracts.edit_case", "contracts.meetings",
+                   "contracts.meeting_terms", "contracts.statement", "contracts.statement_workbook",
+                   "contracts.your_statement", "contracts.your_statement_workbook", "contracts.kpis",
+                   "contracts.monitoring_report_workbook", "contracts.your_kpis",
                    # a supplier's own summary exists once issued: tests/services/test_assessment_summaries.py
                    "contracts.own_assessment_summary",
                    # the world's outbox has no failed message: tests/web/test_failed_messages.py
@@ -235,13 +243,15 @@ def test_own_objects_answer_to_people_holding_the_role(app, world, sign_in_as):
 
 
 def test_a_real_contract_answers_404_to_other_tenants_and_opens_to_its_own(
-        app, world, db, recommended, sign_in_as):  # noqa: F811  (the fixture imported above)
+        app, world, db, clock, recommended, sign_in_as):  # noqa: F811  (the fixture imported above)
     """The world has no contract, so the harness above names a missing one; here a real contract
     is awarded and every contract route is tried with its id by another tenant's admin (404),
-    the lead's admin (their own: no 404) and a member authority's officer (only their own cost)."""
+    the lead's admin (their own: no 404), a member authority's officer (only their own cost and
+    statement) and the awarded supplier's provider (only its meeting register)."""
     from sqlmodel import select
 
-    from tenderapp.models import Contract, Decision
+    from tenderapp.models import Contract, Decision, Organisation
+    from tests import factories
     from tests.web.test_contracts import decision_form
 
     tender, lead = recommended
@@ -251,6 +261,9 @@ def test_a_real_contract_answers_404_to_other_tenants_and_opens_to_its_own(
                        {"decision_id": decision.id, "notice_on": ["30", "11", "2026"]}).status_code == 302
     contract = db.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
 
+    rival = db.get(Organisation, contract.supplier_organisation_id)
+    factories.user(db, rival, "provider@rival.example", [Role.PROVIDER], clock.moment)
+    provider = sign_in_as("provider@rival.example")  # the awarded supplier's: its register, nothing else
     outsider, member = sign_in_as("admin@other.example"), sign_in_as("signatory@partner.example")
     outsider_token = csrf_from(outsider.get("/account").get_data(as_text=True))
     checked = 0
@@ -265,10 +278,13 @@ def test_a_real_contract_answers_404_to_other_tenants_and_opens_to_its_own(
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1
         if "GET" in rule.methods and set(rule.arguments) == {"contract_id"}:  # others name sub-objects too
-            own = lead.get(url).status_code
+            kind = marker.objects["contract_id"]
+            own = (provider if kind == "provider_contract" else lead).get(url).status_code
             assert own != 404 and own < 500, (url, own)
+            if kind != "provider_contract":
+                assert provider.get(url).status_code in (403, 404), url
             seen_by_member = member.get(url).status_code
-            if marker.objects["contract_id"] == "member_contract":
+            if kind == "member_contract":
                 assert seen_by_member == 200, url
             else:
                 assert seen_by_member in (403, 404), (url, seen_by_member)
