@@ -39,7 +39,15 @@ from tenderapp.access.organisations import (
     member_collaborations,
     visible_outbox,
 )
-from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
+from tenderapp.access.tenders import (
+    get_lead_tender,
+    get_visible_tender,
+    is_lead,
+    lead_tenders,
+    published_tenders,
+    tender_list,
+    tender_list_collaborations,
+)
 
 __all__ = [
     "Actor",
@@ -55,6 +63,8 @@ __all__ = [
     "is_lead",
     "lead_tenders",
     "published_tenders",
+    "tender_list",
+    "tender_list_collaborations",
     "get_led_collaboration",
     "get_managed_organisation",
     "get_managed_user",

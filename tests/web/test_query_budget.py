@@ -326,6 +326,8 @@ PAGES = [
     Page("tender list", "lead admin", lambda w: "/tenders"),
     Page("tender list (member)", "member signatory", lambda w: "/tenders"),
     Page("tender list (supplier)", "supplier", lambda w: "/tenders", everyones=True),
+    Page("tender list, filtered", "lead admin", lambda w: "/tenders?q=e&status=published&page=1"),
+    Page("tender list, filtered (member)", "member signatory", lambda w: "/tenders?q=SEND&page=2"),
     Page("tender page (lead, opened)", "lead admin", _t),
     Page("tender page (lead, open)", "lead admin", lambda w: f"/tenders/{w.current.id}"),
     Page("tender page (member)", "member signatory", _t),

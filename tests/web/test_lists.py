@@ -1,0 +1,102 @@
+"""The lists people search: a filter and pages as GET parameters (bookmarkable), a count of
+what matched, a clear message beside a bad field (never a 500), and never more than the
+person may see."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests import factories
+from tests.conftest import T0
+
+
+def _references(html: str) -> list[str]:
+    return re.findall(r'<td class="govuk-table__cell">([A-Z]+-\d+)</td>', html)
+
+
+@pytest.fixture
+def many_tenders(world, db):
+    """25 more draft tenders of the lead (MANY-01..25), newest last."""
+    for n in range(1, 26):
+        factories.draft_tender(db, world.collab, world.lead_admin, T0 + timedelta(minutes=n), f"MANY-{n:02}")
+
+
+def test_the_tender_list_filters_by_text_and_says_how_many_match(world, sign_in_as):
+    page = sign_in_as("admin@lead.example").get("/tenders?q=open").get_data(as_text=True)
+    assert _references(page) == ["OPEN-001"]
+    assert "1 tender matches" in page
+    assert 'value="open"' in page  # what was typed is kept in the box
+
+
+def test_text_is_taken_literally_not_as_a_pattern(world, sign_in_as):
+    page = sign_in_as("admin@lead.example").get("/tenders?q=%25").get_data(as_text=True)
+    assert "0 tenders match" in page and _references(page) == []
+
+
+def test_the_tender_list_filters_by_status_and_collaboration(world, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    assert _references(admin.get("/tenders?status=draft").get_data(as_text=True)) == ["LEAD-001"]
+    assert _references(admin.get("/tenders?status=published").get_data(as_text=True)) == ["OPEN-001"]
+    both = admin.get(f"/tenders?collaboration={world.collab.id}").get_data(as_text=True)
+    assert sorted(_references(both)) == ["LEAD-001", "OPEN-001"] and "2 tenders match" in both
+
+
+def test_the_tender_list_filters_by_submission_deadline(world, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    deadline = world.open_tender.submission_deadline  # T0 + 20 days
+    day, month, year = deadline.day, deadline.month, deadline.year
+    on_the_day = admin.get(f"/tenders?date_from={day}&date_from={month}&date_from={year}"
+                           f"&date_to={day}&date_to={month}&date_to={year}").get_data(as_text=True)
+    assert _references(on_the_day) == ["OPEN-001"]
+    after = admin.get(f"/tenders?date_from={day + 1}&date_from={month}&date_from={year}").get_data(as_text=True)
+    assert _references(after) == []
+
+
+def test_the_list_pages_and_each_page_link_keeps_the_filter(world, many_tenders, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    first = admin.get("/tenders?q=MANY").get_data(as_text=True)
+    assert "25 tenders match" in first and "showing 1 to 20" in first
+    assert _references(first)[0] == "MANY-25"  # newest first
+    assert "q=MANY&amp;page=2" in first or "page=2&amp;q=MANY" in first
+    second = admin.get("/tenders?q=MANY&page=2").get_data(as_text=True)
+    assert _references(second) == [f"MANY-{n:02}" for n in range(5, 0, -1)]
+    beyond = admin.get("/tenders?q=MANY&page=9").get_data(as_text=True)
+    assert "There is no page 9: the last is page 2" in beyond
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("page=-1", "Page must be a whole number from 1 to 100,000"),
+    ("page=abc", "Page must be a whole number from 1 to 100,000"),
+    ("page=%C2%B2", "Page must be a whole number from 1 to 100,000"),  # a superscript two is a digit to Python
+    ("page=99999999999999999999", "Page must be a whole number from 1 to 100,000"),
+    ("date_from=31&date_from=2&date_from=2026", "Submission deadline from must be a real date"),
+    ("date_from=1", "Submission deadline from must be a real date"),
+    ("date_from=2&date_from=1&date_from=2027&date_to=1&date_to=1&date_to=2027",
+     "The ‘to’ date must be the same as or after the ‘from’ date"),
+    ("status=deleted", "Select a status from the list"),
+    ("collaboration=abc", "Select a collaboration from the list"),
+    ("q=" + "x" * 201, "Reference or title must be 200 characters or fewer"),
+])
+def test_bad_filter_input_is_reported_beside_its_field(world, sign_in_as, query, message):
+    response = sign_in_as("admin@lead.example").get(f"/tenders?{query}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and page.count(message) == 2  # the summary and beside the field
+    assert "<title>Error: Tenders" in page
+
+
+def test_a_filter_never_shows_what_the_person_may_not_see(world, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    # another lead's collaboration is not offered, and naming it is refused rather than obeyed
+    response = admin.get(f"/tenders?collaboration={world.other_collab.id}")
+    assert response.status_code == 400 and "OTHER-001" not in response.get_data(as_text=True)
+    assert "Other Group Advocacy" not in admin.get("/tenders").get_data(as_text=True)
+    assert _references(admin.get("/tenders?q=OTHER&status=draft").get_data(as_text=True)) == []
+    # a supplier never sees a draft, whatever it asks
+    bidder = sign_in_as("bidder@supplier.example")
+    assert _references(bidder.get("/tenders?status=draft").get_data(as_text=True)) == []
+    assert _references(bidder.get("/tenders?q=LEAD").get_data(as_text=True)) == []
+    # a partner's signatory sees the published tender of its collaboration, never the draft
+    partner = sign_in_as("signatory@partner.example")
+    assert _references(partner.get("/tenders").get_data(as_text=True)) == ["OPEN-001"]
