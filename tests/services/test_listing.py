@@ -74,3 +74,23 @@ def test_an_empty_list_has_one_page_showing_nothing(world, db):
     page = page_of(db, select(Tender).where(Tender.reference == "NONE"), 1)
     assert (page.total, page.pages, page.first_shown, page.last_shown) == (0, 1, 0, 0)
 
+
+
+def test_the_sql_decision_status_agrees_with_the_domain_rule(world, db):
+    from tenderapp.access.decisions import _status_is as decision_status_is
+    from tenderapp.domain.decisions import DecisionStatus
+    from tenderapp.models import Decision
+    from tenderapp.services.decisions import decision_status
+
+    for number, endorsed, taken, published in [("S/1", None, None, None), ("S/2", date(2026, 10, 1), None, None),
+                                                ("S/3", date(2026, 10, 1), date(2026, 10, 2), None),
+                                                ("S/4", None, date(2026, 10, 2), T0)]:
+        row = factories.decision(db, world.collab, world.lead_admin, T0, number, taken=taken)
+        row.endorsed_on, row.published_at = endorsed, published
+        db.add(row)
+    db.commit()
+    decisions = list(db.exec(select(Decision)).all())
+    for status in DecisionStatus:
+        in_sql = set(db.exec(select(Decision.id).where(decision_status_is(status))).all())
+        assert in_sql == {d.id for d in decisions if decision_status(d) is status}, status
+        assert in_sql, status  # each status was met

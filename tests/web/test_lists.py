@@ -100,3 +100,36 @@ def test_a_filter_never_shows_what_the_person_may_not_see(world, sign_in_as):
     # a partner's signatory sees the published tender of its collaboration, never the draft
     partner = sign_in_as("signatory@partner.example")
     assert _references(partner.get("/tenders").get_data(as_text=True)) == ["OPEN-001"]
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def _numbers(html: str) -> list[str]:
+    return re.findall(r'href="/decisions/\d+">([A-Z]+/\d+)</a>', html)
+
+
+def test_the_decision_list_filters_by_text_status_and_date_taken(world, db, sign_in_as):
+    factories.decision(db, world.collab, world.lead_admin, T0, "LEAD/2", kind="extension", taken=None)
+    admin = sign_in_as("admin@lead.example")
+    assert sorted(_numbers(admin.get("/decisions").get_data(as_text=True))) == ["LEAD/1", "LEAD/2"]
+    proposed = admin.get("/decisions?status=proposed").get_data(as_text=True)
+    assert _numbers(proposed) == ["LEAD/2"] and "1 decision matches" in proposed
+    assert _numbers(admin.get("/decisions?q=lead/1").get_data(as_text=True)) == ["LEAD/1"]
+    taken = admin.get("/decisions?date_from=1&date_from=11&date_from=2026&date_to=1&date_to=11&date_to=2026")
+    assert _numbers(taken.get_data(as_text=True)) == ["LEAD/1"]
+
+
+def test_a_member_filtering_decisions_never_sees_an_unpublished_one(world, sign_in_as):
+    partner = sign_in_as("signatory@partner.example")
+    for query in ("", "?status=taken", "?q=LEAD", f"?collaboration={world.collab.id}"):
+        assert _numbers(partner.get(f"/decisions{query}").get_data(as_text=True)) == [], query
+    refused = sign_in_as("admin@lead.example").get(f"/decisions?collaboration={world.other_collab.id}")
+    assert refused.status_code == 400 and "OTHER/1" not in refused.get_data(as_text=True)
+
+
+def test_a_bad_decision_filter_is_reported_beside_its_field(world, sign_in_as):
+    response = sign_in_as("admin@lead.example").get("/decisions?date_to=99&date_to=99&date_to=99&page=0")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert page.count("Taken to must be a real date") == 2 and page.count("Page must be a whole number") == 2

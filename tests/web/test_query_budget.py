@@ -357,6 +357,7 @@ PAGES = [
     Page("evaluation report", "lead admin", lambda w: f"{_t(w)}/evaluation/report"),
     Page("decisions", "lead admin", lambda w: "/decisions"),
     Page("decisions (member)", "member signatory", lambda w: "/decisions"),
+    Page("decisions, filtered", "lead admin", lambda w: "/decisions?q=D&status=taken&page=1"),
     Page("decision", "lead admin", lambda w: f"/decisions/{w.decision.id}"),
     Page("decision (member)", "member signatory", lambda w: f"/decisions/{w.decision.id}"),
     Page("recording the award", "lead admin", lambda w: f"/tenders/{w.current.id}/award"),
