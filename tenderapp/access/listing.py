@@ -15,13 +15,15 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 
 PER_PAGE = 20
 
 Row = TypeVar("Row")
+# A select of one entity (rows are objects) or of several (rows are tuples, a variadic type).
+Query = Any
+Q = TypeVar("Q")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def _offset(number: int, per_page: int) -> int:
     return (max(1, number) - 1) * per_page
 
 
-def page_of(session: Session, query: SelectOfScalar[Any], number: int, per_page: int = PER_PAGE) -> Page[Any]:
+def page_of(session: Session, query: Query, number: int, per_page: int = PER_PAGE) -> Page[Any]:
     """Page ``number`` of ``query`` (already ordered), with the count of every matching row:
     two queries. A page past the end is empty (the count still says how many matched)."""
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
@@ -124,9 +126,9 @@ def day_between(column: Any, date_from: date | None, date_to: date | None) -> li
     return conditions
 
 
-def narrowed(query: SelectOfScalar[Any], conditions: Sequence[ColumnElement[bool]]) -> SelectOfScalar[Any]:
-    """``query`` with ``conditions`` added: only ever fewer rows."""
-    return query.where(*conditions) if conditions else query
+def narrowed(query: Q, conditions: Sequence[ColumnElement[bool]]) -> Q:
+    """``query`` (a select) with ``conditions`` added: only ever fewer rows."""
+    return query.where(*conditions) if conditions else query  # type: ignore[attr-defined]  # any select
 
 
 def rows_between(when: Callable[[Row], datetime | date | None], date_from: date | None,

@@ -94,3 +94,27 @@ def test_the_sql_decision_status_agrees_with_the_domain_rule(world, db):
         in_sql = set(db.exec(select(Decision.id).where(decision_status_is(status))).all())
         assert in_sql == {d.id for d in decisions if decision_status(d) is status}, status
         assert in_sql, status  # each status was met
+
+
+def test_the_sql_contract_status_agrees_with_the_domain_rule_on_any_day(world, db, load_demo):
+    from tenderapp.access.contracts import _status_is as contract_status_is
+    from tenderapp.domain.contracts import ContractStatus
+    from tenderapp.domain.contracts import status as contract_status
+    from tenderapp.models import ContractExtension
+
+    load_demo()
+    contract = db.exec(select(Contract)).one()
+    extended = db.exec(select(ContractExtension).where(ContractExtension.contract_id == contract.id)).all()
+    seen = set()
+    for entered in (None, contract.start_date):
+        contract.entered_into_on = entered
+        db.add(contract)
+        db.commit()
+        for today in (contract.start_date - timedelta(days=1), contract.start_date, contract.end_date,
+                      contract.end_date + timedelta(days=1)):
+            expected = contract_status(contract.start_date, contract.end_date, entered, len(extended), today)
+            for status in ContractStatus:
+                matched = db.exec(select(Contract.id).where(contract_status_is(status, today))).all()
+                assert (matched == [contract.id]) == (status is expected), (entered, today, status)
+            seen.add(expected)
+    assert seen >= {ContractStatus.AWAITING_SIGNATURE, ContractStatus.NOT_STARTED, ContractStatus.EXPIRED}

@@ -133,3 +133,28 @@ def test_a_bad_decision_filter_is_reported_beside_its_field(world, sign_in_as):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert page.count("Taken to must be a real date") == 2 and page.count("Page must be a whole number") == 2
+
+
+# --- contracts ------------------------------------------------------------------------------
+
+
+def test_the_contract_register_lists_filters_and_links_each_contract(load_demo, sign_in_as):
+    load_demo()
+    member = sign_in_as("signatory@medway.example", "demo-password")
+    page = member.get("/contracts").get_data(as_text=True)
+    assert "1 contract" in page and "SC14027" in page and "Mediation Partners Ltd" in page
+    assert re.search(r'href="/contracts/\d+"', page)
+    assert "SC14027" in member.get("/contracts?q=mediation+partners").get_data(as_text=True)
+    assert "0 contracts match" in member.get("/contracts?q=SC26041").get_data(as_text=True)
+    assert "0 contracts match" in member.get("/contracts?status=awaiting_signature").get_data(as_text=True)
+    assert "Contracts" in sign_in_as("admin@kent.example", "demo-password").get("/dashboard").get_data(as_text=True)
+
+
+def test_the_contract_register_shows_no_other_tenants_contract(load_demo, world, sign_in_as):
+    load_demo()
+    outsider = sign_in_as("admin@lead.example")
+    for query in ("", "?q=SC14027", "?status=expired"):
+        page = outsider.get(f"/contracts{query}").get_data(as_text=True)
+        assert "Mediation Partners Ltd" not in page and "0 contracts" in page, query
+    bad = outsider.get("/contracts?date_from=a&date_from=b&date_from=c")
+    assert bad.status_code == 400 and bad.get_data(as_text=True).count("Ending from must be a real date") == 2

@@ -362,6 +362,8 @@ PAGES = [
     Page("decision (member)", "member signatory", lambda w: f"/decisions/{w.decision.id}"),
     Page("recording the award", "lead admin", lambda w: f"/tenders/{w.current.id}/award"),
     Page("contract", "lead admin", lambda w: f"/contracts/{w.contract.id}"),
+    Page("contract register", "lead admin", lambda w: "/contracts"),
+    Page("contract register, filtered (member)", "member signatory", lambda w: "/contracts?q=S&status=expired"),
     Page("contract (member)", "member signatory", lambda w: f"/contracts/{w.contract.id}"),
     Page("cost shares", "lead admin", lambda w: f"/contracts/{w.contract.id}/cost-shares"),
     Page("cost shares export", "lead admin", lambda w: f"/contracts/{w.contract.id}/cost-shares.xlsx"),

@@ -58,6 +58,7 @@ EXCEPTIONS = {
 ROLE_EXCEPTIONS = {
     ("supplier", "agreements.index"): "for authorities: a supplier's list is empty and its navigation leaves it out",
     ("supplier", "contracts.decisions"): "for authorities: a supplier's list is empty and its navigation leaves it out",
+    ("supplier", "contracts.contracts"): "for authorities: a supplier's list is empty and its navigation leaves it out",
     ("support unit signatory", "tenders.tender"):
         "the support unit is no member: a published tender is open to every signed-in person, as its notice "
         "is, but the authority's tender list shows its own collaborations' tenders only",

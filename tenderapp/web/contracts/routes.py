@@ -162,4 +162,4 @@ def extend(contract):
     return _contract_page(contract, tender, extension_form=form), 400
 
 
-from tenderapp.web.contracts import assessment_summaries, cost_shares, decisions  # noqa: E402,F401  (their routes)
+from tenderapp.web.contracts import assessment_summaries, cost_shares, decisions, register  # noqa: E402,F401  (their routes)
