@@ -158,3 +158,21 @@ def test_the_contract_register_shows_no_other_tenants_contract(load_demo, world,
         assert "Mediation Partners Ltd" not in page and "0 contracts" in page, query
     bad = outsider.get("/contracts?date_from=a&date_from=b&date_from=c")
     assert bad.status_code == 400 and bad.get_data(as_text=True).count("Ending from must be a real date") == 2
+
+
+# --- the agreement tracker ------------------------------------------------------------------
+
+
+def test_the_tracker_filters_members_by_name_status_and_answer_date(world, db, sign_in_as):
+    admin = sign_in_as("admin@lead.example")
+    url = f"/agreements/{world.agreement.id}"
+    tracker = admin.get(f"{url}/tracker?q=partner").get_data(as_text=True)
+    assert "1 member matches" in tracker and "Partner Borough Council" in tracker
+    assert "Lead County Council</td>" not in tracker
+    assert "0 members match" in admin.get(f"{url}/tracker?status=signed").get_data(as_text=True)
+    assert "2 members match" in admin.get(f"{url}/tracker?status=invited").get_data(as_text=True)
+    # nobody has answered, so none answered on any day
+    assert "0 members match" in admin.get(f"{url}/tracker?date_from=1&date_from=1&date_from=2026").get_data(
+        as_text=True)
+    bad = admin.get(f"{url}/tracker?status=not_issued&page=x")
+    assert bad.status_code == 400 and bad.get_data(as_text=True).count("Select a status from the list") == 2
