@@ -28,8 +28,10 @@ from tenderapp.access.core import Actor, actor_for, require_role, scope
 from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.organisations import (
+    DeliveryStatus,
     failed_outbox,
     failed_outbox_count,
+    failed_outbox_list,
     get_failed_message,
     get_led_collaboration,
     get_managed_organisation,
@@ -37,6 +39,7 @@ from tenderapp.access.organisations import (
     led_collaborations,
     managed_organisation_ids,
     member_collaborations,
+    outbox_list,
     visible_outbox,
 )
 from tenderapp.access.tenders import (
@@ -83,6 +86,9 @@ __all__ = [
     "require_role",
     "scope",
     "visible_outbox",
+    "outbox_list",
+    "failed_outbox_list",
+    "DeliveryStatus",
     "failed_outbox",
     "failed_outbox_count",
     "get_failed_message",

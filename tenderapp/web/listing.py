@@ -63,7 +63,8 @@ class FilterForm(Form):
             raise ValidationError("The ‘to’ date must be the same as or after the ‘from’ date")
 
     def validate_page(self, field):
-        if field.data and not (field.data.isascii() and field.data.isdigit() and 1 <= int(field.data) <= MAX_PAGE):
+        digits = field.data or ""
+        if digits and not (digits.isascii() and digits.isdigit() and len(digits) <= 6 and 1 <= int(digits) <= MAX_PAGE):
             raise ValidationError(f"Page must be a whole number from 1 to {MAX_PAGE:,}")
 
 
@@ -91,15 +92,17 @@ def list_status(form: FilterForm) -> int:
     return 400 if form.errors else 200
 
 
-def pagination(page: Page) -> dict | None:
-    """The GOV.UK pagination component's parameters for ``page``, each link keeping the
-    request's filter; None when everything fits on one page."""
+def pagination(page: Page, endpoint: str | None = None) -> dict | None:
+    """The GOV.UK pagination component's parameters for ``page``, each link to the list's
+    ``endpoint`` (the request's, unless given) keeping the request's filter; None when
+    everything fits on one page."""
     if page.pages <= 1 and page.number <= 1:
         return None
     args = request.args.to_dict(flat=False)
+    values = request.view_args or {} if endpoint is None else {}
 
     def href(number: int) -> str:
-        return url_for(request.endpoint, **{**(request.view_args or {}), **args, "page": number})
+        return url_for(endpoint or request.endpoint, **{**values, **args, "page": number})
 
     shown = sorted({1, page.pages, *range(max(1, page.number - 1), min(page.pages, page.number + 1) + 1)})
     items, previous = [], 0

@@ -70,6 +70,7 @@ def test_the_list_pages_and_each_page_link_keeps_the_filter(world, many_tenders,
     ("page=abc", "Page must be a whole number from 1 to 100,000"),
     ("page=%C2%B2", "Page must be a whole number from 1 to 100,000"),  # a superscript two is a digit to Python
     ("page=99999999999999999999", "Page must be a whole number from 1 to 100,000"),
+    ("page=" + "9" * 5000, "Page must be a whole number from 1 to 100,000"),  # past int()'s digit limit
     ("date_from=31&date_from=2&date_from=2026", "Submission deadline from must be a real date"),
     ("date_from=1", "Submission deadline from must be a real date"),
     ("date_from=2&date_from=1&date_from=2027&date_to=1&date_to=1&date_to=2027",
@@ -176,3 +177,45 @@ def test_the_tracker_filters_members_by_name_status_and_answer_date(world, db, s
         as_text=True)
     bad = admin.get(f"{url}/tracker?status=not_issued&page=x")
     assert bad.status_code == 400 and bad.get_data(as_text=True).count("Select a status from the list") == 2
+
+
+# --- the outbox -----------------------------------------------------------------------------
+
+
+def _queue(db, clock, organisation_id, recipient, subject, failed_after=None):
+    from tenderapp.services import outbox
+
+    message = outbox.queue(db, recipient, subject, "body", clock.moment, organisation_id)
+    if failed_after is not None:
+        message.attempts, message.failed_at = 8, clock.moment + failed_after
+        message.delivery_error = "SMTPRecipientsRefused: 550 mailbox unavailable"
+    db.commit()
+    return message
+
+
+def test_the_outbox_filters_by_subject_or_address_and_delivery_status(world, db, clock, sign_in_as):
+    _queue(db, clock, world.partner.id, "one@partner.example", "Agreement issued")
+    _queue(db, clock, world.partner.id, "two@partner.example", "Reminder", failed_after=timedelta(hours=1))
+    _queue(db, clock, world.other_lead.id, "them@other.example", "Agreement issued")
+    admin = sign_in_as("admin@lead.example")
+    page = admin.get("/admin/outbox?q=agreement+issued").get_data(as_text=True)
+    assert "one@partner.example" in page and "them@other.example" not in page
+    failed = admin.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert "1 message matches" in failed and "two@partner.example" in failed and "one@partner" not in failed
+    assert "them@other.example" not in admin.get("/admin/outbox?q=them").get_data(as_text=True)
+
+
+def test_failed_messages_are_paged_and_filtered(world, db, clock, sign_in_as):
+    for n in range(23):
+        _queue(db, clock, world.partner.id, f"gone{n}@partner.example", f"Message {n}",
+               failed_after=timedelta(minutes=n))
+    _queue(db, clock, world.other_lead.id, "gone@other.example", "Theirs", failed_after=timedelta(0))
+    admin = sign_in_as("admin@lead.example")
+    first = admin.get("/admin/outbox/failed").get_data(as_text=True)
+    assert "23 failed messages" in first and "showing 1 to 20" in first and "Theirs" not in first
+    assert 'href="/admin/outbox/failed?page=2"' in first
+    assert "gone0@partner.example" in admin.get("/admin/outbox/failed?page=2").get_data(as_text=True)
+    one = admin.get("/admin/outbox/failed?q=gone7@").get_data(as_text=True)
+    assert "1 failed message matches" in one and "gone7@partner.example" in one
+    bad = admin.get("/admin/outbox/failed?date_to=1&date_to=13&date_to=2026")
+    assert bad.status_code == 400 and bad.get_data(as_text=True).count("Gave up to must be a real date") == 2

@@ -388,6 +388,10 @@ PAGES = [
          lambda w: f"/admin/organisations/{w.collaboration.lead_organisation_id}"),
     Page("a person's roles", "lead admin", lambda w: f"/admin/users/{w.member_signatory.id}/roles"),
     Page("outbox", "lead admin", lambda w: "/admin/outbox"),
+    Page("outbox, filtered", "lead admin", lambda w: "/admin/outbox?q=e&status=queued&page=1"),
+    Page("failed messages", "lead admin", lambda w: "/admin/outbox/failed"),
+    Page("agreement tracker, filtered", "lead admin",
+         lambda w: f"/agreements/{w.agreement.id}/tracker?q=o&status=signed"),
 ]
 
 
