@@ -87,7 +87,7 @@ def read_filter(statuses: Iterable[tuple[str, str]] = (), collaborations: Iterab
         date_from=form.date_from.data, date_to=form.date_to.data, page=int(form.page.data or 1))
 
 
-def list_status(form: FilterForm) -> int:
+def list_status(form: Form) -> int:
     """200 for a list, 400 when its filter has errors."""
     return 400 if form.errors else 200
 

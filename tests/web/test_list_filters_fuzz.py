@@ -24,6 +24,8 @@ LISTS = {
     "agreements.tracker": ("admin@lead.example", lambda w: f"/agreements/{w.agreement.id}/tracker"),
     "admin.outbox": ("admin@lead.example", lambda w: "/admin/outbox"),
     "admin.failed_messages": ("admin@lead.example", lambda w: "/admin/outbox/failed"),
+    "tenders.timeline": ("admin@lead.example", lambda w: f"/tenders/{w.open_tender.id}/timeline"),
+    "tenders.timeline_workbook": ("admin@lead.example", lambda w: f"/tenders/{w.open_tender.id}/timeline.xlsx"),
 }
 
 DATE_PART = st.one_of(st.sampled_from(["1", "12", "2026", "0", "-1", "31", "99999", "", " ", "²"]), HOSTILE)
@@ -56,11 +58,13 @@ def test_hostile_query_strings_never_break_a_list(endpoint, world, sign_in_as):
         note(f"GET {address}?{query[:300]}")
         response = person.get(f"{address}?{query}")
         assert response.status_code in (200, 400), response.status_code
+        if response.mimetype != "text/html":
+            return
         page = response.get_data(as_text=True)
         if response.status_code == 400:
             assert "There is a problem" in page
         typed = params.get("q", [None])[-1]
-        if typed and typed.strip() and len(typed) <= 200 and len(params["q"]) == 1:
+        if typed and typed.strip() and len(typed) <= 200 and len(params["q"]) == 1 and 'name="q"' in page:
             assert str(escape(typed.replace("\x00", "").strip())) in page
 
     visit()

@@ -22,6 +22,7 @@ from tenderapp.web.guards import public, signed_in, tenant_owned
 from tenderapp.web.listing import list_status, pagination, read_filter
 from tenderapp.web.tenders import clarifications as _clarifications  # noqa: F401  (registers its routes on bp)
 from tenderapp.web.tenders import schedule as _schedule  # noqa: F401  (registers its routes on bp)
+from tenderapp.web.tenders import timeline as _timeline  # noqa: F401  (registers its routes on bp)
 from tenderapp.web.tenders.blueprint import ADMIN, back_to, bp, summary_of
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
 
