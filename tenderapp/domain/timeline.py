@@ -66,6 +66,7 @@ _LABELS: dict[str, tuple[EventKind, str]] = {
 _BY_PREFIX = {"tender": EventKind.TENDER, "clarification": EventKind.QUESTIONS, "bid": EventKind.BIDS,
               "evaluation": EventKind.EVALUATION, "decision": EventKind.AWARD, "contract": EventKind.AWARD}
 _PUBLIC = {"tender.published", "tender.opened", "tender.awarded"}
+PUBLIC_KINDS = (EventKind.TENDER, EventKind.OPENING, EventKind.AWARD)  # the kinds of the public events
 
 DEADLINE_PASSED = "Submission deadline passed"
 

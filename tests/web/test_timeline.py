@@ -61,6 +61,7 @@ def test_members_and_suppliers_see_the_public_events_only(demo_tenders, sign_in_
         whats = set(_cells(page)[1::4])
         assert whats == {"Published", "Submission deadline passed", "Bids opened", "Contract awarded"}, (email, whats)
         assert "Priya Shah" not in page and "Download" not in page
+        assert 'value="opening"' in page and 'value="evaluation"' not in page  # only the public kinds offered
         assert sign_in_as(email, DEMO).get(f"/tenders/{tender.id}/timeline.xlsx").status_code in (403, 404)
 
 

@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 
 from tenderapp import access, clock
 from tenderapp.db import get_session
-from tenderapp.domain.timeline import EventKind
+from tenderapp.domain.timeline import PUBLIC_KINDS, EventKind
 from tenderapp.exports import timeline as timeline_export
 from tenderapp.services import timeline as timeline_service
 from tenderapp.web.downloads import download
@@ -43,6 +43,8 @@ def _kind() -> tuple[KindForm, EventKind | None, bool]:
 def timeline(tender):
     form, kind, valid = _kind()
     found = timeline_service.timeline(get_session(), current_user, tender, clock.now(), kind) if valid else None
+    if found and not found.full:  # offer only the kinds a public timeline has
+        form.kind.choices = [form.kind.choices[0], *(SelectChoice(k.value, k.label) for k in PUBLIC_KINDS)]
     return render_template("tenders/timeline.html", form=form, tender=tender, timeline=found), list_status(form)
 
 
