@@ -63,6 +63,7 @@ ROLE_EXCEPTIONS = {
         "the support unit is no member: a published tender is open to every signed-in person, as its notice "
         "is, but the authority's tender list shows its own collaborations' tenders only",
     ("support unit signatory", "tenders.document"): "as tenders.tender: a published tender's documents are public",
+    ("support unit signatory", "tenders.timeline"): "as tenders.tender: a published tender's public timeline",
 }
 
 MAX_PAGES = 300        # per role
