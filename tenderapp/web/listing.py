@@ -99,7 +99,7 @@ def pagination(page: Page, endpoint: str | None = None) -> dict | None:
     if page.pages <= 1 and page.number <= 1:
         return None
     args = request.args.to_dict(flat=False)
-    values = request.view_args or {} if endpoint is None else {}
+    values = (request.view_args or {}) if endpoint is None else {}
 
     def href(number: int) -> str:
         return url_for(endpoint or request.endpoint, **{**values, **args, "page": number})
