@@ -37,8 +37,10 @@ from tenderapp.access.meetings import (
 )
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.organisations import (
+    DeliveryStatus,
     failed_outbox,
     failed_outbox_count,
+    failed_outbox_list,
     get_failed_message,
     get_led_collaboration,
     get_managed_organisation,
@@ -46,9 +48,18 @@ from tenderapp.access.organisations import (
     led_collaborations,
     managed_organisation_ids,
     member_collaborations,
+    outbox_list,
     visible_outbox,
 )
-from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
+from tenderapp.access.tenders import (
+    get_lead_tender,
+    get_visible_tender,
+    is_lead,
+    lead_tenders,
+    published_tenders,
+    tender_list,
+    tender_list_collaborations,
+)
 
 __all__ = [
     "contract_cases",
@@ -71,6 +82,8 @@ __all__ = [
     "is_lead",
     "lead_tenders",
     "published_tenders",
+    "tender_list",
+    "tender_list_collaborations",
     "get_led_collaboration",
     "get_managed_organisation",
     "get_managed_user",
@@ -89,6 +102,9 @@ __all__ = [
     "require_role",
     "scope",
     "visible_outbox",
+    "outbox_list",
+    "failed_outbox_list",
+    "DeliveryStatus",
     "failed_outbox",
     "failed_outbox_count",
     "get_failed_message",

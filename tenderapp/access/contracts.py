@@ -2,13 +2,18 @@
 contract's public facts and its own cost share; a supplier reads its own issued assessment
 summary. A contract's extensions and summaries are reached from the scoped contract."""
 
-from typing import TypeVar
+from datetime import date
+from typing import Any, TypeVar
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import and_, exists, false
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, SQLModel, col, func, select
 from sqlmodel.sql.expression import Select
 
 from tenderapp.access.core import Actor, scope
+from tenderapp.access.listing import ListFilter, Page, day_between, narrowed, page_of, text_matches
 from tenderapp.access.tenders import get_lead_tender
+from tenderapp.domain.contracts import ContractStatus
 from tenderapp.domain.errors import NotFound
 from tenderapp.models import (
     AssessmentSummary,
@@ -54,6 +59,47 @@ def member_contracts(session: Session, actor: Actor) -> list[tuple[Contract, Ten
     supplier, newest first (one query)."""
     newest_first = _members_contracts(actor).order_by(col(Contract.start_date).desc(), col(Contract.id))
     return list(session.exec(newest_first).all())
+
+
+def _status_is(status: ContractStatus, today: date) -> ColumnElement[bool]:
+    """The condition of ``domain.contracts.status`` returning ``status`` on ``today``, in SQL
+    (checked against the rule in tests/services/test_listing.py)."""
+    entered = col(Contract.entered_into_on).is_not(None)
+    running = and_(entered, col(Contract.start_date) <= today, col(Contract.end_date) >= today)
+    extended = exists().where(col(ContractExtension.contract_id) == col(Contract.id))
+    return {
+        ContractStatus.AWAITING_SIGNATURE: ~entered,
+        ContractStatus.NOT_STARTED: and_(entered, col(Contract.start_date) > today),
+        ContractStatus.ACTIVE: and_(running, ~extended),
+        ContractStatus.EXTENDED: and_(running, extended),
+        ContractStatus.EXPIRED: and_(entered, col(Contract.start_date) <= today, col(Contract.end_date) < today),
+    }[status]
+
+
+def _contract_conditions(wanted: ListFilter, today: date) -> list[ColumnElement[bool]]:
+    conditions = []
+    if wanted.text:
+        conditions.append(text_matches(wanted.text, Tender.reference, Tender.title, Organisation.name))
+    if wanted.status:
+        statuses = {s.value: s for s in ContractStatus}
+        conditions.append(_status_is(statuses[wanted.status], today) if wanted.status in statuses else false())
+    if wanted.collaboration_id is not None:
+        conditions.append(col(Tender.collaboration_id) == wanted.collaboration_id)
+    return conditions + day_between(col(Contract.end_date), wanted.date_from, wanted.date_to)
+
+
+def contract_list(session: Session, actor: Actor, wanted: ListFilter, today: date) -> Page[Any]:
+    """One page of ``member_contracts`` matching ``wanted`` (text in the tender's reference or
+    title or the supplier's name, status on ``today``, collaboration, ending on those days),
+    soonest ending first: rows of (contract, tender, supplier). Three queries: the count, the
+    page, and ``extra["extensions"]`` (contract id -> extensions recorded) for its status."""
+    query = narrowed(_members_contracts(actor), _contract_conditions(wanted, today))
+    page: Page[Any] = page_of(session, query.order_by(col(Contract.end_date), col(Contract.id)), wanted.page)
+    ids = [contract.id for contract, _, _ in page.items]
+    page.extra["extensions"] = dict(session.exec(
+        select(ContractExtension.contract_id, func.count()).where(col(ContractExtension.contract_id).in_(ids))
+        .group_by(col(ContractExtension.contract_id))).all())
+    return page
 
 
 def member_contract_of_tender(session: Session, actor: Actor, tender_id: int) -> Contract | None:

@@ -4,13 +4,22 @@ only; anyone else is told a decision does not exist."""
 
 from collections import defaultdict
 
-from sqlalchemy import or_
+from sqlalchemy import and_, false, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from tenderapp.access.contracts import child_of
 from tenderapp.access.core import Actor, scope
-from tenderapp.access.organisations import get_led_collaboration, led_collaborations, member_collaborations
+from tenderapp.access.listing import ListFilter, Page, day_between, narrowed, page_of, text_matches
+from tenderapp.access.organisations import (
+    _led_collaboration_ids,
+    get_led_collaboration,
+    led_collaborations,
+    member_collaborations,
+)
+from tenderapp.domain.decisions import DecisionStatus
 from tenderapp.domain.errors import NotFound
+from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, CollaborationMember, Decision, DecisionDocument
 
 
@@ -84,3 +93,50 @@ def readable_decisions(session: Session, actor: Actor) -> list[tuple[Collaborati
             .order_by(col(Decision.created_at))).all():
         grouped[decision.collaboration_id].append(decision)
     return [(c, c.id in led, grouped[c.id]) for c in memberships]
+
+
+def _readable(actor: Actor) -> ColumnElement[bool]:
+    member_of = select(CollaborationMember.collaboration_id).where(
+        CollaborationMember.organisation_id == actor.organisation_id)
+    published = col(Decision.published_at).is_not(None)
+    if not actor.has_role(Role.PROCUREMENT_ADMIN):  # as readable_decisions: only the lead's admins see drafts
+        return and_(col(Decision.collaboration_id).in_(member_of), published)
+    return and_(col(Decision.collaboration_id).in_(member_of),
+                or_(col(Decision.collaboration_id).in_(_led_collaboration_ids(actor)), published))
+
+
+def _status_is(status: DecisionStatus) -> ColumnElement[bool]:
+    """The condition of ``domain.decisions.status`` returning ``status``, in SQL (checked
+    against the rule in tests/services/test_listing.py)."""
+    published, taken = col(Decision.published_at).is_not(None), col(Decision.taken_on).is_not(None)
+    endorsed = col(Decision.endorsed_on).is_not(None)
+    return {
+        DecisionStatus.PUBLISHED: published,
+        DecisionStatus.TAKEN: and_(~published, taken),
+        DecisionStatus.ENDORSED: and_(~published, ~taken, endorsed),
+        DecisionStatus.PROPOSED: and_(~published, ~taken, ~endorsed),
+    }[status]
+
+
+def _decision_conditions(wanted: ListFilter) -> list[ColumnElement[bool]]:
+    conditions = []
+    if wanted.text:
+        conditions.append(text_matches(wanted.text, Decision.number, Decision.title))
+    if wanted.status:
+        statuses = {s.value: s for s in DecisionStatus}
+        conditions.append(_status_is(statuses[wanted.status]) if wanted.status in statuses else false())
+    if wanted.collaboration_id is not None:
+        conditions.append(col(Decision.collaboration_id) == wanted.collaboration_id)
+    return conditions + day_between(col(Decision.taken_on), wanted.date_from, wanted.date_to)
+
+
+def decision_list(session: Session, actor: Actor, wanted: ListFilter) -> Page[Decision]:
+    """One page of the decisions the actor may read (every one of the collaborations the
+    actor's authority leads, for its admins; the published ones of its other collaborations)
+    that match ``wanted`` (text in the number or title, status, collaboration, taken on those
+    days), newest first. Two queries. ``extra["led"]`` holds the ids of the collaborations the
+    actor leads (one more query), where the list offers to publish."""
+    query = narrowed(select(Decision).where(_readable(actor)), _decision_conditions(wanted))
+    page = page_of(session, query.order_by(col(Decision.created_at).desc(), col(Decision.id).desc()), wanted.page)
+    page.extra["led"] = {c.id for c in led_collaborations(session, actor)}
+    return page

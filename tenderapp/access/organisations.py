@@ -1,12 +1,15 @@
 """Scoping of organisations, people, collaborations and the outbox."""
 
-from typing import TypeVar
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, false, func, or_
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.access.core import Actor, scope
+from tenderapp.access.listing import ListFilter, Page, instant_between, narrowed, page_of, text_matches
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, CollaborationMember, Organisation, OutboxMessage, User
@@ -132,6 +135,57 @@ def failed_outbox(session: Session, actor: Actor, limit: int = 200) -> list[Outb
 def failed_outbox_count(session: Session, actor: Actor) -> int:
     """How many messages ``failed_outbox`` would list (counted, not loaded)."""
     return session.exec(select(func.count()).select_from(_failed_in_managed(actor).subquery())).one()
+
+
+class DeliveryStatus(StrEnum):
+    """Where a message stands with the mail worker, as the outbox list shows it."""
+
+    QUEUED = "queued"
+    RETRYING = "retrying"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"queued": "Queued", "retrying": "Not delivered yet, to be tried again", "sent": "Sent",
+                "failed": "Failed"}[self.value]
+
+
+def _delivery_is(status: DeliveryStatus) -> ColumnElement[bool]:
+    sent, failed = col(OutboxMessage.sent_at).is_not(None), col(OutboxMessage.failed_at).is_not(None)
+    errored = col(OutboxMessage.delivery_error).is_not(None)
+    return {
+        DeliveryStatus.SENT: sent,
+        DeliveryStatus.FAILED: and_(~sent, failed),
+        DeliveryStatus.RETRYING: and_(~sent, ~failed, errored),
+        DeliveryStatus.QUEUED: and_(~sent, ~failed, ~errored),
+    }[status]
+
+
+def _message_conditions(wanted: ListFilter, when: Any) -> list[ColumnElement[bool]]:
+    conditions = []
+    if wanted.text:
+        conditions.append(text_matches(wanted.text, OutboxMessage.subject, OutboxMessage.recipient))
+    if wanted.status:
+        statuses = {s.value: s for s in DeliveryStatus}
+        conditions.append(_delivery_is(statuses[wanted.status]) if wanted.status in statuses else false())
+    return conditions + instant_between(when, wanted.date_from, wanted.date_to)
+
+
+def outbox_list(session: Session, actor: Actor, wanted: ListFilter) -> Page[OutboxMessage]:
+    """One page of ``visible_outbox`` (every message, not the newest 200) matching ``wanted``:
+    text in the subject or the address, delivery status, written on those UK days. Two queries."""
+    query = select(OutboxMessage).where(col(OutboxMessage.organisation_id).in_(managed_organisation_ids(actor)))
+    query = narrowed(query, _message_conditions(wanted, col(OutboxMessage.created_at)))
+    return page_of(session, query.order_by(col(OutboxMessage.id).desc()), wanted.page)
+
+
+def failed_outbox_list(session: Session, actor: Actor, wanted: ListFilter) -> Page[OutboxMessage]:
+    """One page of ``failed_outbox`` matching ``wanted`` (text in the subject or the address,
+    given up on those UK days), most recently failed first. Two queries."""
+    query = narrowed(_failed_in_managed(actor), _message_conditions(wanted, col(OutboxMessage.failed_at)))
+    return page_of(session, query.order_by(col(OutboxMessage.failed_at).desc(), col(OutboxMessage.id).desc()),
+                   wanted.page)
 
 
 @scope("failed_message")

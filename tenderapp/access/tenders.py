@@ -5,20 +5,29 @@ a published tender notice is. Bids are scoped in ``tenderapp.access.bids``.
 A tender's own rows (pricing lines, criteria, documents, clarification questions) are found
 through the tender the route has already scoped: another tender's row is NotFound."""
 
+from datetime import datetime
 from typing import TypeVar
 
+from sqlalchemy import and_, exists, false, not_, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from tenderapp.access.core import Actor, scope
+from tenderapp.access.listing import ListFilter, Page, instant_between, narrowed, page_of, text_matches
 from tenderapp.access.organisations import _led_collaboration_ids
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
+from tenderapp.domain.tenders import TenderStatus
+from tenderapp.domain.uk_time import uk_today
 from tenderapp.models import (
     Clarification,
+    Collaboration,
     CollaborationMember,
+    Contract,
+    Decision,
     PricingLine,
     QualityCriterion,
+    Recommendation,
     Tender,
     TenderDocument,
 )
@@ -44,6 +53,71 @@ def published_tenders(session: Session, actor: Actor, members_only: bool = False
             CollaborationMember.organisation_id == actor.organisation_id)
         query = query.where(col(Tender.collaboration_id).in_(member_of))
     return list(session.exec(query.order_by(col(Tender.published_at).desc())).all())
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    """The tenders the tender list shows the actor: for an authority, its collaborations'
+    published tenders and, for the lead's admins, every tender they lead; for anyone else,
+    every published tender (as its notice is public)."""
+    published = col(Tender.published_at).is_not(None)
+    if not actor.organisation_kind.is_authority:
+        return published
+    member_of = select(CollaborationMember.collaboration_id).where(
+        CollaborationMember.organisation_id == actor.organisation_id)
+    theirs = and_(published, col(Tender.collaboration_id).in_(member_of))
+    return or_(_leads(actor), theirs) if actor.has_role(Role.PROCUREMENT_ADMIN) else theirs
+
+
+def _status_is(status: TenderStatus, now: datetime) -> ColumnElement[bool]:
+    """The condition of ``domain.tenders.tender_status`` returning ``status``, in SQL, so that a
+    list filtered by status pages in the database (tests/access/test_listing.py checks that both
+    agree for every status)."""
+    opened, published = col(Tender.opened_at).is_not(None), col(Tender.published_at).is_not(None)
+    passed = and_(col(Tender.submission_deadline).is_not(None), col(Tender.submission_deadline) <= now)
+    own = col(Tender.id)
+    in_standstill = exists().where(col(Contract.tender_id) == own, col(Contract.standstill_last_day) >= uk_today(now))
+    contracted = exists().where(col(Contract.tender_id) == own)
+    decided = exists().where(col(Decision.tender_id) == own, col(Decision.kind) == "award",
+                             col(Decision.taken_on).is_not(None))
+    recommended = exists().where(col(Recommendation.tender_id) == own)
+    return {
+        TenderStatus.DRAFT: and_(not_(opened), not_(published)),
+        TenderStatus.PUBLISHED: and_(not_(opened), published, not_(passed)),
+        TenderStatus.CLOSED: and_(not_(opened), published, passed),
+        TenderStatus.OPENED: and_(opened, not_(contracted), not_(decided), not_(recommended)),
+        TenderStatus.AWARD_RECOMMENDED: and_(opened, not_(contracted), not_(decided), recommended),
+        TenderStatus.AWARD_DECIDED: and_(opened, not_(contracted), decided),
+        TenderStatus.STANDSTILL: and_(opened, in_standstill),
+        TenderStatus.AWARDED: and_(opened, contracted, not_(in_standstill)),
+    }[status]
+
+
+def _tender_conditions(wanted: ListFilter, now: datetime) -> list[ColumnElement[bool]]:
+    conditions = []
+    if wanted.text:
+        conditions.append(text_matches(wanted.text, Tender.reference, Tender.title))
+    if wanted.status:
+        statuses = {s.value: s for s in TenderStatus}
+        conditions.append(_status_is(statuses[wanted.status], now) if wanted.status in statuses else false())
+    if wanted.collaboration_id is not None:
+        conditions.append(col(Tender.collaboration_id) == wanted.collaboration_id)
+    return conditions + instant_between(col(Tender.submission_deadline), wanted.date_from, wanted.date_to)
+
+
+def tender_list(session: Session, actor: Actor, wanted: ListFilter, now: datetime) -> Page[Tender]:
+    """One page of the tenders the actor's list shows (see ``_visible``) that match ``wanted``
+    (text in the reference or title, status now, collaboration, submission deadline on those
+    UK days), newest first. Two queries."""
+    query = select(Tender).where(_visible(actor))
+    query = narrowed(query, _tender_conditions(wanted, now))
+    return page_of(session, query.order_by(col(Tender.created_at).desc(), col(Tender.id).desc()), wanted.page)
+
+
+def tender_list_collaborations(session: Session, actor: Actor) -> list[Collaboration]:
+    """The collaborations of the tenders the actor's list shows, by name (one query): the
+    choices of the list's collaboration filter."""
+    return list(session.exec(select(Collaboration).where(col(Collaboration.id).in_(
+        select(Tender.collaboration_id).where(_visible(actor)))).order_by(Collaboration.name)).all())
 
 
 @scope("lead_tender")

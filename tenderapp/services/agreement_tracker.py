@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from tenderapp.access.listing import ListFilter, Page, page_of_rows, rows_between, text_in
 from tenderapp.domain.agreements import Action, PartyStatus, Tally, tally
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.exports.agreement_tracker import TrackerRow, TrackerSheet
@@ -25,6 +26,15 @@ class Tracker:
 
     def filtered(self, status: PartyStatus | None) -> list[TrackerRow]:
         return [r for r in self.rows if status is None or r.status is status]
+
+    def page(self, wanted: ListFilter) -> Page[TrackerRow]:
+        """The page of members matching ``wanted``: the organisation's name (or the one
+        representing it) holding the text, the status, the latest answer on those UK days."""
+        answered = rows_between(lambda r: r.date, wanted.date_from, wanted.date_to)
+        rows = [r for r in self.rows
+                if (not wanted.text or text_in(wanted.text, r.organisation, r.represented_by))
+                and (not wanted.status or r.status.value == wanted.status) and answered(r)]
+        return page_of_rows(rows, wanted.page)
 
 
 def _signatures(session: Session, version: AgreementVersion | None) -> dict[int, tuple[Signature, str]]:

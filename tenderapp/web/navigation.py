@@ -26,12 +26,16 @@ def _admins(user) -> bool:
     return user.has_role(Role.PROCUREMENT_ADMIN)
 
 
-# (text, endpoint, endpoints or "blueprint." prefixes that mark the item as current, who sees it)
+# (text, endpoint, prefixes of the endpoints that mark the item as current, who sees it)
 _LINKS = [
     ("Dashboard", "main.dashboard", ("main.dashboard",), _everyone),
     ("Tenders", "tenders.index", ("tenders.",), _everyone),
     ("Agreements", "agreements.index", ("agreements.",), _authorities),
-    ("Decisions", "contracts.decisions", ("contracts.",), _authorities),
+    ("Decisions", "contracts.decisions", ("contracts.decision", "contracts.new_decision"), _authorities),
+    ("Contracts", "contracts.contracts", ("contracts.contract", "contracts.cost", "contracts.your_cost",
+                                          "contracts.assessment_summar", "contracts.notice_date",
+                                          "contracts.baseline", "contracts.issue_summaries",
+                                          "contracts.draft_summaries"), _authorities),
     ("Evaluations", "evaluation.mine", ("evaluation.mine", "evaluation.work", "evaluation.score",
                                         "evaluation.declaration"), _evaluators),
     ("Meeting registers", "contracts.registers", ("contracts.registers", "contracts.register", "contracts.new_case",
@@ -49,7 +53,7 @@ def items() -> list[dict]:
         {
             "text": text,
             "href": url_for(endpoint),
-            "active": any(current == m or (m.endswith(".") and current.startswith(m)) for m in marks),
+            "active": any(current.startswith(m) for m in marks),
         }
         for text, endpoint, marks, shown_to in _LINKS
         if shown_to(current_user)

@@ -82,6 +82,7 @@ def test_no_export_carries_a_formula_it_did_not_write(load_demo, db, app, sign_i
         "evaluation matrix": admin.get(f"/tenders/{awarded.id}/evaluation/matrix.xlsx"),
         "cost shares": admin.get(f"/contracts/{contract.id}/cost-shares.xlsx"),
         "pricing template": bidder.get(f"/tenders/{open_tender.id}/bid/template.xlsx"),
+        "timeline": admin.get(f"/tenders/{awarded.id}/timeline.xlsx"),
     }
     for name, response in exports.items():
         assert response.status_code == 200, name

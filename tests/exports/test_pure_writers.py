@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tenderapp.domain.agreements import PartyStatus, tally
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.exports import agreement_tracker, cost_shares, evaluation_matrix, ocds, pricing_template
+from tenderapp.exports import agreement_tracker, cost_shares, evaluation_matrix, ocds, pricing_template, timeline
 from tenderapp.exports.cells import MONEY_FORMAT
 
 URL = "https://tenders.example/open-data/tenders/SC1.json"
@@ -140,3 +140,19 @@ def test_the_pricing_template_from_plain_lines():
     sheet = _sheet(content, pricing_template.PRICING_SHEET)
     assert [c.value for c in sheet[5]][:5] == ["A1", "Advocacy hour", "hour", 1200, 25.5]
     assert _sheet(content, pricing_template.META_SHEET)["B2"].value == 3
+
+
+def test_the_timeline_workbook_has_a_row_per_event_in_uk_time_with_text_made_safe():
+    from tenderapp.domain.timeline import Entry, EventKind
+
+    entries = [Entry(datetime(2026, 7, 1, 11, 30, tzinfo=UTC), EventKind.TENDER, "Published", "Kent County Council"),
+               Entry(datetime(2026, 7, 2, 9, 0, tzinfo=UTC), EventKind.TENDER, "Details changed", "=Evil, Kent",
+                     "-the title changed")]
+    book = load_workbook(io.BytesIO(timeline.workbook_bytes(timeline.TimelineSheet("SC1", "Advocacy", None, entries))))
+    sheet = book["Timeline"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "SC1: Advocacy" and rows[1][0] == "Events: every kind"
+    assert rows[4] == (datetime(2026, 7, 1, 12, 30), "The tender and its amendments", "Published",
+                       "Kent County Council", None)  # 11:30 UTC is 12:30 in British Summer Time, as an Excel date
+    assert rows[5][3] == "'=Evil, Kent" and rows[5][4] == "'-the title changed"
+    assert sheet["A5"].number_format == "dd/mm/yyyy hh:mm" and sheet.freeze_panes == "A5"

@@ -184,7 +184,7 @@ def test_a_new_version_reopens_signatures_and_keeps_the_old_ones(world, db, sign
     assert len(db.exec(select(Signature)).all()) == 1
     tracker = admin.get(url + "/tracker?status=re_sign_required").get_data(as_text=True)
     assert "Partner Borough Council" in tracker
-    assert "1 members re-signing required" in tracker
+    assert "1 member matches" in tracker
 
 
 def test_signing_a_superseded_version_is_refused_and_shows_the_new_one(world, db, sign_in_as):

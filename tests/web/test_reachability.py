@@ -61,10 +61,13 @@ ROLE_EXCEPTIONS = {
     ("supplier", "contracts.decisions"): "for authorities: a supplier's list is empty and its navigation leaves it out",
     ("provider", "agreements.index"): "for authorities: a supplier's list is empty and its navigation leaves it out",
     ("provider", "contracts.decisions"): "for authorities: a supplier's list is empty and its navigation leaves it out",
+    ("supplier", "contracts.contracts"): "for authorities: a supplier's list is empty and its navigation leaves it out",
+    ("provider", "contracts.contracts"): "for authorities: a supplier's list is empty and its navigation leaves it out",
     ("support unit signatory", "tenders.tender"):
         "the support unit is no member: a published tender is open to every signed-in person, as its notice "
         "is, but the authority's tender list shows its own collaborations' tenders only",
     ("support unit signatory", "tenders.document"): "as tenders.tender: a published tender's documents are public",
+    ("support unit signatory", "tenders.timeline"): "as tenders.tender: a published tender's public timeline",
 }
 
 MAX_PAGES = 300        # per role

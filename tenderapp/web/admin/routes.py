@@ -21,8 +21,9 @@ from tenderapp.web.admin.forms import (
     RetryMessageForm,
     RolesForm,
 )
-from tenderapp.web.flow import flashed, form_page
+from tenderapp.web.flow import flashed, form_page, status_code
 from tenderapp.web.guards import role_required, tenant_owned
+from tenderapp.web.listing import list_status, pagination, read_filter
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN, BIDDER = Role.PROCUREMENT_ADMIN, Role.BIDDER
@@ -150,15 +151,27 @@ def reset_two_factor(user):
 def outbox():
     if not current_app.config["OUTBOX_PAGE"]:
         abort(404)
-    return render_template("admin/outbox.html", messages=access.visible_outbox(get_session(), current_user))
+    filters, wanted = read_filter(statuses=[(s.value, s.label) for s in access.DeliveryStatus],
+                                  dates=("Written from", "Written to"))
+    page = access.outbox_list(get_session(), current_user, wanted) if wanted else None
+    return render_template("admin/outbox.html", form=filters, wanted=wanted, page=page,
+                           pages=pagination(page) if page else None), list_status(filters)
+
+
+def _failed_messages_page(retry_form: RetryMessageForm):
+    filters, wanted = read_filter(dates=("Gave up from", "Gave up to"))
+    page = access.failed_outbox_list(get_session(), current_user, wanted) if wanted else None
+    failed = retry_form if retry_form.errors else filters
+    return render_template("admin/failed_messages.html", form=failed, filters=filters, retry_form=retry_form,
+                           wanted=wanted, page=page,
+                           pages=pagination(page, "admin.failed_messages") if page else None), status_code(failed)
 
 
 @bp.route("/outbox/failed")
 @role_required(ADMIN)
 def failed_messages():
     """Messages the worker gave up on, in every environment (not only with OUTBOX_PAGE)."""
-    return render_template("admin/failed_messages.html", form=RetryMessageForm(),
-                           messages=access.failed_outbox(get_session(), current_user))
+    return _failed_messages_page(RetryMessageForm())
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
@@ -166,8 +179,7 @@ def failed_messages():
 def retry_message(message):
     form = RetryMessageForm()
     if not form.validate_on_submit():
-        return render_template("admin/failed_messages.html", form=form,
-                               messages=access.failed_outbox(get_session(), current_user)), 400
+        return _failed_messages_page(form)
     failed_messages_service.retry(get_session(), current_user, message, clock.now())
     flash(f"The message to {message.recipient} will be sent again shortly.", "success")
     return redirect(url_for("admin.failed_messages"))

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -33,6 +33,7 @@ from tenderapp.web.downloads import download
 from tenderapp.web.flow import SHOWN_ON_THE_FORM, attempt, flashed, form_page, status_code
 from tenderapp.web.forms import organisation_choices, uploaded
 from tenderapp.web.guards import signed_in, tenant_owned
+from tenderapp.web.listing import list_status, pagination, read_filter
 from tenderapp.web.session import client_info
 
 bp = Blueprint("agreements", __name__)
@@ -263,12 +264,14 @@ def issue(agreement: Agreement):
 def tracker(agreement: Agreement):
     db_session = get_session()
     view = agreement_tracker.tracker_of(db_session, agreement)
-    chosen = request.args.get("status") or None
-    status = PartyStatus(chosen) if chosen in {s.value for s in PartyStatus} else None
+    filters, wanted = read_filter(statuses=[(s.value, s.label) for s in PartyStatus if s is not PartyStatus.NOT_ISSUED],
+                                  dates=("Answered from", "Answered to"))
+    page = view.page(wanted) if wanted else None
     return render_template(
-        "agreements/tracker.html", tracker=view, rows=view.filtered(status), status=status,
-        statuses=list(PartyStatus), draft=agreement_status.draft_version(db_session, agreement.id),
-        versions=agreement_status.versions(db_session, agreement.id), reminder_form=ConfirmForm())
+        "agreements/tracker.html", tracker=view, form=filters, wanted=wanted, page=page,
+        pages=pagination(page) if page else None,
+        draft=agreement_status.draft_version(db_session, agreement.id),
+        versions=agreement_status.versions(db_session, agreement.id), reminder_form=ConfirmForm()), list_status(filters)
 
 
 @bp.route("/agreements/<int:agreement_id>/tracker.xlsx")

@@ -7,7 +7,7 @@ from flask_login import current_user
 from tenderapp import access, clock
 from tenderapp.access import decisions as decision_access
 from tenderapp.db import get_session
-from tenderapp.domain.decisions import DocumentKind
+from tenderapp.domain.decisions import DecisionStatus, DocumentKind
 from tenderapp.domain.documents import document_type
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.models import Collaboration
@@ -20,6 +20,7 @@ from tenderapp.web.downloads import download
 from tenderapp.web.flow import flashed, form_page
 from tenderapp.web.forms import uploaded
 from tenderapp.web.guards import signed_in, tenant_owned
+from tenderapp.web.listing import list_status, pagination, read_filter
 
 
 @bp.app_template_global()
@@ -30,8 +31,16 @@ def decision_status(decision) -> str:
 @bp.route("/decisions")
 @signed_in
 def decisions():
-    return render_template("contracts/decisions.html",
-                           groups=decision_access.readable_decisions(get_session(), current_user))
+    """The decisions the person may read, filtered by the GET parameters (see web/listing.py)."""
+    db_session = get_session()
+    memberships = access.member_collaborations(db_session, current_user)
+    filters, wanted = read_filter(statuses=[(s.value, s.label) for s in DecisionStatus],
+                                  collaborations=[c for c, _ in memberships], dates=("Taken from", "Taken to"))
+    page = decision_access.decision_list(db_session, current_user, wanted) if wanted else None
+    return render_template("contracts/decisions.html", form=filters, wanted=wanted, page=page,
+                           pages=pagination(page) if page else None,
+                           collaborations={c.id: c for c, _ in memberships},
+                           led=access.led_collaborations(db_session, current_user)), list_status(filters)
 
 
 def _decision_input(form: DecisionForm) -> DecisionInput:

@@ -168,5 +168,6 @@ from tenderapp.web.contracts import (  # noqa: E402,F401  (their routes)
     decisions,
     kpis,
     meetings,
+    register,
     statements,
 )

@@ -11,7 +11,7 @@ from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.errors import Conflict, RuleViolation
 from tenderapp.domain.money import from_pence
-from tenderapp.domain.tenders import MINIMUM_DAYS, PriceMethod, Regime, Timetable
+from tenderapp.domain.tenders import MINIMUM_DAYS, PriceMethod, Regime, TenderStatus, Timetable
 from tenderapp.domain.uk_time import uk_date_of, uk_instant
 from tenderapp.formatting import uk_time
 from tenderapp.services import agreement_status, tender_page, tenders
@@ -19,8 +19,10 @@ from tenderapp.services.tenders import TenderDetails
 from tenderapp.web.flow import flashed, form_page
 from tenderapp.web.forms import field_name
 from tenderapp.web.guards import public, signed_in, tenant_owned
+from tenderapp.web.listing import list_status, pagination, read_filter
 from tenderapp.web.tenders import clarifications as _clarifications  # noqa: F401  (registers its routes on bp)
 from tenderapp.web.tenders import schedule as _schedule  # noqa: F401  (registers its routes on bp)
+from tenderapp.web.tenders import timeline as _timeline  # noqa: F401  (registers its routes on bp)
 from tenderapp.web.tenders.blueprint import ADMIN, back_to, bp, summary_of
 from tenderapp.web.tenders.forms import ConflictsForm, DetailsForm, PublishForm, TimetableForm, WeightingForm
 
@@ -45,14 +47,15 @@ def price_method_label(value: str) -> str:
 @bp.route("/tenders")
 @signed_in
 def index():
+    """The tenders the person may see, filtered by the GET parameters (see web/listing.py)."""
     db_session = get_session()
-    if current_user.organisation_kind.is_authority:
-        led = access.lead_tenders(db_session, current_user)
-        shown = led + [t for t in access.published_tenders(db_session, current_user, members_only=True)
-                       if t not in led]
-    else:
-        shown = access.published_tenders(db_session, current_user)
-    return render_template("tenders/index.html", tenders=shown, progress=tenders.progress_of(db_session, shown))
+    filters, wanted = read_filter(statuses=[(s.value, s.label) for s in TenderStatus],
+                                  collaborations=access.tender_list_collaborations(db_session, current_user),
+                                  dates=("Submission deadline from", "Submission deadline to"))
+    page = access.tender_list(db_session, current_user, wanted, clock.now()) if wanted else None
+    return render_template("tenders/index.html", form=filters, wanted=wanted, page=page,
+                           pages=pagination(page) if page else None,
+                           progress=tenders.progress_of(db_session, page.items) if page else {}), list_status(filters)
 
 
 @bp.route("/tenders/<int:tender_id>")
