@@ -4,6 +4,7 @@ agreements wait for. Every rule comes from the module that decides it (readiness
 signing statuses from ``agreement_status``); the queries here only gather the rows, a fixed
 number of them however many tenders, bids, evaluators or members there are."""
 
+from collections import Counter
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
@@ -230,12 +231,15 @@ def _signatures(session: Session, actor: Actor) -> list[Task]:
     tasks = []
     for agreement in issued:
         version = current[agreement.id]
-        outstanding = [o for o in members.get(agreement.collaboration_id, [])
-                       if agreement_status.status_of(version, history.get((agreement.id, o), [])).outstanding]
+        statuses = [agreement_status.status_of(version, history.get((agreement.id, o), []))
+                    for o in members.get(agreement.collaboration_id, [])]
+        outstanding = [s for s in statuses if s.outstanding]
         if outstanding:
+            counts = Counter(s.label for s in outstanding)
             tasks.append(Task("signatures_outstanding", f"Signatures outstanding: {plural(len(outstanding), 'member')}",
                               f"{agreement.title} (version {version.number})",
                               Link.to("agreements.tracker", agreement_id=agreement.id), waiting_since=version.issued_at,
                               action=Link.to("agreements.reminders", agreement_id=agreement.id),
-                              action_label="Send reminders"))
+                              action_label="Send reminders",
+                              detail="; ".join(f"{label}: {n}" for label, n in sorted(counts.items()))))
     return tasks
