@@ -32,6 +32,7 @@ from tenderapp.models.evaluation import (
     Recommendation,
 )
 from tenderapp.models.invitation import Invitation
+from tenderapp.models.notification import NotificationOptOut
 from tenderapp.models.organisation import (
     Collaboration,
     CollaborationMember,
@@ -51,6 +52,7 @@ from tenderapp.models.tender import (
 from tenderapp.models.user import PasswordReset, RecoveryCode, RoleAssignment, User, UserSession
 
 __all__ = [
+    "NotificationOptOut",
     "Agreement",
     "AgreementResponse",
     "AgreementVersion",
