@@ -6,7 +6,7 @@ and either when it is due or since when it has waited. Nothing here knows a data
 clock: the services find the tasks, these rules order them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from tenderapp.domain.contracts import add_months
@@ -40,7 +40,7 @@ class Task:
     detail: str = ""  # one more line: what is missing, who the other openers are, n of m
     action: Link | None = None  # a button beside the task (a POST), e.g. send reminders
     action_label: str = ""
-    extra: tuple[str, ...] = field(default=())
+    news: bool = False  # something to read: it waits (oldest first) and goes after a while
 
 
 def _moment(value: datetime | date) -> datetime:

@@ -143,8 +143,8 @@ def bidder_tasks(session: Session, actor: Actor, now: datetime) -> list[Task]:
                    col(Clarification.answered_at) >= now - timedelta(days=NEWS_DAYS), Tender.submission_deadline > now)
             .group_by(col(Tender.id))).all():
         tasks.append(Task("read_answers", f"Read {plural(count, 'new answer')} to clarification questions",
-                          about(tender), Link.to("tenders.tender", tender_id=tender.id), due=tender.submission_deadline,
-                          waiting_since=latest, detail="Published to every interested supplier"))
+                          about(tender), Link.to("tenders.tender", tender_id=tender.id), waiting_since=latest,
+                          detail="Published to every interested supplier", news=True))
     return tasks + _summaries(session, actor, now)
 
 
@@ -170,5 +170,5 @@ def viewer_tasks(session: Session, actor: Actor, now: datetime) -> list[Task]:
         col(Decision.published_at) >= now - timedelta(days=NEWS_DAYS))).all()
     return [Task("read_decision", "Read the published decision", f"{d.number}: {d.title}",
                  Link.to("contracts.decision", decision_id=d.id), waiting_since=d.published_at,
-                 detail="Published in the last two weeks")
+                 detail="Published in the last two weeks", news=True)
             for d in decisions]
