@@ -19,7 +19,7 @@ from tenderapp.domain.errors import DomainError
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.formatting import uk_datetime
 from tenderapp.sealing import sealer
-from tenderapp.services import audit, audit_verification, demo, first_run, ocds, resealing
+from tenderapp.services import audit, audit_verification, contract_reminders, demo, first_run, ocds, resealing
 from tenderapp.storage import DocumentStore, document_store, import_local
 
 
@@ -70,6 +70,17 @@ def deliver_outbox(watch: bool, interval: float) -> None:
     click.echo(f"Delivering the outbox every {interval:g} s; stop with SIGTERM or Ctrl+C.")
     outbox_worker.watch(engine(), config, config["CLOCK"], interval, stop, log)
     click.echo("Outbox worker stopped.")
+
+
+@click.command("notify-due")
+@with_appcontext
+def notify_due() -> None:
+    """Email what falls due with no one acting (run daily): contracts whose extension decision is due."""
+    with write_intent(), Session(engine(), expire_on_commit=False) as session:
+        told = contract_reminders.notify_extension_decisions(
+            session, clock.now(), current_app.config["EXTENSION_NOTICE_MONTHS"],
+            lambda contract_id: _public_url("contracts.contract", contract_id=contract_id))
+    click.echo(f"Told the lead of {told} extension decisions coming due.")
 
 
 @click.command("export-ocds")
@@ -211,7 +222,7 @@ def reseal(dry_run: bool) -> None:
 
 
 COMMANDS = (import_documents, db_upgrade, seed_demo, deliver_outbox, export_ocds, verify_audit, audit_checkpoint,
-            bootstrap, audit_key, reseal)
+            bootstrap, audit_key, reseal, notify_due)
 
 
 def register(app: Flask) -> None:

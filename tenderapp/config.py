@@ -55,6 +55,9 @@ class Config:
     # the outbox worker (flask --app tenderapp deliver-outbox) marks a message failed after this many attempts
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     SERVICE_NAME = "Tenderapp"
+    # The dashboard asks the lead for an extension decision from this many months before a
+    # contract's current end (time for governance and, under PA2023, the change notice).
+    EXTENSION_NOTICE_MONTHS = int(os.environ.get("EXTENSION_NOTICE_MONTHS", "6"))
     # Where the accessibility statement sends requests for other formats and problem reports.
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT")
     # Open data: the OCDS ocid prefix (the Open Contracting Partnership assigns the real one) and

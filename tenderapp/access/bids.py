@@ -205,3 +205,17 @@ def opened_submission(session: Session, tender: Tender, submission_id: int) -> I
     submission, organisation_id, name = first_or_not_found(
         session, _box_rows(tender).where(BidSubmission.id == submission_id), "Bid not found")
     return InBox(submission, organisation_id, name)
+
+
+def box_submission_ids(session: Session, tenders: list[Tender]) -> dict[int, set[int]]:
+    """The ids of the bids in the box now (each bid's current submission), by tender, in one
+    query however many tenders: for tenders the caller has already scoped (the lead's own, or
+    its panel's) and only to count them; the content stays sealed."""
+    ids = [t.id for t in tenders]
+    found: dict[int, set[int]] = {i: set() for i in ids}
+    if not ids:
+        return found
+    for tender_id, submission_id in session.exec(
+            _current_submissions(Bid.tender_id, BidSubmission.id).where(col(Bid.tender_id).in_(ids))).all():
+        found[tender_id].add(submission_id)
+    return found

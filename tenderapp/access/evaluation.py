@@ -117,3 +117,14 @@ def compliance_checks(session: Session, submissions: list[BidSubmission]) -> dic
     """The compliance check of each submission that has one, by submission id."""
     return {c.submission_id: c for c in session.exec(
         select(ComplianceCheck).where(col(ComplianceCheck.submission_id).in_([s.id for s in submissions])))}
+
+
+def panel_emails(session: Session, tender: Tender) -> list[tuple[str, int]]:
+    """The email address and organisation of each active member of the (scoped) tender's panel
+    who has not been removed over a conflict."""
+    removed = removed_evaluators(session, tender)
+    rows = session.exec(select(User.id, User.email, User.organisation_id)
+                        .join(EvaluatorAssignment, col(EvaluatorAssignment.user_id) == col(User.id))
+                        .where(EvaluatorAssignment.tender_id == tender.id, col(User.active).is_(True))
+                        .distinct().order_by(col(User.email))).all()
+    return [(email, organisation_id) for user_id, email, organisation_id in rows if user_id not in removed]

@@ -33,6 +33,7 @@ from tenderapp.models.evaluation import (
 )
 from tenderapp.models.invitation import Invitation
 from tenderapp.models.meeting import MeetingCase, MeetingTerms
+from tenderapp.models.notification import NotificationOptOut
 from tenderapp.models.organisation import (
     Collaboration,
     CollaborationMember,
@@ -52,6 +53,7 @@ from tenderapp.models.tender import (
 from tenderapp.models.user import PasswordReset, RecoveryCode, RoleAssignment, User, UserSession
 
 __all__ = [
+    "NotificationOptOut",
     "Agreement",
     "AgreementResponse",
     "AgreementVersion",

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from tenderapp.access import Actor
 from tenderapp.access import contracts as contract_access
 from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.domain.notifications import Notice
 from tenderapp.domain.tenders import PriceMethod, Regime
 from tenderapp.formatting import money
 from tenderapp.models import (
@@ -22,7 +23,7 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.sealing import Sealer
-from tenderapp.services import audit, outbox, results
+from tenderapp.services import audit, notifications, results
 
 MAX_BODY = 20_000
 ADVANTAGES_PROMPT = "[Describe the characteristics and relative advantages of the successful bid.]"
@@ -123,19 +124,21 @@ def edit(session: Session, actor: Actor, summary: AssessmentSummary, body: str, 
     return summary
 
 
-def _queue_mail(session: Session, tender: Tender, waiting: list[AssessmentSummary], now: datetime) -> None:
+def _queue_mail(session: Session, tender: Tender, waiting: list[AssessmentSummary], now: datetime, link: str) -> None:
     recipients = session.exec(select(User.organisation_id, User.email).where(
         User.organisation_id.in_({r.organisation_id for r in waiting}), User.active.is_(True))).all()
     for row in waiting:
-        for email in (email for organisation_id, email in recipients if organisation_id == row.organisation_id):
-            outbox.queue(session, email, f"Assessment summary: tender {tender.reference}",
-                         f"Your assessment summary for tender {tender.reference} ({tender.title}) has been "
-                         f"issued.\n\n{row.body}\n\nYou can also read it in Tenderapp.", now, row.organisation_id)
+        notifications.send(session, Notice.SUMMARY_ISSUED,
+                           [(email, organisation_id) for organisation_id, email in recipients
+                            if organisation_id == row.organisation_id],
+                           f"Assessment summary: tender {tender.reference}",
+                           f"Your assessment summary for tender {tender.reference} ({tender.title}) has been "
+                           f"issued.\n\n{row.body}\n\nRead it in Tenderapp:", link, now)
 
 
-def issue(session: Session, actor: Actor, contract: Contract, tender: Tender, now: datetime) -> int:
+def issue(session: Session, actor: Actor, contract: Contract, tender: Tender, now: datetime, link: str = "") -> int:
     """Issues every drafted summary of the (scoped) contract at once (the standstill letters go
-    out together) and emails each supplier its own. The contract row is locked first, so two
+    out together) and emails each supplier its own, with ``link`` (its page). The contract row is locked first, so two
     admins pressing Issue together send one set. Raises RuleViolation when there is nothing to
     issue or a prompt is left in."""
     session.exec(select(Contract.id).where(Contract.id == contract.id).with_for_update()).one()
@@ -150,7 +153,7 @@ def issue(session: Session, actor: Actor, contract: Contract, tender: Tender, no
     for row in waiting:
         row.issued_at, row.issued_by_user_id = now, actor.user_id
         session.add(row)
-    _queue_mail(session, tender, waiting, now)
+    _queue_mail(session, tender, waiting, now, link)
     audit.record(session, actor, "contract.summaries_issued", "contract", contract.id, now, {"issued": len(waiting)})
     session.commit()
     return len(waiting)

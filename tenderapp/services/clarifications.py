@@ -2,6 +2,7 @@
 lead answers, publishing the answer to every interested supplier without saying who asked
 (the default) or replying privately with a recorded reason."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import or_
@@ -9,18 +10,21 @@ from sqlmodel import Session, select
 
 from tenderapp.access import Actor, require_role
 from tenderapp.domain.errors import NotFound, RuleViolation
+from tenderapp.domain.notifications import Notice
 from tenderapp.domain.roles import Role
 from tenderapp.formatting import uk_datetime
-from tenderapp.models import Clarification, Collaboration, Organisation, RoleAssignment, Tender, User
-from tenderapp.services import audit, outbox, suppliers
+from tenderapp.models import Clarification, Organisation, Tender, User
+from tenderapp.services import audit, notifications, suppliers
 from tenderapp.services.tenders import interested_bidders
 
 MAX_QUESTION = 5000
 
 
-def ask(session: Session, actor: Actor, tender: Tender, question: str, now: datetime) -> Clarification:
+def ask(session: Session, actor: Actor, tender: Tender, question: str, now: datetime,
+        link: Callable[[int], str] = lambda clarification_id: "") -> Clarification:
     """Raises RuleViolation after the clarification deadline or for an empty question, and
-    NotFound for a draft. Asking registers the supplier's interest."""
+    NotFound for a draft. Asking registers the supplier's interest; the lead's admins are told,
+    with ``link(id)``, the page where the question is answered."""
     require_role(actor, Role.BIDDER)
     if tender.published_at is None:
         raise NotFound("Tender not found")
@@ -37,10 +41,11 @@ def ask(session: Session, actor: Actor, tender: Tender, question: str, now: date
                           question=question, asked_at=now)
     session.add(asked)
     session.flush()
-    for email, organisation_id in lead_admins(session, tender):
-        outbox.queue(session, email, f"New clarification question: tender {tender.reference}",
-                     f"A supplier asked a question about tender {tender.reference}, “{tender.title}”. "
-                     "Answer it on Tenderapp, under the tender's questions.\n", now, organisation_id)
+    notifications.send(session, Notice.QUESTION_ASKED, lead_admins(session, tender),
+                       f"New clarification question: tender {tender.reference}",
+                       f"A supplier asked a question about tender {tender.reference}, “{tender.title}”, before "
+                       f"the clarification deadline of {uk_datetime(tender.clarification_deadline)}. Answer it here:",
+                       link(asked.id), now)
     audit.record(session, actor, "clarification.asked", "clarification", asked.id, now, {"tender_id": tender.id})
     session.commit()
     return asked
@@ -48,18 +53,14 @@ def ask(session: Session, actor: Actor, tender: Tender, question: str, now: date
 
 def lead_admins(session: Session, tender: Tender) -> list[tuple[str, int]]:
     """The procurement admins of the tender's lead authority."""
-    return list(session.exec(
-        select(User.email, User.organisation_id)
-        .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .join(Collaboration, Collaboration.lead_organisation_id == User.organisation_id)
-        .where(Collaboration.id == tender.collaboration_id, RoleAssignment.role == Role.PROCUREMENT_ADMIN.value,
-               User.active.is_(True)).order_by(User.email)).all())
+    return notifications.lead_admins(session, tender)
 
 
 def answer(session: Session, actor: Actor, tender: Tender, asked: Clarification, text: str, publish: bool,
-           private_reason: str | None, now: datetime) -> Clarification:
-    """Records the answer to ``asked`` (a question about ``tender``) and tells suppliers:
-    every interested one when published, the asker's people when private. Raises
+           private_reason: str | None, now: datetime, link: str = "") -> Clarification:
+    """Records the answer to ``asked`` (a question about ``tender``) and tells suppliers, with
+    ``link`` (the tender's page): every interested one when published, the asker's people when
+    private. Raises
     RuleViolation once answered, without an answer, or without a reason to keep it private."""
     if asked.answered_at is not None:
         raise RuleViolation("This question has already been answered. To correct an answer, amend the tender.")
@@ -76,9 +77,11 @@ def answer(session: Session, actor: Actor, tender: Tender, asked: Clarification,
     else:
         recipients = list(session.exec(select(User.email, User.organisation_id).where(
             User.organisation_id == asked.organisation_id, User.active.is_(True))).all())
-    for email, organisation_id in recipients:
-        outbox.queue(session, email, f"Clarification answered: tender {tender.reference}",
-                     f"Question: {asked.question}\n\nAnswer: {asked.answer}\n", now, organisation_id)
+    # a private answer goes only to the asker, who is always told: it answers their own question
+    notifications.send(session, Notice.ANSWER_PUBLISHED, recipients,
+                       f"Clarification answered: tender {tender.reference}",
+                       f"Question: {asked.question}\n\nAnswer: {asked.answer}\n\nSee every published answer on the "
+                       "tender's page:", link, now)
     audit.record(session, actor, "clarification.answered", "clarification", asked.id, now,
                  {"visibility": asked.visibility, "private_reason": asked.private_reason})
     session.commit()

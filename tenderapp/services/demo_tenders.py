@@ -26,7 +26,16 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.sealing import Sealer
-from tenderapp.services import audit, demo_award, demo_evaluation, suppliers, tender_schedule, tenders
+from tenderapp.services import (
+    audit,
+    clarifications,
+    demo_award,
+    demo_evaluation,
+    panel,
+    suppliers,
+    tender_schedule,
+    tenders,
+)
 from tenderapp.services.bids import new_receipt
 from tenderapp.services.tender_schedule import CriterionInput, LineInput
 from tenderapp.services.tenders import TenderDetails
@@ -128,6 +137,8 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
                                       _moment(spec["published_at"], now), now)
         for bid in spec.get("bids", []):
             _bid(session, tender, criteria, bid, orgs, sealer, now)
+        _questions(session, tender, spec.get("questions", []), now)
+        _panel(session, tender, spec.get("panel", []), spec["author"], now)
         if spec.get("opening"):
             _opened(session, collaboration, tender, spec["opening"], now)
         if spec.get("evaluation"):
@@ -136,6 +147,29 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
         if spec.get("award"):
             session.flush()
             demo_award.load(session, tender, spec["award"], sealer, now)
+
+
+def _questions(session: Session, tender: Tender, specs: list[dict], now: datetime) -> None:
+    """Clarification questions asked (and, with an ``answer``, answered for every interested
+    supplier) through the clarification use cases, at their scenario times."""
+    for spec in specs:
+        asked = clarifications.ask(session, _author(session, spec["by"]), tender, spec["question"],
+                                   _moment(spec["at"], now))
+        if spec.get("answer"):
+            clarifications.answer(session, _author(session, _tender_author(session, tender)), tender, asked,
+                                  spec["answer"], True, None, _moment(spec["answered_at"], now))
+
+
+def _tender_author(session: Session, tender: Tender) -> str:
+    return session.get(User, tender.created_by_user_id).email
+
+
+def _panel(session: Session, tender: Tender, emails: list[str], author: str, now: datetime) -> None:
+    """Evaluators put on an open tender's panel (for every criterion) a day ago."""
+    criteria = [c.id for c in session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id))]
+    for email in emails:
+        panel.assign(session, _author(session, author), tender, _user(session, email).id, criteria,
+                     _moment({"days": -1, "time": "09:30"}, now), "")
 
 
 def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:

@@ -11,6 +11,7 @@ from tenderapp.access import bids as bid_access
 from tenderapp.access import evaluation as evaluation_access
 from tenderapp.domain.errors import Conflict, NotFound
 from tenderapp.domain.evaluation import check_may_evaluate, check_reasons, check_score
+from tenderapp.domain.notifications import Notice
 from tenderapp.models import (
     BidSubmission,
     ConflictDeclaration,
@@ -20,7 +21,7 @@ from tenderapp.models import (
     User,
 )
 from tenderapp.sealing import Sealer
-from tenderapp.services import audit, outbox
+from tenderapp.services import audit, notifications, outbox, score_progress
 from tenderapp.services.bid_attachments import unseal
 from tenderapp.services.clarifications import lead_admins
 from tenderapp.services.opening import unseal_submission
@@ -144,9 +145,11 @@ def attachment(session: Session, actor: Actor, sealer: Sealer, tender: Tender, s
 
 
 def submit_score(session: Session, actor: Actor, tender: Tender, submission_id: int, criterion_id: int,
-                 score: int | None, justification: str, now: datetime) -> IndividualScore:
-    """Records the evaluator's score and reasons; locked once in. Raises RuleViolation for a
-    missing or out-of-range score or thin reasons, Conflict when already scored."""
+                 score: int | None, justification: str, now: datetime, link: str = "") -> IndividualScore:
+    """Records the evaluator's score and reasons; locked once in. The last score the panel
+    owes tells the lead's admins (the moderators) that every score is in, with ``link``.
+    Raises RuleViolation for a missing or out-of-range score or thin reasons, Conflict when
+    already scored."""
     task = _one_task(session, actor, tender, submission_id, criterion_id)
     check_open(session, tender)
     if task.my_score is not None:
@@ -159,5 +162,10 @@ def submit_score(session: Session, actor: Actor, tender: Tender, submission_id: 
     session.flush()
     audit.record(session, actor, "evaluation.score_submitted", "tender", tender.id, now,
                  {"submission_id": submission_id, "criterion_id": criterion_id, "score": score})
+    if score_progress.progress_of(session, [tender])[tender.id].all_scored:
+        notifications.send(session, Notice.SCORES_IN, lead_admins(session, tender),
+                           f"All scores are in: tender {tender.reference}",
+                           f"Every evaluator on the panel of tender {tender.reference}, “{tender.title}”, has "
+                           "submitted their scores. Record the consensus scores here:", link, now)
     session.commit()
     return row

@@ -10,15 +10,17 @@ from sqlmodel import Session, select
 
 from tenderapp.access import Actor
 from tenderapp.access import bids as bid_access
+from tenderapp.access import evaluation as evaluation_access
 from tenderapp.access.openers import active_emails, current_openers
 from tenderapp.domain import bids as rules
 from tenderapp.domain import openers as opener_rules
 from tenderapp.domain import seals
 from tenderapp.domain.errors import Conflict, Forbidden, NotFound
+from tenderapp.domain.notifications import Notice
 from tenderapp.domain.tenders import TenderEvent, TenderStatus, check_event, tender_status
 from tenderapp.models import BidSubmission, LateAttempt, OpeningKey, Organisation, PricingLine, Tender
 from tenderapp.sealing import Sealer
-from tenderapp.services import audit, outbox
+from tenderapp.services import audit, notifications
 from tenderapp.services.bid_attachments import unseal
 from tenderapp.services.openers import OpenersView
 from tenderapp.services.openers import view as openers_view
@@ -37,11 +39,13 @@ def _check_may_turn(tender: Tender, now: datetime) -> None:
         check_event(status, TenderEvent.OPEN)
 
 
-def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link: str = "") -> bool:
+def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link: str = "",
+             panel_link: str = "") -> bool:
     """Turns the actor's key; True when it was the last one needed and the box is open.
     Raises Forbidden without two-factor sign-in this session or for anyone not named as an
     opener before the deadline; RuleViolation before the deadline or for a second key by the
-    same person; Conflict once opened."""
+    same person; Conflict once opened. The other openers are told of a key turned (with
+    ``link``), the evaluation panel of the opening (with ``panel_link``)."""
     if not actor.second_factor_passed:
         raise Forbidden("Sign in with two-factor sign-in (a code from your authenticator app) before you "
                         "turn a key to open bids")
@@ -60,7 +64,9 @@ def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link
         details |= _box_contents(session, tender) | {"openers": sorted(counted)}
     audit.record(session, actor, "tender.opened" if opens else "tender.opening_key_turned", "tender", tender.id,
                  now, details)
-    if not opens:
+    if opens:
+        _tell_panel(session, tender, now, panel_link)
+    else:
         _tell_other_openers(session, actor, tender, openers - counted, len(counted), now, link)
     session.commit()
     return opens
@@ -78,11 +84,18 @@ def _add_key(session: Session, actor: Actor, tender: Tender, now: datetime) -> N
 
 def _tell_other_openers(session: Session, actor: Actor, tender: Tender, user_ids: set[int], counted: int,
                         now: datetime, link: str) -> None:
-    for email, organisation_id in active_emails(session, user_ids):
-        outbox.queue(session, email, f"A key has been turned: tender {tender.reference}",
-                     f"{actor.full_name} turned a key to open the bids of tender {tender.reference}, "
-                     f"“{tender.title}”. {tender.opening_quorum - counted} more named opener(s) must turn "
-                     f"a key before the bids can be read.\n\n{link}\n", now, organisation_id)
+    notifications.send(session, Notice.KEY_TURNED, active_emails(session, user_ids),
+                       f"A key has been turned: tender {tender.reference}",
+                       f"{actor.full_name} turned a key to open the bids of tender {tender.reference}, "
+                       f"“{tender.title}”. {tender.opening_quorum - counted} more named opener(s) must turn "
+                       "a key before the bids can be read. Turn yours here:", link, now)
+
+
+def _tell_panel(session: Session, tender: Tender, now: datetime, link: str) -> None:
+    notifications.send(session, Notice.BIDS_OPENED, evaluation_access.panel_emails(session, tender),
+                       f"Bids opened: tender {tender.reference}",
+                       f"The bids of tender {tender.reference}, “{tender.title}”, have been opened. Once your "
+                       "declaration of conflicts is cleared you can score the answers on your criteria:", link, now)
 
 
 def _box_contents(session: Session, tender: Tender) -> dict:

@@ -12,6 +12,7 @@ from tenderapp.access import Actor, require_role
 from tenderapp.access import agreements as agreement_access
 from tenderapp.domain.agreements import Action, PartyStatus, check_move
 from tenderapp.domain.errors import Conflict, RuleViolation
+from tenderapp.domain.notifications import Notice
 from tenderapp.domain.roles import Role
 from tenderapp.domain.text import check_single_line
 from tenderapp.models import (
@@ -23,7 +24,7 @@ from tenderapp.models import (
     Signature,
     User,
 )
-from tenderapp.services import audit, end_read_transaction
+from tenderapp.services import audit, end_read_transaction, notifications
 from tenderapp.services.agreement_status import current_version, current_versions, responses_by_party, status_of
 from tenderapp.services.auth import ClientInfo
 
@@ -90,7 +91,11 @@ def _check_request(
 
 
 def _respond(session: Session, actor: Actor, agreement: Agreement, version: AgreementVersion, chosen: list[Party],
-             action: Action, note: str | None, now: datetime) -> None:
+             action: Action, note: str | None, now: datetime, link: str | None = None) -> None:
+    """Records the answer for each chosen organisation; with a ``link`` (the tracker), the
+    lead's procurement admins are told who answered."""
+    if link is not None and chosen:
+        _tell_lead(session, actor, agreement, version, chosen, action, now, link)
     for party in chosen:
         session.add(AgreementResponse(
             agreement_id=agreement.id, version_id=version.id, organisation_id=party.organisation.id,
@@ -102,27 +107,43 @@ def _respond(session: Session, actor: Actor, agreement: Agreement, version: Agre
                      organisation_id=party.organisation.id)
 
 
+_ANSWERED = {Action.AGREE_IN_PRINCIPLE: "agreed in principle to", Action.SIGN: "signed",
+             Action.DECLINE: "declined"}
+
+
+def _tell_lead(session: Session, actor: Actor, agreement: Agreement, version: AgreementVersion, chosen: list[Party],
+               action: Action, now: datetime, link: str) -> None:
+    names = ", ".join(p.organisation.name for p in chosen)
+    lead = notifications.lead_admins(session, agreement)
+    notifications.send(session, Notice.AGREEMENT_ANSWERED, lead,
+                       f"{names} {_ANSWERED[action]} the agreement",
+                       f"{actor.full_name} ({actor.organisation_name}) {_ANSWERED[action]} “{agreement.title}”, "
+                       f"version {version.number}, for {names}. See every member's answer on the tracker:", link, now)
+
+
 def agree_in_principle(
     session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
-    note: str, now: datetime,
+    note: str, now: datetime, link: str = "",
 ) -> list[Party]:
-    """Records 'agreed in principle' (with a note, such as the governance still needed)."""
+    """Records 'agreed in principle' (with a note, such as the governance still needed); the
+    lead's admins are told, with ``link``."""
     version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids,
                                      Action.AGREE_IN_PRINCIPLE)
-    _respond(session, actor, agreement, version, chosen, Action.AGREE_IN_PRINCIPLE, note.strip() or None, now)
+    _respond(session, actor, agreement, version, chosen, Action.AGREE_IN_PRINCIPLE, note.strip() or None, now, link)
     session.commit()
     return chosen
 
 
 def decline(
     session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
-    reason: str, now: datetime,
+    reason: str, now: datetime, link: str = "",
 ) -> list[Party]:
-    """Records that the organisations decline this version. Raises RuleViolation without a reason."""
+    """Records that the organisations decline this version (the lead's admins are told, with
+    ``link``). Raises RuleViolation without a reason."""
     if not reason.strip():
         raise RuleViolation("Enter the reason for declining", field="reason")
     version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids, Action.DECLINE)
-    _respond(session, actor, agreement, version, chosen, Action.DECLINE, reason.strip(), now)
+    _respond(session, actor, agreement, version, chosen, Action.DECLINE, reason.strip(), now, link)
     session.commit()
     return chosen
 
@@ -147,7 +168,7 @@ class Signer:
 
 def sign(
     session: Session, actor: Actor, agreement: Agreement, request: SignatureRequest, now: datetime,
-    client: ClientInfo = ClientInfo(),
+    client: ClientInfo = ClientInfo(), link: str = "",
 ) -> list[Signature]:
     """Signs the current version for each chosen organisation: one signature per organisation,
     bound to the version's number and SHA-256, after re-entry of the signer's password.
@@ -158,7 +179,7 @@ def sign(
     """
     signer = _reauthenticated_signer(session, actor, request)
     return record_signatures(session, actor, agreement, request.version_id, request.organisation_ids, signer, now,
-                             client)
+                             client, link)
 
 
 def _reauthenticated_signer(session: Session, actor: Actor, request: SignatureRequest) -> Signer:
@@ -178,11 +199,11 @@ def _reauthenticated_signer(session: Session, actor: Actor, request: SignatureRe
 
 def record_signatures(
     session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
-    signer: Signer, now: datetime, client: ClientInfo = ClientInfo(),
+    signer: Signer, now: datetime, client: ClientInfo = ClientInfo(), link: str | None = None,
 ) -> list[Signature]:
     """``sign`` once the signer is re-authenticated (``sign`` does that; a demo scenario records
-    signatures its story says were made). Raises as ``sign`` does for the version and the
-    organisations."""
+    signatures its story says were made, telling no one: without a ``link``). Raises as
+    ``sign`` does for the version and the organisations."""
     version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids, Action.SIGN)
     existing = {s.organisation_id: s for s in _signatures(session, version, chosen)}
     to_sign = [p for p in chosen if p.organisation.id not in existing]
@@ -190,7 +211,7 @@ def record_signatures(
     try:
         session.add_all(created)
         session.flush()
-        _respond(session, actor, agreement, version, to_sign, Action.SIGN, None, now)
+        _respond(session, actor, agreement, version, to_sign, Action.SIGN, None, now, link)
         session.commit()
     except IntegrityError:
         # A simultaneous second submission signed first: it holds the one signature.

@@ -54,6 +54,7 @@ def test_drafts_carry_the_scores_rationales_and_winner_and_issue_to_each_supplie
     own_mail = next(m for m in mails if m.recipient == OTHER)
     theirs = next(r for r in rows if r.organisation_id == own_mail.organisation_id)
     assert theirs.body in own_mail.body and winner.body not in own_mail.body
+    assert own_mail.body.rstrip().endswith(f"http://localhost/tenders/{tender.id}/assessment-summary")  # its page
     assert {"contract.summaries_drafted", "contract.summary_edited", "contract.summaries_issued"} <= {
         e.action for e in db.exec(select(AuditEvent))}
 

@@ -409,6 +409,7 @@ CASES = {
     "auth.change_password": Case(actor="viewer@lead.example", seed=seed({
         "current_password": factories.PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})),
     "auth.two_factor_setup": Case(actor="viewer@lead.example", seed=seed({"code": "123456"})),
+    "auth.notification_choices": Case(actor="viewer@lead.example", seed=seed({"wanted": ["bids_opened"]})),
     "auth.two_factor": Case(second_factor_due, seed=seed({"code": "123456"})),
     "auth.renew_recovery_codes": Case(enrolled, seed=seed({"code": "123456"})),
     "auth.forgotten_password": Case(actor=ANONYMOUS, seed=seed({"email": "viewer@lead.example"})),

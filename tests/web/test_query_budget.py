@@ -232,6 +232,8 @@ PEOPLE = {
     "member signatory": ("signatory", "medway"),
     "supplier": ("bidder", "family-voice"),
     "winning supplier": ("bidder", "mediation-partners"),
+    "support unit signatory": ("signatory", "secsu"),
+    "viewer": ("viewer", "kent"),
 }
 
 
@@ -327,6 +329,10 @@ PAGES = [
     Page("dashboard", "lead admin", lambda w: "/dashboard"),
     Page("dashboard (member)", "member signatory", lambda w: "/dashboard"),
     Page("dashboard (supplier)", "supplier", lambda w: "/dashboard", everyones=True),
+    Page("dashboard (evaluator)", "evaluator", lambda w: "/dashboard"),
+    Page("dashboard (winning supplier)", "winning supplier", lambda w: "/dashboard", everyones=True),
+    Page("dashboard (support unit signatory)", "support unit signatory", lambda w: "/dashboard"),
+    Page("dashboard (viewer)", "viewer", lambda w: "/dashboard"),
     Page("tender list", "lead admin", lambda w: "/tenders"),
     Page("tender list (member)", "member signatory", lambda w: "/tenders"),
     Page("tender list (supplier)", "supplier", lambda w: "/tenders", everyones=True),

@@ -55,6 +55,10 @@ def _agreement_link(agreement_id: int) -> str:
     return url_for("agreements.agreement", agreement_id=agreement_id, _external=True)
 
 
+def _tracker_link(agreement_id: int) -> str:
+    return url_for("agreements.tracker", agreement_id=agreement_id, _external=True)
+
+
 def _content(form: AgreementForm) -> VersionContent:
     document, name = uploaded(form.document)
     return VersionContent(body=form.body.data, document=document, document_name=name,
@@ -154,7 +158,8 @@ def _can(status: PartyStatus, action: str) -> bool:
 def in_principle(agreement: Agreement):
     def call(form):
         signing.agree_in_principle(get_session(), current_user, agreement, int(form.version_id.data),
-                                   form.organisation_ids.data, form.note.data or "", clock.now())
+                                   form.organisation_ids.data, form.note.data or "", clock.now(),
+                                   _tracker_link(agreement.id))
 
     return _answer_page(agreement, InPrincipleForm(), "agreed_in_principle", "agreements/in_principle.html", call,
                         "Agreement in principle recorded")
@@ -165,7 +170,7 @@ def in_principle(agreement: Agreement):
 def decline(agreement: Agreement):
     def call(form):
         signing.decline(get_session(), current_user, agreement, int(form.version_id.data),
-                        form.organisation_ids.data, form.reason.data, clock.now())
+                        form.organisation_ids.data, form.reason.data, clock.now(), _tracker_link(agreement.id))
 
     return _answer_page(agreement, DeclineForm(), "declined", "agreements/decline.html", call,
                         "You have declined the agreement")
@@ -183,7 +188,7 @@ def sign(agreement: Agreement):
         signing.sign(get_session(), current_user, agreement, SignatureRequest(
             version_id=int(form.version_id.data), organisation_ids=form.organisation_ids.data,
             full_name=form.full_name.data, job_title=form.job_title.data, authorised=form.authorised.data,
-            password=form.password.data), clock.now(), client_info())
+            password=form.password.data), clock.now(), client_info(), _tracker_link(agreement.id))
 
     return _answer_page(agreement, form, "signed", "agreements/sign.html", call, "You have signed the agreement")
 

@@ -1,11 +1,12 @@
 """Signing in, passwords and two-factor codes."""
 
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectChoice, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
+from tenderapp.domain.notifications import CATALOGUE
 from tenderapp.domain.passwords import MIN_LENGTH
-from tenderapp.web.forms import BaseForm, strip
+from tenderapp.web.forms import BaseForm, RolesField, strip
 
 
 def _email(**kwargs) -> EmailField:
@@ -82,3 +83,12 @@ class SetUpTwoFactorForm(BaseForm):
 
 class RenewRecoveryCodesForm(SetUpTwoFactorForm):
     submit = SubmitField("Create new recovery codes", widget=GovSubmitInput())
+
+
+class NotificationsForm(BaseForm):
+    """The optional emails a person gets (the required ones are listed, not offered)."""
+
+    wanted = RolesField("Emails you choose to get",
+                        choices=[SelectChoice(k.notice.value, f"{k.label} (to {k.audience})")
+                                 for k in CATALOGUE if k.optional])
+    submit = SubmitField("Save your choices", widget=GovSubmitInput())

@@ -16,20 +16,21 @@ from tenderapp.domain import two_factor as two_factor_rules
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
-from tenderapp.services import auth, invitations, password_resets
+from tenderapp.services import auth, invitations, notifications, password_resets
 from tenderapp.services import two_factor as two_factor_service
 from tenderapp.web import throttle
 from tenderapp.web.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     ForgottenPasswordForm,
+    NotificationsForm,
     RenewRecoveryCodesForm,
     ResetPasswordForm,
     SetUpTwoFactorForm,
     SignInForm,
     TwoFactorForm,
 )
-from tenderapp.web.flow import attempt, form_page, status_code
+from tenderapp.web.flow import attempt, flashed, form_page, status_code
 from tenderapp.web.guards import public, signed_in
 from tenderapp.web.session import client_info
 
@@ -250,9 +251,25 @@ def sign_out():
 def account():
     db_session = get_session()
     return render_template("auth/account.html", user=auth.user_of(db_session, current_user),
+                           emails=notifications.choices(db_session, current_user),
                            recovery_codes_left=two_factor_service.unused_recovery_codes(db_session,
                                                                                         current_user.user_id),
                            two_factor_required=two_factor_rules.required_for(current_user.roles, False))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@signed_in
+def notification_choices():
+    db_session = get_session()
+    chosen = notifications.choices(db_session, current_user)
+    form = NotificationsForm()
+    if not form.is_submitted():
+        form.wanted.data = [kind.notice.value for kind, on in chosen if kind.optional and on]
+    return form_page(form, "auth/notifications.html", field="wanted",
+                     required=[kind for kind, _ in chosen if not kind.optional],
+                     action=lambda: notifications.choose(db_session, current_user, set(form.wanted.data or []),
+                                                         clock.now()),
+                     done=flashed("Your email choices have been saved", "auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -39,7 +39,8 @@ def opening_page(tender: Tender):
     if form.validate_on_submit():
         try:
             opened = opening.turn_key(db_session, current_user, tender, clock.now(),
-                                      url_for("opening.opening_page", tender_id=tender.id, _external=True))
+                                      url_for("opening.opening_page", tender_id=tender.id, _external=True),
+                                      url_for("evaluation.work", tender_id=tender.id, _external=True))
         except REFUSED as error:
             flash(error.message, "info")
         else:

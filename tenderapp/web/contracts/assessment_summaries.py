@@ -72,7 +72,9 @@ def issue_summaries(contract):
     return form_page(ActionForm(), "contracts/issue_summaries.html", contract=contract, tender=tender,
                      waiting=[r for r in rows if r.issued_at is None],
                      names=summaries_service.supplier_names(db_session, contract),
-                     action=lambda: summaries_service.issue(db_session, current_user, contract, tender, clock.now()),
+                     action=lambda: summaries_service.issue(
+                         db_session, current_user, contract, tender, clock.now(),
+                         url_for("contracts.own_assessment_summary", tender_id=tender.id, _external=True)),
                      done=flashed(lambda issued: f"{issued} summaries issued: each supplier can read its own and "
                                                  "has been emailed", "contracts.assessment_summaries",
                                   contract_id=contract.id),

@@ -226,6 +226,8 @@ def score(tender, submission_id: int, criterion_id: int):
     return form_page(form, "evaluation/score.html", space=space, field="justification",
                      action=lambda: evaluating.submit_score(db_session, current_user, tender, submission_id,
                                                             criterion_id, int(form.score.data),
-                                                            form.justification.data, clock.now()),
+                                                            form.justification.data, clock.now(),
+                                                            url_for("evaluation.moderation_grid", tender_id=tender.id,
+                                                                    _external=True)),
                      done=flashed("Score submitted. You can now see the other evaluators' scores.", "evaluation.score",
                                   tender_id=tender.id, submission_id=submission_id, criterion_id=criterion_id))

@@ -10,7 +10,8 @@ from sqlalchemy.exc import OperationalError
 from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.roles import Role
-from tenderapp.services import bids, member_contracts, organisations, signing
+from tenderapp.domain.work_queue import is_overdue
+from tenderapp.services import bids, member_contracts, organisations, signing, work_queue
 from tenderapp.web.guards import public, signed_in
 
 bp = Blueprint("main", __name__)
@@ -29,12 +30,15 @@ def index():
 @signed_in
 def dashboard():
     db_session = get_session()
+    now = clock.now()
     return render_template(
         "main/dashboard.html",
+        tasks=work_queue.tasks_for(db_session, current_user, now, current_app.config["EXTENSION_NOTICE_MONTHS"]),
+        now=now, overdue=lambda task: is_overdue(task, now),
         memberships=access.member_collaborations(db_session, current_user),
         led=access.led_collaborations(db_session, current_user),
         agreements=signing.overview(db_session, current_user),
-        supplier_tenders=bids.supplier_overview(db_session, current_user, clock.now())
+        supplier_tenders=bids.supplier_overview(db_session, current_user, now)
         if not current_user.organisation_kind.is_authority else [],
         contracts=member_contracts.contracts(db_session, current_user)
         if current_user.organisation_kind.is_authority else [],

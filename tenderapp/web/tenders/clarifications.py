@@ -30,7 +30,10 @@ def ask(tender):
     form = QuestionForm()
     return form_page(
         form, "tenders/ask.html", tender=tender, field="question",
-        action=lambda: clarifications.ask(get_session(), current_user, tender, form.question.data, clock.now()),
+        action=lambda: clarifications.ask(
+            get_session(), current_user, tender, form.question.data, clock.now(),
+            lambda clarification_id: url_for("tenders.answer", tender_id=tender.id, clarification_id=clarification_id,
+                                             _external=True)),
         done=back_to(tender, "Question sent. You will get an email when it is answered."))
 
 
@@ -51,5 +54,6 @@ def answer(tender, clarification_id: int):
         form, "tenders/answer.html", tender=tender, asked=asked, field="answer",
         action=lambda: clarifications.answer(db_session, current_user, tender, asked, form.answer.data,
                                              form.visibility.data == "published", form.private_reason.data,
-                                             clock.now()),
+                                             clock.now(),
+                                             url_for("tenders.tender", tender_id=tender.id, _external=True)),
         done=flashed("Answer sent", "tenders.questions", tender_id=tender.id))
