@@ -7,6 +7,9 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from tenderapp.access.bids import opened_bid_count
+from tenderapp.domain.contracts import ContractStatus
+from tenderapp.domain.contracts import status as contract_status
+from tenderapp.domain.uk_time import uk_today
 from tenderapp.exports import ocds
 from tenderapp.models import Collaboration, Contract, Decision, Organisation, Tender
 from tenderapp.services.cost_shares import members as member_authorities
@@ -32,7 +35,7 @@ def _tender(tender: Tender) -> ocds.Tender:
         procedure=str(tender.procedure), price_weight=tender.price_weight, cpv_code=tender.cpv_code,
         estimated_value_pence=tender.estimated_value_pence, published_at=tender.published_at,
         clarification_deadline=tender.clarification_deadline, submission_deadline=tender.submission_deadline,
-        contract_start=tender.contract_start, initial_term_months=tender.initial_term_months)
+        contract_start=tender.contract_start, initial_term_months=tender.initial_term_months, regime=tender.regime)
 
 
 def _extension(row) -> ocds.Extension:
@@ -40,7 +43,7 @@ def _extension(row) -> ocds.Extension:
                           row.change_notice_required, row.change_notice_published_on)
 
 
-def _contract(session: Session, tender: Tender) -> ocds.Contract | None:
+def _contract(session: Session, tender: Tender, now: datetime) -> ocds.Contract | None:
     found = session.exec(
         select(Contract, Decision, Organisation)
         .join(Decision, Decision.id == Contract.award_decision_id)
@@ -49,12 +52,15 @@ def _contract(session: Session, tender: Tender) -> ocds.Contract | None:
     if found is None:
         return None
     contract, decision, supplier = found
+    extensions = tuple(_extension(e) for e in extensions_of(session, contract))
+    ended = contract_status(contract.start_date, contract.end_date, contract.entered_into_on, len(extensions),
+                            uk_today(now)) is ContractStatus.EXPIRED
     return ocds.Contract(
         decision_title=decision.title, decided_on=decision.taken_on, created_at=contract.created_at,
         supplier=_party(supplier), value_pence=contract.value_pence, start_date=contract.start_date,
         initial_end_date=contract.initial_end_date, end_date=contract.end_date,
         entered_into_on=contract.entered_into_on,
-        extensions=tuple(_extension(e) for e in extensions_of(session, contract)))
+        extensions=extensions, ended=ended)
 
 
 def record(session: Session, tender: Tender, now: datetime) -> ocds.Record:
@@ -69,7 +75,7 @@ def record(session: Session, tender: Tender, now: datetime) -> ocds.Record:
         lines=tuple(ocds.Line(line.code, line.description, line.evaluation_quantity, line.unit)
                     for line in schedule_lines(session, tender)),
         opening=ocds.Opening(tender.opened_at, opened_bid_count(session, tender)) if opened else None,
-        contract=_contract(session, tender))
+        contract=_contract(session, tender, now))
 
 
 def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str, now: datetime) -> dict:

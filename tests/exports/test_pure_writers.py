@@ -91,7 +91,27 @@ def test_a_contract_not_yet_entered_into_is_pending_and_the_award_falls_back_on_
     assert [r["tag"] for r in releases] == [["tender"], ["award"]]
     assert releases[1]["date"] == "2026-02-21T10:00:00Z"
     block = ocds.contract_block(_record(contract=contract), contract, URL)
-    assert block["status"] == "pending" and "dateSigned" not in block and block["documents"] == []
+    assert block["status"] == "pending" and "dateSigned" not in block and "documents" not in block
+
+
+def test_an_ended_contract_is_terminated_in_a_last_release_at_the_end_of_its_term():
+    releases = ocds.package(_record(contract=_contract(ended=True)), URL, "ocds-x")["releases"]
+    last = releases[-1]
+    assert last["tag"] == ["contractTermination"] and last["date"] == "2031-03-31T22:59:59Z"
+    assert last["contracts"][0]["status"] == "terminated" and len(last["contracts"][0]["amendments"]) == 2
+    assert {r["contracts"][0]["status"] for r in releases[2:-1]} == {"active"}
+    assert [r["tender"]["status"] for r in releases] == ["active"] + ["complete"] * 5
+
+
+def test_a_2015_regulations_tender_publishes_that_regimes_forms_without_uk_codes():
+    record = _record(tender=_tender(regime="PCR2015"))
+    package = ocds.package(record, URL, "ocds-x")
+    assert "noticeType" not in json.dumps(package)
+    releases = package["releases"]
+    assert [d["title"] for d in releases[0]["tender"]["documents"]] == ["Contract notice"]
+    assert [d["title"] for d in releases[1]["awards"][0]["documents"]] == ["Contract award notice"]
+    assert [d["id"] for d in releases[4]["contracts"][0]["documents"]] == ["SC1-modification-notice-2"]
+    assert "documents" not in releases[2]["contracts"][0]  # no contract details notice in 2015
 
 
 def _sheet(content: bytes, title: str):
