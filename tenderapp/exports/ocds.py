@@ -39,6 +39,15 @@ class Party:
 
     id: int
     name: str
+    identifiers: tuple[tuple[str, str], ...] = ()  # registered (scheme, id), the main one first
+
+    @property
+    def party_id(self) -> str:
+        """The org-id.guide form of the main identifier (GB-LAE-KEN); without one, Tenderapp's own."""
+        if self.identifiers:
+            scheme, identifier = self.identifiers[0]
+            return f"{scheme}-{identifier}"
+        return f"tenderapp-organisation-{self.id}"
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,18 @@ def _money(pence: int) -> dict:
 
 
 def _ref(party: Party) -> dict:
-    return {"id": f"GB-TENDERAPP-{party.id}", "name": party.name}
+    return {"id": party.party_id, "name": party.name}
+
+
+def _party(party: Party, roles: list[str]) -> dict:
+    """The party with its registered identifiers: the main one, then the others."""
+    found = _ref(party)
+    if party.identifiers:
+        scheme, identifier = party.identifiers[0]
+        found["identifier"] = {"scheme": scheme, "id": identifier, "legalName": party.name}
+        if len(party.identifiers) > 1:
+            found["additionalIdentifiers"] = [{"scheme": s, "id": i} for s, i in party.identifiers[1:]]
+    return {**found, "roles": roles}
 
 
 @dataclass(frozen=True)
@@ -187,12 +207,12 @@ def _documents(*documents: dict | None) -> list[dict]:
 def parties(record: Record, with_supplier: bool) -> list[dict]:
     """The lead (buyer and procuring entity), every member authority (buyer) and, from the award
     on, the supplier."""
-    found = {record.lead.id: {**_ref(record.lead), "roles": ["buyer", "procuringEntity"]}}
+    found = {record.lead.id: _party(record.lead, ["buyer", "procuringEntity"])}
     for member in record.members:
-        found.setdefault(member.id, {**_ref(member), "roles": ["buyer"]})
+        found.setdefault(member.id, _party(member, ["buyer"]))
     if with_supplier and record.contract:
         supplier = record.contract.supplier
-        found[supplier.id] = {**_ref(supplier), "roles": ["supplier", "tenderer"]}
+        found[supplier.id] = _party(supplier, ["supplier", "tenderer"])
     return list(found.values())
 
 

@@ -36,6 +36,7 @@ from tenderapp.models.organisation import (
     Collaboration,
     CollaborationMember,
     Organisation,
+    OrganisationIdentifier,
     Representation,
 )
 from tenderapp.models.outbox import OutboxMessage
@@ -88,6 +89,7 @@ __all__ = [
     "Invitation",
     "LateAttempt",
     "Organisation",
+    "OrganisationIdentifier",
     "OutboxMessage",
     "StoredDocument",
     "DocumentChunk",

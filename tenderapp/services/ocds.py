@@ -1,7 +1,8 @@
 """A published tender's OCDS release package: the facts are gathered here in a fixed number of
-queries (at most seven, whatever the number of members, lines or extensions) and the package is
+queries (at most eight, whatever the number of members, lines or extensions) and the package is
 built by the pure writer ``tenderapp.exports.ocds``."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -9,9 +10,11 @@ from sqlmodel import Session, select
 from tenderapp.access.bids import opened_bid_count
 from tenderapp.domain.contracts import ContractStatus
 from tenderapp.domain.contracts import status as contract_status
+from tenderapp.domain.identifiers import Identifier
 from tenderapp.domain.uk_time import uk_today
 from tenderapp.exports import ocds
 from tenderapp.models import Collaboration, Contract, Decision, Organisation, Tender
+from tenderapp.services import organisation_identifiers
 from tenderapp.services.cost_shares import members as member_authorities
 from tenderapp.services.extensions import extensions as extensions_of
 from tenderapp.services.tender_schedule import lines as schedule_lines
@@ -25,8 +28,9 @@ def published_tender(session: Session, reference: str, now: datetime) -> Tender 
     return tender
 
 
-def _party(organisation: Organisation) -> ocds.Party:
-    return ocds.Party(organisation.id, organisation.name)
+def _party(organisation: Organisation, identifiers: dict[int, list[Identifier]]) -> ocds.Party:
+    return ocds.Party(organisation.id, organisation.name,
+                      tuple((i.scheme, i.id) for i in identifiers.get(organisation.id, [])))
 
 
 def _tender(tender: Tender) -> ocds.Tender:
@@ -43,7 +47,7 @@ def _extension(row) -> ocds.Extension:
                           row.change_notice_required, row.change_notice_published_on)
 
 
-def _contract(session: Session, tender: Tender, now: datetime) -> ocds.Contract | None:
+def _contract(session: Session, tender: Tender, now: datetime) -> tuple[ocds.Contract, Organisation] | None:
     found = session.exec(
         select(Contract, Decision, Organisation)
         .join(Decision, Decision.id == Contract.award_decision_id)
@@ -57,10 +61,9 @@ def _contract(session: Session, tender: Tender, now: datetime) -> ocds.Contract 
                             uk_today(now)) is ContractStatus.EXPIRED
     return ocds.Contract(
         decision_title=decision.title, decided_on=decision.taken_on, created_at=contract.created_at,
-        supplier=_party(supplier), value_pence=contract.value_pence, start_date=contract.start_date,
-        initial_end_date=contract.initial_end_date, end_date=contract.end_date,
-        entered_into_on=contract.entered_into_on,
-        extensions=extensions, ended=ended)
+        supplier=ocds.Party(supplier.id, supplier.name), value_pence=contract.value_pence,
+        start_date=contract.start_date, initial_end_date=contract.initial_end_date, end_date=contract.end_date,
+        entered_into_on=contract.entered_into_on, extensions=extensions, ended=ended), supplier
 
 
 def record(session: Session, tender: Tender, now: datetime) -> ocds.Record:
@@ -68,14 +71,19 @@ def record(session: Session, tender: Tender, now: datetime) -> ocds.Record:
     lead = session.exec(select(Organisation)
                         .join(Collaboration, Collaboration.lead_organisation_id == Organisation.id)
                         .where(Collaboration.id == tender.collaboration_id)).one()
+    members = member_authorities(session, tender)
+    awarded = _contract(session, tender, now)
+    organisations = [lead, *members] + ([awarded[1]] if awarded else [])
+    identifiers = organisation_identifiers.of_organisations(session, [o.id for o in organisations])
+    contract = replace(awarded[0], supplier=_party(awarded[1], identifiers)) if awarded else None
     opened = tender.opened_at is not None and tender.opened_at <= now
     return ocds.Record(
-        tender=_tender(tender), lead=_party(lead),
-        members=tuple(_party(m) for m in member_authorities(session, tender)),
+        tender=_tender(tender), lead=_party(lead, identifiers),
+        members=tuple(_party(m, identifiers) for m in members),
         lines=tuple(ocds.Line(line.code, line.description, line.evaluation_quantity, line.unit)
                     for line in schedule_lines(session, tender)),
         opening=ocds.Opening(tender.opened_at, opened_bid_count(session, tender)) if opened else None,
-        contract=_contract(session, tender, now))
+        contract=contract)
 
 
 def release_package(session: Session, tender: Tender, url: str, ocid_prefix: str, now: datetime) -> dict:

@@ -137,5 +137,5 @@ def test_the_package_is_gathered_in_a_fixed_number_of_queries(app, db, load_demo
         finally:
             event.remove(engine, "before_cursor_execute", count)
     assert len(package["releases"]) == 5
-    # lead, members, lines, bid count, contract with its decision and supplier, extensions
-    assert len(statements) <= 6, statements
+    # lead, members, contract with its decision and supplier, extensions, identifiers, lines, bid count
+    assert len(statements) <= 7, statements

@@ -14,7 +14,9 @@ from tenderapp.exports import agreement_tracker, cost_shares, evaluation_matrix,
 from tenderapp.exports.cells import MONEY_FORMAT
 
 URL = "https://tenders.example/open-data/tenders/SC1.json"
-KENT, MEDWAY, SUPPLIER = ocds.Party(1, "Kent County Council"), ocds.Party(2, "Medway Council"), ocds.Party(9, "Acme")
+KENT = ocds.Party(1, "Kent County Council", (("GB-LAE", "KEN"),))
+MEDWAY = ocds.Party(2, "Medway Council", (("GB-LAE", "MDW"),))
+SUPPLIER = ocds.Party(9, "Acme", (("GB-COH", "01234567"), ("GB-PPON", "PABC-1234-DEFG")))
 
 
 def _tender(**changes) -> ocds.Tender:
@@ -70,7 +72,11 @@ def test_every_stage_reached_has_its_release_and_the_supplier_appears_from_the_a
                                            "SC1-extension-2"]
     assert all(r["ocid"] == "ocds-x-SC1" for r in releases)
     assert [p["roles"] for p in releases[0]["parties"]] == [["buyer", "procuringEntity"], ["buyer"]]
-    assert [p["id"] for p in releases[1]["parties"]] == ["GB-TENDERAPP-1", "GB-TENDERAPP-2", "GB-TENDERAPP-9"]
+    assert [p["id"] for p in releases[1]["parties"]] == ["GB-LAE-KEN", "GB-LAE-MDW", "GB-COH-01234567"]
+    acme = releases[1]["parties"][2]
+    assert acme["identifier"] == {"scheme": "GB-COH", "id": "01234567", "legalName": "Acme"}
+    assert acme["additionalIdentifiers"] == [{"scheme": "GB-PPON", "id": "PABC-1234-DEFG"}]
+    assert "identifier" not in releases[1]["awards"][0]["suppliers"][0]
     assert releases[0]["bids"]["statistics"][0]["value"] == 3 == releases[0]["tender"]["numberOfTenderers"]
     award = releases[1]["awards"][0]
     assert award["value"]["amount"] == 12480.05 and award["date"] == "2026-02-20T00:00:00Z"
