@@ -39,7 +39,15 @@ from tenderapp.access.organisations import (
     member_collaborations,
     visible_outbox,
 )
-from tenderapp.access.tenders import get_lead_tender, get_visible_tender, is_lead, lead_tenders, published_tenders
+from tenderapp.access.tenders import (
+    get_lead_tender,
+    get_visible_tender,
+    is_lead,
+    lead_tenders,
+    public_tender,
+    public_tenders,
+    published_tenders,
+)
 
 __all__ = [
     "Actor",
@@ -54,6 +62,8 @@ __all__ = [
     "get_visible_tender",
     "is_lead",
     "lead_tenders",
+    "public_tender",
+    "public_tenders",
     "published_tenders",
     "get_led_collaboration",
     "get_managed_organisation",

@@ -5,6 +5,7 @@ a published tender notice is. Bids are scoped in ``tenderapp.access.bids``.
 A tender's own rows (pricing lines, criteria, documents, clarification questions) are found
 through the tender the route has already scoped: another tender's row is NotFound."""
 
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy.sql.elements import ColumnElement
@@ -16,7 +17,9 @@ from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
 from tenderapp.models import (
     Clarification,
+    Collaboration,
     CollaborationMember,
+    Organisation,
     PricingLine,
     QualityCriterion,
     Tender,
@@ -44,6 +47,28 @@ def published_tenders(session: Session, actor: Actor, members_only: bool = False
             CollaborationMember.organisation_id == actor.organisation_id)
         query = query.where(col(Tender.collaboration_id).in_(member_of))
     return list(session.exec(query.order_by(col(Tender.published_at).desc())).all())
+
+
+# --- what anyone may read: a published tender's notice and open data ------------------------
+
+
+def public_tender(session: Session, reference: str, now: datetime) -> Tender:
+    """The tender with this reference once published (its notice is public). Raises NotFound
+    for a draft, a tender whose publication time is still to come, or no such tender."""
+    tender = session.exec(select(Tender).where(Tender.reference == reference)).first()
+    if tender is None or tender.published_at is None or tender.published_at > now:
+        raise NotFound("Tender not found")
+    return tender
+
+
+def public_tenders(session: Session, now: datetime) -> list[tuple[Tender, str]]:
+    """Every published tender with its lead authority's name, newest first, in one query."""
+    query = (select(Tender, Organisation.name)
+             .join(Collaboration, Collaboration.id == Tender.collaboration_id)
+             .join(Organisation, Organisation.id == Collaboration.lead_organisation_id)
+             .where(col(Tender.published_at).is_not(None), col(Tender.published_at) <= now)
+             .order_by(col(Tender.published_at).desc(), col(Tender.id).desc()))
+    return [(tender, name) for tender, name in session.exec(query).all()]
 
 
 @scope("lead_tender")

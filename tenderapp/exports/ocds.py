@@ -385,3 +385,14 @@ def package(record: Record, url: str, ocid_prefix: str) -> dict:
     return {"uri": url, "version": OCDS_VERSION, "extensions": list(EXTENSIONS),
             "publishedDate": max(r["date"] for r in found), "publisher": {"name": record.lead.name},
             "releases": found}
+
+
+def published_notices(record: Record, url: str) -> list[dict]:
+    """Every notice the package publishes (each once, as first published), in date order:
+    the documents a public notice page lists."""
+    found: dict[str, dict] = {}
+    for release in releases(record, url, "notices"):
+        blocks = [release["tender"], *release.get("awards", []), *release.get("contracts", [])]
+        for document in (d for block in blocks for d in block.get("documents", [])):
+            found.setdefault(document["id"], document)
+    return sorted(found.values(), key=lambda d: d["datePublished"])
