@@ -64,8 +64,8 @@ def public_tender(session: Session, reference: str, now: datetime) -> Tender:
 def public_tenders(session: Session, now: datetime) -> list[tuple[Tender, str]]:
     """Every published tender with its lead authority's name, newest first, in one query."""
     query = (select(Tender, Organisation.name)
-             .join(Collaboration, Collaboration.id == Tender.collaboration_id)
-             .join(Organisation, Organisation.id == Collaboration.lead_organisation_id)
+             .join(Collaboration, col(Collaboration.id) == col(Tender.collaboration_id))
+             .join(Organisation, col(Organisation.id) == col(Collaboration.lead_organisation_id))
              .where(col(Tender.published_at).is_not(None), col(Tender.published_at) <= now)
              .order_by(col(Tender.published_at).desc(), col(Tender.id).desc()))
     return [(tender, name) for tender, name in session.exec(query).all()]
