@@ -27,6 +27,8 @@ def test_an_admin_records_identifiers_shown_on_the_organisations_page(world, db,
     assert "Local Authorities (England) register" in page and "PTN (GB-LAE-PTN)" in page
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "organisation.identifiers_changed")).one()
     assert json.loads(event.details)["after"] == {"GB-LAE": "PTN", "GB-PPON": "PABC-1234-DEFG"}
+    own = sign_in_as("signatory@partner.example").get("/organisation").get_data(as_text=True)
+    assert "Local Authorities (England) register: PTN (GB-LAE-PTN)" in own  # shown to its own people too
     form = admin.get(url).get_data(as_text=True)
     assert 'value="PTN"' in form  # the form shows what is recorded
     admin.submit(url, {"gb_lae": "PTN"})  # blank removes

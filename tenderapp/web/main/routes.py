@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.roles import Role
-from tenderapp.services import bids, member_contracts, organisations, signing
+from tenderapp.services import bids, member_contracts, organisation_identifiers, organisations, signing
 from tenderapp.web.guards import public, signed_in
 
 bp = Blueprint("main", __name__)
@@ -51,6 +51,8 @@ def organisation():
         "main/organisation.html",
         people=organisations.people(db_session, current_user.organisation_id),
         memberships=access.member_collaborations(db_session, current_user),
+        identifiers=organisation_identifiers.of_organisations(db_session, [current_user.organisation_id]).get(
+            current_user.organisation_id, []),
     )
 
 
