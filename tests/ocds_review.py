@@ -38,12 +38,15 @@ class Review:
     invalid_extensions: dict
     closed_codelist_values: dict
     open_codelist_values: dict
+    additional_checks: dict  # the tool's further checks (empty fields and the like)
+    deprecated_fields: list
 
     def summary(self) -> str:
         return (f"{len(self.validation_errors)} validation errors, {len(self.additional_fields)} undeclared "
                 f"additional fields, {len(self.extensions_found)} of {len(ocds.EXTENSIONS)} extensions found, "
                 f"{len(self.closed_codelist_values)} closed and {len(self.open_codelist_values)} open codelist "
-                "values outside the codelists")
+                f"values outside the codelists, {len(self.additional_checks)} additional-check findings, "
+                f"{len(self.deprecated_fields)} deprecated fields")
 
 
 def _archive(folder: Path, top: str) -> bytes:
@@ -129,4 +132,5 @@ def review(package: dict, output_dir: Path) -> Review:
         extensions_found=[e["url"] for e in extensions.get("extensions", []) if e],
         invalid_extensions=dict(extensions.get("invalid_extension", {})),
         closed_codelist_values=result["additional_closed_codelist_values"],
-        open_codelist_values=result["additional_open_codelist_values"])
+        open_codelist_values=result["additional_open_codelist_values"],
+        additional_checks=result.get("additional_checks") or {}, deprecated_fields=result["deprecated_fields"])

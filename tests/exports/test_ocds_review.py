@@ -27,6 +27,8 @@ def _assert_clean(review: ocds_review.Review) -> None:
     assert review.additional_fields == []
     assert review.invalid_extensions == {}
     assert review.extensions_found == list(ocds.EXTENSIONS)
+    assert review.closed_codelist_values == {} and review.open_codelist_values == {}
+    assert review.additional_checks == {} and review.deprecated_fields == []
 
 
 def test_every_demo_package_and_record_passes_the_review_tool(db, load_demo, client, tmp_path, capsys):
