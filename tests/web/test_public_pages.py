@@ -169,7 +169,8 @@ def _count_queries(app, client, url) -> int:
 
 
 def test_the_public_pages_take_as_many_queries_for_three_tenders_as_for_thirty(app, world, db, client):
-    urls = ("/opportunities?status=all", "/open-data/", f"/opportunities/{world.open_tender.reference}")
+    urls = ("/opportunities?status=all", "/open-data/", f"/opportunities/{world.open_tender.reference}",
+            "/open-data/releases.json", "/open-data/records.json")
     few = {url: _count_queries(app, client, url) for url in urls}
     for number in range(27):
         factories.published_tender(db, world.collab, world.lead_admin, T0, reference=f"MANY-{number:03}")

@@ -59,9 +59,20 @@ def open_data():
     return render_template("public/open_data.html", tenders=access.public_tenders(get_session(), clock.now()))
 
 
+def _package_url(tender) -> str:
+    return url_for("tenders.ocds_package", reference=tender.reference, _external=True)
+
+
 def _package(tender) -> dict:
-    url = url_for("tenders.ocds_package", reference=tender.reference, _external=True)
-    return ocds.release_package(get_session(), tender, url, current_app.config["OCDS_OCID_PREFIX"], clock.now())
+    return ocds.release_package(get_session(), tender, _package_url(tender), current_app.config["OCDS_OCID_PREFIX"],
+                                clock.now())
+
+
+def _every_package() -> list[dict]:
+    """Every published tender's release package, in a fixed number of queries."""
+    tenders = [tender for tender, _ in access.public_tenders(get_session(), clock.now())]
+    return ocds.release_packages(get_session(), tenders, _package_url, current_app.config["OCDS_OCID_PREFIX"],
+                                 clock.now())
 
 
 def _publisher() -> str:
@@ -87,7 +98,7 @@ def record_package(reference: str):
 @public_page
 def bulk_releases():
     """Every published tender's releases in one release package."""
-    packages = [_package(tender) for tender, _ in access.public_tenders(get_session(), clock.now())]
+    packages = _every_package()
     return _open_data(ocds_records.bulk_package(packages, url_for("public.bulk_releases", _external=True),
                                                 _publisher(), _empty_date()))
 
@@ -96,6 +107,6 @@ def bulk_releases():
 @public_page
 def bulk_records():
     """Every published tender's record in one record package."""
-    packages = [_package(tender) for tender, _ in access.public_tenders(get_session(), clock.now())]
+    packages = _every_package()
     return _open_data(ocds_records.record_package(packages, url_for("public.bulk_records", _external=True),
                                                   _publisher(), _empty_date()))
