@@ -24,6 +24,7 @@ from tenderapp.web.bids.routes import bp as bids_bp
 from tenderapp.web.contracts.routes import bp as contracts_bp
 from tenderapp.web.evaluation.routes import bp as evaluation_bp
 from tenderapp.web.main.routes import bp as main_bp
+from tenderapp.web.public.routes import bp as public_bp
 from tenderapp.web.suppliers.routes import bp as suppliers_bp
 from tenderapp.web.tenders.routes import bp as tenders_bp
 
@@ -87,7 +88,7 @@ def _load_secret_key(app: Flask) -> None:
 
 
 BLUEPRINTS = (main_bp, auth_bp, admin_bp, agreements_bp, tenders_bp, suppliers_bp, bids_bp, opening_bp,
-              evaluation_bp, contracts_bp)
+              evaluation_bp, contracts_bp, public_bp)
 
 
 def create_app(config: dict | None = None) -> Flask:

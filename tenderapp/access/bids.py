@@ -163,6 +163,17 @@ def readable_submissions(session: Session, actor: Actor, tender_id: int) -> tupl
     return tender, opened_submissions_for_panel(session, tender)
 
 
+def opened_bid_counts(session: Session, tenders: list[Tender]) -> dict[int, int]:
+    """``opened_bid_count`` of each opened tender in one query; a tender not yet opened is
+    absent (its bids stay sealed), an opened one with no bid counts 0."""
+    ids = [t.id for t in tenders if t.opened_at is not None and t.id is not None]
+    if not ids:
+        return {}
+    box = _current_submissions(Bid.tender_id).where(col(Bid.tender_id).in_(ids)).subquery()
+    found = dict(session.exec(select(box.c.tender_id, func.count()).group_by(box.c.tender_id)).all())
+    return {tender_id: int(found.get(tender_id, 0)) for tender_id in ids}
+
+
 def opened_bid_count(session: Session, tender: Tender) -> int:
     """How many bids were in the box, published as open data once the tender is opened.
     Raises Forbidden before the opening."""

@@ -25,6 +25,7 @@ from tenderapp.models import (
     CollaborationMember,
     Contract,
     Decision,
+    Organisation,
     PricingLine,
     QualityCriterion,
     Recommendation,
@@ -55,6 +56,26 @@ def published_tenders(session: Session, actor: Actor, members_only: bool = False
     return list(session.exec(query.order_by(col(Tender.published_at).desc())).all())
 
 
+# --- what anyone may read: a published tender's notice and open data ------------------------
+
+
+def public_tender(session: Session, reference: str, now: datetime) -> Tender:
+    """The tender with this reference once published (its notice is public). Raises NotFound
+    for a draft, a tender whose publication time is still to come, or no such tender."""
+    tender = session.exec(select(Tender).where(Tender.reference == reference)).first()
+    if tender is None or tender.published_at is None or tender.published_at > now:
+        raise NotFound("Tender not found")
+    return tender
+
+
+def public_tenders(session: Session, now: datetime) -> list[tuple[Tender, str]]:
+    """Every published tender with its lead authority's name, newest first, in one query."""
+    query = (select(Tender, Organisation.name)
+             .join(Collaboration, col(Collaboration.id) == col(Tender.collaboration_id))
+             .join(Organisation, col(Organisation.id) == col(Collaboration.lead_organisation_id))
+             .where(col(Tender.published_at).is_not(None), col(Tender.published_at) <= now)
+             .order_by(col(Tender.published_at).desc(), col(Tender.id).desc()))
+    return [(tender, name) for tender, name in session.exec(query).all()]
 def _visible(actor: Actor) -> ColumnElement[bool]:
     """The tenders the tender list shows the actor: for an authority, its collaborations'
     published tenders and, for the lead's admins, every tender they lead; for anyone else,

@@ -38,6 +38,7 @@ from tenderapp.models.organisation import (
     Collaboration,
     CollaborationMember,
     Organisation,
+    OrganisationIdentifier,
     Representation,
 )
 from tenderapp.models.outbox import OutboxMessage
@@ -93,6 +94,7 @@ __all__ = [
     "MeetingCase",
     "MeetingTerms",
     "Organisation",
+    "OrganisationIdentifier",
     "OutboxMessage",
     "StoredDocument",
     "DocumentChunk",

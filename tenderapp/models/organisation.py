@@ -22,13 +22,27 @@ class Organisation(SQLModel, table=True):
     # The authority whose procurement admins also manage this organisation's people: the one
     # that brought it onto Tenderapp. Being added to someone's collaboration grants nothing.
     managed_by_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
-    company_number: str | None = Field(default=None, max_length=8)  # Companies House, suppliers only
     address: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
     @property
     def kind_enum(self) -> OrganisationKind:
         return OrganisationKind(self.kind)
+
+
+class OrganisationIdentifier(SQLModel, table=True):
+    """A registered identifier of an organisation (org-id.guide scheme and id), such as its
+    Companies House number or local-authority code: at most one per scheme, and no two
+    organisations with the same one."""
+
+    __tablename__ = "organisation_identifier"
+    __table_args__ = (UniqueConstraint("organisation_id", "scheme"), UniqueConstraint("scheme", "identifier"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    scheme: str = Field(max_length=20)
+    identifier: str = Field(max_length=40)
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class Collaboration(SQLModel, table=True):

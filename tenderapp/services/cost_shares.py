@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderapp.access import Actor
 from tenderapp.domain.cost_shares import Projection, contract_years, core_by_year, projection, split
@@ -113,10 +113,21 @@ def set_baseline(session: Session, actor: Actor, contract: Contract, tender: Ten
 
 def members(session: Session, tender: Tender) -> list[Organisation]:
     """The collaboration's local authorities (the ones that pay a core subscription)."""
-    return list(session.exec(
-        select(Organisation).join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)
-        .where(CollaborationMember.collaboration_id == tender.collaboration_id,
-               Organisation.kind == OrganisationKind.LOCAL_AUTHORITY.value).order_by(Organisation.name)).all())
+    return members_of(session, [tender.collaboration_id]).get(tender.collaboration_id, [])
+
+
+def members_of(session: Session, collaboration_ids: list[int]) -> dict[int, list[Organisation]]:
+    """``members`` of each collaboration, by name, in one query."""
+    found: dict[int, list[Organisation]] = {}
+    if collaboration_ids:
+        for collaboration_id, organisation in session.exec(
+                select(CollaborationMember.collaboration_id, Organisation)
+                .join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)
+                .where(col(CollaborationMember.collaboration_id).in_(collaboration_ids),
+                       Organisation.kind == OrganisationKind.LOCAL_AUTHORITY.value)
+                .order_by(Organisation.name)).all():
+            found.setdefault(collaboration_id, []).append(organisation)
+    return found
 
 
 def years_of(contract: Contract) -> int:

@@ -7,6 +7,7 @@ from functools import partial
 
 from sqlmodel import Session, select
 
+from tenderapp.domain.identifiers import check_identifiers
 from tenderapp.domain.roles import OrganisationKind, Role, check_roles
 from tenderapp.models import (
     Collaboration,
@@ -16,7 +17,7 @@ from tenderapp.models import (
     RoleAssignment,
     User,
 )
-from tenderapp.services import audit, demo_agreements, demo_tenders
+from tenderapp.services import audit, demo_agreements, demo_tenders, organisation_identifiers
 from tenderapp.services.auth import set_password
 
 
@@ -45,7 +46,15 @@ def _organisations(session: Session, scenario: dict, now: datetime) -> dict[str,
             session, Organisation, [Organisation.name == spec["name"]],
             partial(Organisation, name=spec["name"], kind=kind.value, created_at=now),
         )
+        _identifiers(session, by_name[spec["name"]], spec.get("identifiers", {}), now)
     return by_name
+
+
+def _identifiers(session: Session, organisation: Organisation, values: dict[str, str], now: datetime) -> None:
+    """Adds the scenario's registered identifiers the organisation does not have yet."""
+    held = {i.scheme for i in organisation_identifiers.of_organisation(session, organisation)}
+    organisation_identifiers.add(session, organisation,
+                                 [i for i in check_identifiers(dict(values)) if i.scheme not in held], now)
 
 
 def _people(spec: dict) -> list[dict]:

@@ -10,13 +10,22 @@ from sqlmodel import Session, select
 from tenderapp import security
 from tenderapp.access import Actor, require_role
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.domain.identifiers import Identifier
 from tenderapp.domain.passwords import check_new_password
 from tenderapp.domain.roles import OrganisationKind, Role
 from tenderapp.domain.suppliers import check_company_number
 from tenderapp.domain.text import check_single_line
 from tenderapp.formatting import uk_datetime
-from tenderapp.models import Organisation, RoleAssignment, SupplierRegistration, Tender, TenderInterest, User
-from tenderapp.services import audit, end_read_transaction, outbox, same_text
+from tenderapp.models import (
+    Organisation,
+    OrganisationIdentifier,
+    RoleAssignment,
+    SupplierRegistration,
+    Tender,
+    TenderInterest,
+    User,
+)
+from tenderapp.services import audit, end_read_transaction, organisation_identifiers, outbox, same_text
 from tenderapp.services.auth import normalise_email
 
 VALIDITY = timedelta(hours=24)
@@ -35,6 +44,11 @@ def _name_taken(session: Session, name: str) -> bool:
     return session.exec(select(Organisation.id).where(same_text(Organisation.name, name))).first() is not None
 
 
+def _company_number_taken(session: Session, number: str) -> bool:
+    return session.exec(select(OrganisationIdentifier.id).where(
+        OrganisationIdentifier.scheme == "GB-COH", OrganisationIdentifier.identifier == number)).first() is not None
+
+
 def _remind_to_sign_in(session: Session, email: str, now: datetime) -> None:
     outbox.queue(session, email, "You already have a Tenderapp account",
                  "Someone tried to register a supplier on Tenderapp with this email address, which already "
@@ -50,6 +64,9 @@ def register(session: Session, data: RegistrationInput, now: datetime, link_for:
     name = check_single_line(data.organisation_name, "organisation_name", "Organisation name",
                              "Enter your organisation's name")
     number = check_company_number(data.company_number)
+    if number and _company_number_taken(session, number):
+        raise Conflict("An organisation with this Companies House number is already registered. Ask someone "
+                       "there to invite you.", "company_number")
     contact = check_single_line(data.contact_name, "contact_name", "Full name", "Enter your full name")
     if not data.address.strip():
         raise RuleViolation("Enter your organisation's address", "address")
@@ -100,10 +117,12 @@ def confirm(session: Session, token: str, password: str, now: datetime) -> User:
     if session.exec(select(User.id).where(User.email == registration.email)).first() is not None:
         raise Conflict("An account with this email address already exists. Sign in instead.")
     organisation = Organisation(name=registration.organisation_name, kind=OrganisationKind.SUPPLIER.value,
-                                company_number=registration.company_number, address=registration.address,
-                                created_at=now)
+                                address=registration.address, created_at=now)
     session.add(organisation)
     session.flush()
+    if registration.company_number:
+        organisation_identifiers.add(session, organisation, [Identifier("GB-COH", registration.company_number)],
+                                     now)
     user = User(organisation_id=organisation.id, email=registration.email, full_name=registration.contact_name,
                 password_hash=password_hash, created_at=now, password_changed_at=now)
     session.add(user)
@@ -112,7 +131,7 @@ def confirm(session: Session, token: str, password: str, now: datetime) -> User:
     registration.confirmed_at, registration.organisation_id = now, organisation.id
     session.add(registration)
     audit.record(session, None, "supplier.registered", "organisation", organisation.id, now,
-                 {"name": organisation.name, "company_number": organisation.company_number, "user_id": user.id},
+                 {"name": organisation.name, "company_number": registration.company_number, "user_id": user.id},
                  organisation_id=organisation.id)
     session.commit()
     return user

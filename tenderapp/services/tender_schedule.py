@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderapp.access import Actor
 from tenderapp.domain.documents import check_document, safe_filename
@@ -39,8 +39,17 @@ class CriterionInput:
 
 
 def lines(session: Session, tender: Tender) -> list[PricingLine]:
-    return list(session.exec(select(PricingLine).where(PricingLine.tender_id == tender.id)
-                             .order_by(PricingLine.position, PricingLine.id)).all())
+    return lines_of(session, [tender.id]).get(tender.id, [])
+
+
+def lines_of(session: Session, tender_ids: list[int | None]) -> dict[int, list[PricingLine]]:
+    """Each tender's pricing lines in schedule order, in one query (none: absent)."""
+    found: dict[int, list[PricingLine]] = {}
+    if tender_ids:
+        for line in session.exec(select(PricingLine).where(col(PricingLine.tender_id).in_(tender_ids))
+                                 .order_by(PricingLine.position, PricingLine.id)).all():
+            found.setdefault(line.tender_id, []).append(line)
+    return found
 
 
 def criteria(session: Session, tender: Tender) -> list[QualityCriterion]:

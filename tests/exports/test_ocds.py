@@ -38,41 +38,25 @@ def test_the_seed_tenders_package_is_valid_and_complete(app, db, load_demo, clie
     package = response.get_json()
     assert _errors(validator, package) == []
     tags = [r["tag"] for r in package["releases"]]
-    assert tags == [["tender"], ["award"], ["contract"], ["contractAmendment"]]
+    assert tags == [["tender"], ["award"], ["contract"], ["contractAmendment"], ["contractTermination"]]
     last = package["releases"][-1]
     buyers = [p for p in last["parties"] if "buyer" in p["roles"]]
     assert len(buyers) == 16
     kent = next(p for p in last["parties"] if p["name"] == "Kent County Council")
     assert set(kent["roles"]) == {"buyer", "procuringEntity"}
     assert last["tender"]["procuringEntity"]["name"] == "Kent County Council"
-    notices = [d["noticeType"] for r in package["releases"] for part in ("tender",)
-               for d in r[part]["documents"]]
-    notices += [d["noticeType"] for a in last["awards"] for d in a["documents"]]
-    notices += [d["noticeType"] for c in last["contracts"] for d in c["documents"]]
-    assert set(notices) == {"UK4", "UK6", "UK7"}  # the seed extension is light-touch exempt: no UK10
+    notices = [d["title"] for r in package["releases"] for d in r["tender"]["documents"]]
+    notices += [d["title"] for a in last["awards"] for d in a["documents"]]
+    notices += [d["title"] for c in last["contracts"] for d in c.get("documents", [])]
+    # the 2015 regulations' forms; the extension option needed no modification notice
+    assert set(notices) == {"Contract notice", "Contract award notice"}
+    assert last["contracts"][0]["status"] == "terminated"  # the app shows it expired
     contract = db.exec(select(Contract)).one()
     assert last["contracts"][0]["period"]["startDate"] == "2015-03-31T23:00:00Z"  # 1 April 2015, UK time
     assert last["contracts"][0]["period"]["endDate"] == "2020-03-31T22:59:59Z"  # to the end of 31 March 2020
     assert last["contracts"][0]["amendments"][0]["description"].startswith("Extended by")
     assert last["awards"][0]["value"]["amount"] == contract.value_pence / 100
     assert package["releases"][0]["bids"]["statistics"][0]["value"] == last["tender"]["numberOfTenderers"] > 0
-
-
-def test_an_extension_needing_a_change_notice_is_typed_uk10(app, db, load_demo, client):
-    from tenderapp.models import ContractExtension
-
-    validator = _validator(app)
-    load_demo()
-    extension = db.exec(select(ContractExtension)).one()
-    extension.change_notice_required = True
-    extension.change_notice_published_on = extension.decided_on
-    db.add(extension)
-    db.commit()
-    package = client.get("/open-data/tenders/SC14027.json").get_json()
-    assert _errors(validator, package) == []
-    documents = package["releases"][-1]["contracts"][0]["documents"]
-    change = next(d for d in documents if d["noticeType"] == "UK10")
-    assert change["documentType"] == "contractNotice" and change["title"] == "UK10: Contract change notice"
 
 
 def test_before_the_opening_nothing_about_bids_is_published(app, db, load_demo, client, clock):
@@ -152,6 +136,6 @@ def test_the_package_is_gathered_in_a_fixed_number_of_queries(app, db, load_demo
             package = ocds.release_package(session, tender, "http://localhost/p.json", "ocds-x", clock())
         finally:
             event.remove(engine, "before_cursor_execute", count)
-    assert len(package["releases"]) == 4
-    # lead, members, lines, bid count, contract with its decision and supplier, extensions
-    assert len(statements) <= 6, statements
+    assert len(package["releases"]) == 5
+    # lead, members, contract with its decision and supplier, extensions, identifiers, lines, bid count
+    assert len(statements) == 7, statements

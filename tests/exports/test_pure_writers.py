@@ -14,7 +14,9 @@ from tenderapp.exports import agreement_tracker, cost_shares, evaluation_matrix,
 from tenderapp.exports.cells import MONEY_FORMAT
 
 URL = "https://tenders.example/open-data/tenders/SC1.json"
-KENT, MEDWAY, SUPPLIER = ocds.Party(1, "Kent County Council"), ocds.Party(2, "Medway Council"), ocds.Party(9, "Acme")
+KENT = ocds.Party(1, "Kent County Council", (("GB-LAE", "KEN"),))
+MEDWAY = ocds.Party(2, "Medway Council", (("GB-LAE", "MDW"),))
+SUPPLIER = ocds.Party(9, "Acme", (("GB-COH", "01234567"), ("GB-PPON", "PABC-1234-DEFG")))
 
 
 def _tender(**changes) -> ocds.Tender:
@@ -70,7 +72,11 @@ def test_every_stage_reached_has_its_release_and_the_supplier_appears_from_the_a
                                            "SC1-extension-2"]
     assert all(r["ocid"] == "ocds-x-SC1" for r in releases)
     assert [p["roles"] for p in releases[0]["parties"]] == [["buyer", "procuringEntity"], ["buyer"]]
-    assert [p["id"] for p in releases[1]["parties"]] == ["GB-TENDERAPP-1", "GB-TENDERAPP-2", "GB-TENDERAPP-9"]
+    assert [p["id"] for p in releases[1]["parties"]] == ["GB-LAE-KEN", "GB-LAE-MDW", "GB-COH-01234567"]
+    acme = releases[1]["parties"][2]
+    assert acme["identifier"] == {"scheme": "GB-COH", "id": "01234567", "legalName": "Acme"}
+    assert acme["additionalIdentifiers"] == [{"scheme": "GB-PPON", "id": "PABC-1234-DEFG"}]
+    assert "identifier" not in releases[1]["awards"][0]["suppliers"][0]
     assert releases[0]["bids"]["statistics"][0]["value"] == 3 == releases[0]["tender"]["numberOfTenderers"]
     award = releases[1]["awards"][0]
     assert award["value"]["amount"] == 12480.05 and award["date"] == "2026-02-20T00:00:00Z"
@@ -91,7 +97,27 @@ def test_a_contract_not_yet_entered_into_is_pending_and_the_award_falls_back_on_
     assert [r["tag"] for r in releases] == [["tender"], ["award"]]
     assert releases[1]["date"] == "2026-02-21T10:00:00Z"
     block = ocds.contract_block(_record(contract=contract), contract, URL)
-    assert block["status"] == "pending" and "dateSigned" not in block and block["documents"] == []
+    assert block["status"] == "pending" and "dateSigned" not in block and "documents" not in block
+
+
+def test_an_ended_contract_is_terminated_in_a_last_release_at_the_end_of_its_term():
+    releases = ocds.package(_record(contract=_contract(ended=True)), URL, "ocds-x")["releases"]
+    last = releases[-1]
+    assert last["tag"] == ["contractTermination"] and last["date"] == "2031-03-31T22:59:59Z"
+    assert last["contracts"][0]["status"] == "terminated" and len(last["contracts"][0]["amendments"]) == 2
+    assert {r["contracts"][0]["status"] for r in releases[2:-1]} == {"active"}
+    assert [r["tender"]["status"] for r in releases] == ["active"] + ["complete"] * 5
+
+
+def test_a_2015_regulations_tender_publishes_that_regimes_forms_without_uk_codes():
+    record = _record(tender=_tender(regime="PCR2015"))
+    package = ocds.package(record, URL, "ocds-x")
+    assert "noticeType" not in json.dumps(package)
+    releases = package["releases"]
+    assert [d["title"] for d in releases[0]["tender"]["documents"]] == ["Contract notice"]
+    assert [d["title"] for d in releases[1]["awards"][0]["documents"]] == ["Contract award notice"]
+    assert [d["id"] for d in releases[4]["contracts"][0]["documents"]] == ["SC1-modification-notice-2"]
+    assert "documents" not in releases[2]["contracts"][0]  # no contract details notice in 2015
 
 
 def _sheet(content: bytes, title: str):

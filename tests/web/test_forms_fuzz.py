@@ -424,6 +424,7 @@ CASES = {
     "admin.invite": Case(seed=seed({"full_name": "New Person", "email": "new.person@partner.example",
                                     "roles": ["signatory"]})),
     "admin.user_roles": Case(seed=seed({"roles": ["signatory", "viewer"]})),
+    "admin.identifiers": Case(seed=seed({"gb_lae": "NWT", "gb_coh": "01234567", "gb_ppon": "PABC-1234-DEFG"})),
     "admin.reset_two_factor": Case(),
     "admin.retry_message": Case(failed_message),
     # the collaborative agreement

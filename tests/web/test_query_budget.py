@@ -80,6 +80,9 @@ def _renamed(scenario: dict, tag: str) -> dict:
         return value
 
     renamed = rename(copy.deepcopy(scenario))
+    if tag != "small":  # registered identifiers are unique: the other copy's organisations have none
+        for spec in renamed["organisations"]:
+            spec.pop("identifiers", None)
     for collaboration in renamed["collaborations"]:
         collaboration["name"] = f"{tag.title()} {collaboration['name']}"
         for tender in collaboration.get("tenders", []):
@@ -383,6 +386,11 @@ PAGES = [
     Page("your cost", "member signatory", lambda w: f"/contracts/{w.contract.id}/your-cost"),
     Page("assessment summaries", "lead admin", lambda w: f"/contracts/{w.contract.id}/assessment-summaries"),
     Page("open data (OCDS)", "anyone", lambda w: f"/open-data/tenders/{w.historic.reference}.json"),
+    Page("open data record package", "anyone", lambda w: f"/open-data/records/{w.historic.reference}.json"),
+    Page("open data index", "anyone", lambda w: "/open-data/", everyones=True),
+    Page("opportunities", "anyone", lambda w: "/opportunities?status=all", everyones=True),
+    Page("public notice (awarded)", "anyone", lambda w: f"/opportunities/{w.historic.reference}"),
+    Page("public notice (open)", "anyone", lambda w: f"/opportunities/{w.current.reference}"),
     Page("own bid", "supplier", lambda w: f"/tenders/{w.current.id}/bid"),
     Page("own bid (awarded)", "winning supplier", lambda w: f"{_t(w)}/bid"),
     Page("own assessment summary", "winning supplier", lambda w: f"{_t(w)}/assessment-summary"),

@@ -6,11 +6,11 @@ import re
 import pytest
 from sqlmodel import select
 
-from tenderapp.models import Clarification, Organisation, OutboxMessage, TenderInterest
+from tenderapp.models import Clarification, Organisation, OrganisationIdentifier, OutboxMessage, TenderInterest
 from tests import factories
 from tests.conftest import csrf_from
 
-REGISTRATION = {"organisation_name": "Calm Waters Mediation Ltd", "company_number": "1234567",
+REGISTRATION = {"organisation_name": "Calm Waters Mediation Ltd", "company_number": "01234 567",
                 "address": "1 High Street\nMaidstone\nME14 1XX", "contact_name": "Jo Calm",
                 "email": "Jo@CalmWaters.example "}
 
@@ -30,7 +30,9 @@ def test_a_supplier_registers_confirms_and_signs_in_as_a_bidder(world, db, brows
     assert browser.submit(link, {"password": "calm waters password", "confirm_password": "calm waters password"}
                           ).status_code == 302
     supplier = db.exec(select(Organisation).where(Organisation.name == "Calm Waters Mediation Ltd")).one()
-    assert (supplier.kind, supplier.company_number) == ("supplier", "01234567")
+    assert supplier.kind == "supplier"
+    identifiers = db.exec(select(OrganisationIdentifier).where(OrganisationIdentifier.organisation_id == supplier.id))
+    assert [(i.scheme, i.identifier) for i in identifiers] == [("GB-COH", "01234567")]
     browser.sign_in("jo@calmwaters.example", "calm waters password")
     page = browser.get("/dashboard").get_data(as_text=True)
     assert "Calm Waters Mediation Ltd" in page and "Bidder" in page
@@ -44,6 +46,10 @@ def test_registration_errors_appear_beside_fields(world, browser):
     assert response.status_code == 400
     assert "Enter an email address in the correct format" in page
     response = browser.submit("/register", {**REGISTRATION, "company_number": "ABC"})
+    assert ("Enter a Companies House number in the correct format, like 01234567 or SC123456"
+            in response.get_data(as_text=True))
+    response = browser.submit("/register", {**REGISTRATION, "company_number": "12"})  # too short: not padded
+    assert response.status_code == 400
     assert ("Enter a Companies House number in the correct format, like 01234567 or SC123456"
             in response.get_data(as_text=True))
     response = browser.submit("/register", {**REGISTRATION, "organisation_name": "supplier ltd"})

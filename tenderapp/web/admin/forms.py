@@ -4,6 +4,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length
 
+from tenderapp.domain.identifiers import BY_CODE, SCHEMES, Scheme
 from tenderapp.domain.roles import OrganisationKind, allowed_roles
 from tenderapp.web.forms import BaseForm, MaxLength, RolesField, role_choices, strip
 
@@ -86,3 +87,35 @@ class ResetTwoFactorForm(BaseForm):
 
 class RetryMessageForm(BaseForm):
     submit = SubmitField("Try again", widget=GovSubmitInput(), render_kw={"class": "govuk-button--secondary"})
+
+
+def _identifier_field(scheme: Scheme) -> StringField:
+    return StringField(f"{scheme.name[0].upper()}{scheme.name[1:]} ({scheme.code}, optional)", widget=GovTextInput(),
+                       filters=[strip], description=f"{scheme.register}. For example, {scheme.example}",
+                       validators=[Length(max=40, message=f"{scheme.name[0].upper()}{scheme.name[1:]} must be "
+                                                          "40 characters or fewer")])
+
+
+class IdentifiersForm(BaseForm):
+    """One optional field per scheme (``gb_coh`` for GB-COH, ...): blank removes the identifier."""
+
+    gb_lae = _identifier_field(BY_CODE["GB-LAE"])
+    gb_nhs = _identifier_field(BY_CODE["GB-NHS"])
+    gb_coh = _identifier_field(BY_CODE["GB-COH"])
+    gb_chc = _identifier_field(BY_CODE["GB-CHC"])
+    gb_sc = _identifier_field(BY_CODE["GB-SC"])
+    gb_edu = _identifier_field(BY_CODE["GB-EDU"])
+    gb_ppon = _identifier_field(BY_CODE["GB-PPON"])
+    submit = SubmitField("Save identifiers", widget=GovSubmitInput())
+
+    def fill(self, identifiers) -> None:
+        """Shows the organisation's current identifiers, unless the form was sent."""
+        if not self.is_submitted():
+            for identifier in identifiers:
+                getattr(self, BY_CODE[identifier.scheme].field).data = identifier.id
+
+    def values(self) -> dict[str, str | None]:
+        return {scheme.code: getattr(self, scheme.field).data for scheme in SCHEMES}
+
+    def identifier_fields(self):
+        return [getattr(self, scheme.field) for scheme in SCHEMES]

@@ -8,13 +8,14 @@ from flask_login import current_user
 from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.roles import OrganisationKind, Role
-from tenderapp.services import agreements, invitations, organisations, two_factor
+from tenderapp.services import agreements, invitations, organisation_identifiers, organisations, two_factor
 from tenderapp.services import failed_messages as failed_messages_service
 from tenderapp.services.invitations import InvitationRequest
 from tenderapp.services.organisations import NewMember
 from tenderapp.web.admin.forms import (
     CollaborationForm,
     ExistingMemberForm,
+    IdentifiersForm,
     InvitationForm,
     NewMemberForm,
     ResetTwoFactorForm,
@@ -96,7 +97,21 @@ def organisation(organisation):
         "admin/organisation.html", organisation=organisation,
         people=organisations.people(db_session, organisation.id),
         pending=invitations.pending_for_organisation(db_session, organisation.id, clock.now()),
+        identifiers=organisation_identifiers.of_organisation(db_session, organisation),
     )
+
+
+@bp.route("/organisations/<int:organisation_id>/identifiers", methods=["GET", "POST"])
+@tenant_owned(ADMIN, BIDDER, organisation_id=ORGANISATION)
+def identifiers(organisation):
+    db_session = get_session()
+    form = IdentifiersForm()
+    form.fill(organisation_identifiers.of_organisation(db_session, organisation))
+    return form_page(form, "admin/identifiers.html", organisation=organisation, field="gb_coh",
+                     action=lambda: organisation_identifiers.save(db_session, current_user, organisation,
+                                                                  form.values(), clock.now()),
+                     done=flashed("Registered identifiers saved", "admin.organisation",
+                                  organisation_id=organisation.id))
 
 
 @bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.roles import Role
 from tenderapp.domain.work_queue import is_overdue
-from tenderapp.services import bids, member_contracts, organisations, signing, work_queue
+from tenderapp.services import bids, member_contracts, organisation_identifiers, organisations, signing, work_queue
 from tenderapp.web.guards import public, signed_in
 
 bp = Blueprint("main", __name__)
@@ -55,6 +55,8 @@ def organisation():
         "main/organisation.html",
         people=organisations.people(db_session, current_user.organisation_id),
         memberships=access.member_collaborations(db_session, current_user),
+        identifiers=organisation_identifiers.of_organisations(db_session, [current_user.organisation_id]).get(
+            current_user.organisation_id, []),
     )
 
 
