@@ -4,7 +4,7 @@ Registered identifiers (org-id.guide scheme and id) per organisation, replacing 
 single Companies House number: each existing number becomes a GB-COH identifier.
 
 Revision ID: d1e7f3a9b5c2
-Revises: b4c8d2e6f0a1
+Revises: f3a9b5c1d7e4
 Create Date: 2026-12-03 15:00:00
 """
 from typing import Sequence, Union
@@ -15,7 +15,7 @@ from alembic import op
 import tenderapp.models.base
 
 revision: str = 'd1e7f3a9b5c2'
-down_revision: Union[str, Sequence[str], None] = 'b4c8d2e6f0a1'
+down_revision: Union[str, Sequence[str], None] = 'f3a9b5c1d7e4'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

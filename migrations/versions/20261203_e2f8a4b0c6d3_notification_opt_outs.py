@@ -3,7 +3,7 @@
 The optional emails each person has turned off on their account page (issue 16).
 
 Revision ID: e2f8a4b0c6d3
-Revises: b4c8d2e6f0a1
+Revises: d1e7f3a9b5c2
 Create Date: 2026-12-03 15:00:00
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ from alembic import op
 import tenderapp.models.base
 
 revision: str = 'e2f8a4b0c6d3'
-down_revision: Union[str, Sequence[str], None] = 'b4c8d2e6f0a1'
+down_revision: Union[str, Sequence[str], None] = 'd1e7f3a9b5c2'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
