@@ -49,7 +49,7 @@ def _moment(value: datetime | date) -> datetime:
     return datetime.combine(value, time(23, 59), tzinfo=UTC)
 
 
-def urgency(task: Task) -> tuple:
+def urgency(task: Task) -> tuple[int, datetime, str, str]:
     """The sort key: tasks with a due date first, the earliest due first (overdue ones are the
     earliest); then the tasks that have waited longest; then by title, for a stable order."""
     if task.due is not None:
