@@ -72,6 +72,7 @@ ROLE_EXCEPTIONS = {
 
 MAX_PAGES = 300        # per role
 MAX_PER_ENDPOINT = 3   # distinct URLs fetched per route: one object's page stands for all of them
+# (a page's filtered or paged variants, ?status=... or ?page=2, are not fetched once the page is)
 MAX_PROBES = 6         # direct tries per unlinked route
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"]+)"', re.IGNORECASE)
 
@@ -97,6 +98,7 @@ def crawl(app, person):
     """(endpoints linked from pages the person reached, {endpoint: [(url, args)] seen})."""
     adapter = app.url_map.bind("localhost")
     queue, queued, fetched = deque(["/dashboard"]), {"/dashboard"}, {}
+    queued_paths = {"/dashboard"}
     linked, seen = {"main.dashboard"}, {}
     pages = 0
     while queue and pages < MAX_PAGES:
@@ -122,10 +124,13 @@ def crawl(app, person):
             seen.setdefault(endpoint, []).append((link, args))
             if endpoint == "auth.sign_out" or link in queued:
                 continue
+            if parts.query and parts.path in queued_paths:
+                continue  # the same page filtered or paged: it links what the page itself links
             if fetched.get(endpoint, 0) >= MAX_PER_ENDPOINT:
                 continue
             fetched[endpoint] = fetched.get(endpoint, 0) + 1
             queued.add(link)
+            queued_paths.add(parts.path)
             queue.append(link)
     return linked, seen
 
