@@ -1,7 +1,8 @@
 """The OCDS Data Review Tool's library (libcoveocds) run offline over a package: the standard
-comes from ``../shared/ocds/standard-1__1__5-schema.zip`` (beside the repository, or wherever
-OCDS_SHARED_DIR points) and each declared extension's URL is answered from the shared copies
-in ``../shared/ocds/extensions`` and ``../shared/ocds/uk_extension`` (the standard's own schema
+comes from ``tests/data/ocds/standard-1__1__5-schema.zip`` (copies of the shared OCDS material
+kept in the repository, so that every clone runs the review; OCDS_SHARED_DIR points elsewhere)
+and each declared extension's URL is answered from the copies in ``tests/data/ocds/extensions``
+and ``tests/data/ocds/uk_extension`` (the standard's own schema
 URLs, which the record package schema refers to, from the zip). Any other request made
 during a review fails, so the review never reaches the network."""
 
@@ -17,7 +18,7 @@ import pytest
 
 from tenderapp.exports import ocds
 
-SHARED = Path(os.environ.get("OCDS_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared" / "ocds"))
+SHARED = Path(os.environ.get("OCDS_SHARED_DIR", Path(__file__).resolve().parent / "data" / "ocds"))
 STANDARD_ZIP = SHARED / "standard-1__1__5-schema.zip"
 STANDARD_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"  # served from the zip
 # each declared extension's base URL -> its shared copy
@@ -107,7 +108,7 @@ def offline():
 
 
 def require_shared() -> None:
-    """Skip (fail on CI) when the shared OCDS material is not beside the repository."""
+    """Skip (fail on CI) when the OCDS material is not where SHARED says (tests/data/ocds by default)."""
     if not STANDARD_ZIP.is_file():
         message = f"the OCDS 1.1.5 standard zip is not at {STANDARD_ZIP} (set OCDS_SHARED_DIR to its folder)"
         if os.environ.get("CI"):
