@@ -64,9 +64,9 @@ class Config:
     # the service's public address, used where no request gives it (flask export-ocds).
     OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-tndrap")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    # The OCDS 1.1.5 schema the tests validate packages against (not kept in this repository).
+    # The OCDS 1.1.5 schema the tests validate packages against (a copy is kept in tests/data/ocds).
     OCDS_SCHEMA_DIR = os.environ.get("OCDS_SCHEMA_DIR",
-                                     str(Path(__file__).resolve().parents[2] / "shared" / "ocds" / "1__1__5"))
+                                     str(Path(__file__).resolve().parents[1] / "tests" / "data" / "ocds" / "1__1__5"))
     # Uploaded documents live in DOCUMENTS_PATH (default: instance/documents), outside the web root.
     DOCUMENTS_PATH = os.environ.get("DOCUMENTS_PATH")
     # Where uploaded documents are kept: "database" (every server sees them) or "local" (DOCUMENTS_PATH).
