@@ -129,7 +129,9 @@ def build_world(url: str, documents: Path, bid_secret: str, bidders: int, office
     production_hash = security.Passwords(**(password_cost or security.DEFAULT_COST)).hash(PASSWORD)
     scenario = load_scenario("seg")
     with write_intent(), Session(engine, expire_on_commit=False) as session:
-        demo.load(session, scenario, now, None, sealer, store)
+        # no app here to build addresses with: the demo's emails are never sent from a benchmark
+        demo.load(session, scenario, now, None, sealer, store,
+                  lambda endpoint, **values: f"http://bench.invalid/{endpoint}")
         collab = session.exec(select(Collaboration).where(Collaboration.name == scenario["collaborations"][0]["name"])).one()
         member_rows = session.exec(
             select(Organisation).join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)

@@ -16,6 +16,8 @@ from tenderapp.services import bid_attachments, bids, opening
 from tests import factories
 from tests.hostile import pdf
 
+OPENING, PANEL = "http://localhost/opening", "http://localhost/evaluate"
+
 
 @pytest.fixture
 def sealer(app):
@@ -160,12 +162,12 @@ def test_the_box_opens_with_two_named_openers_keys_and_not_before(db, world, bid
     with pytest.raises(Forbidden):
         opening.unsealed_bids(db, sealer, get_lead_tender(db, first, tender.id))
     with pytest.raises(RuleViolation, match="before the submission deadline"):
-        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), clock.moment)
+        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), clock.moment, OPENING, PANEL)
     after = tender.submission_deadline + timedelta(minutes=1)
-    assert opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after) is False
+    assert opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after, OPENING, PANEL) is False
     with pytest.raises(RuleViolation, match="You have turned your key"):
-        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after)
-    assert opening.turn_key(db, second, get_lead_tender(db, second, tender.id), after) is True
+        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after, OPENING, PANEL)
+    assert opening.turn_key(db, second, get_lead_tender(db, second, tender.id), after, OPENING, PANEL) is True
     opened = opening.unsealed_bids(db, sealer, get_lead_tender(db, first, tender.id))
     assert [(b.submission.id, b.supplier, str(b.evaluated_price)) for b in opened] == [
         (submission.id, "Supplier Ltd", "231680.00")]
