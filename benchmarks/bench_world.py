@@ -92,6 +92,12 @@ def _tender_spec(reference: str, now: datetime) -> dict:
     }
 
 
+def _no_app_links(endpoint: str, **values) -> str:
+    """The demo's email links here: there is no app to build addresses with, and a benchmark's
+    outbox is never delivered."""
+    return f"http://bench.invalid/{endpoint}"
+
+
 def build_world(url: str, documents: Path, bid_secret: str, bidders: int, officers: int,
                 rush_reference: str = "RUSH-001", capacity_reference: str | None = "CAPACITY-001",
                 password_cost: dict | None = None) -> World:
@@ -129,14 +135,15 @@ def build_world(url: str, documents: Path, bid_secret: str, bidders: int, office
     production_hash = security.Passwords(**(password_cost or security.DEFAULT_COST)).hash(PASSWORD)
     scenario = load_scenario("seg")
     with write_intent(), Session(engine, expire_on_commit=False) as session:
-        demo.load(session, scenario, now, None, sealer, store)
+        # no app here to build addresses with: the demo's emails are never sent from a benchmark
+        demo.load(session, scenario, now, None, sealer, store, _no_app_links)
         collab = session.exec(select(Collaboration).where(Collaboration.name == scenario["collaborations"][0]["name"])).one()
         member_rows = session.exec(
             select(Organisation).join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)
             .where(CollaborationMember.collaboration_id == collab.id,
                    Organisation.kind == OrganisationKind.LOCAL_AUTHORITY.value)).all()
         references = [rush_reference] + ([capacity_reference] if capacity_reference else [])
-        demo_tenders.load(session, collab, [_tender_spec(r, now) for r in references], {}, sealer, store, now)
+        demo_tenders.load(session, collab, [_tender_spec(r, now) for r in references], {}, sealer, store, _no_app_links, now)
         session.commit()
         tenders = {}
         for reference in references:

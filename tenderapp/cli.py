@@ -5,7 +5,6 @@ import json
 import signal
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
@@ -18,6 +17,7 @@ from tenderapp.demo import load_scenario
 from tenderapp.domain.errors import DomainError
 from tenderapp.domain.roles import OrganisationKind
 from tenderapp.formatting import uk_datetime
+from tenderapp.links import public_links
 from tenderapp.sealing import sealer
 from tenderapp.services import audit, audit_verification, contract_reminders, demo, first_run, ocds, resealing
 from tenderapp.storage import DocumentStore, document_store, import_local
@@ -39,7 +39,8 @@ def seed_demo(password: str | None, scenario: str) -> None:
     """Load the demo organisations, collaborations and accounts (safe to run again)."""
     data = load_scenario(scenario)
     with write_intent(), Session(engine(), expire_on_commit=False) as session:
-        accounts = demo.load(session, data, clock.now(), password, sealer(), document_store(session))
+        accounts = demo.load(session, data, clock.now(), password, sealer(), document_store(session),
+                             public_links(current_app))
     shown = password or f"{data['default_password']} (unless changed with --password)"
     click.echo(f"Demo data is loaded ({len(accounts)} accounts; anything already there was kept). "
                f"Password: {shown}")
@@ -156,9 +157,7 @@ def import_documents() -> None:
 
 def _public_url(endpoint: str, **values) -> str:
     """The page's address under PUBLIC_BASE_URL (a command has no request to take the host from)."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
+    return public_links(current_app)(endpoint, **values)
 
 
 _AUTHORITY_KINDS = [kind.value for kind in OrganisationKind if kind.is_authority]

@@ -374,12 +374,13 @@ def count_queries(app):
 def load_demo(app, db, clock, tmp_path):
     """load_demo(password=None) loads the SEG scenario as seed-demo does."""
     from tenderapp.demo import load_scenario
+    from tenderapp.links import public_links
     from tenderapp.services import demo
     from tenderapp.storage import DocumentStore
 
     def load(password):
         return demo.load(db, load_scenario("seg"), clock.moment, password, app.extensions["tenderapp.sealer"],
-                         DocumentStore(tmp_path / "documents"))
+                         DocumentStore(tmp_path / "documents"), public_links(app))
 
     def run(password=None):
         # The demo's rows are its every effect but the documents, which go to this test's own

@@ -209,7 +209,7 @@ def name_openers(session: Session, tender: Tender, people: list[User], now: date
     session.commit()
 
 
-def recommended_tender(session: Session, now: datetime, sealer, store) -> Tender:
+def recommended_tender(session: Session, now: datetime, sealer, store, link_for) -> Tender:
     """The demo scenario's 2015 tender (SC14027, 2015 regulations), loaded without its award:
     bids opened with both keys, compliance checked, moderated, and Mediation Partners Ltd
     recommended. Kent County Council leads; admin@kent.example is its procurement admin."""
@@ -220,7 +220,7 @@ def recommended_tender(session: Session, now: datetime, sealer, store) -> Tender
     for collab_spec in scenario["collaborations"]:
         for tender_spec in collab_spec.get("tenders", []):
             tender_spec.pop("award", None)
-    demo.load(session, scenario, now, PASSWORD, sealer, store)
+    demo.load(session, scenario, now, PASSWORD, sealer, store, link_for)
     return session.exec(select(Tender).where(Tender.reference == "SC14027")).one()
 
 

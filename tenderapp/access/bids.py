@@ -221,7 +221,10 @@ def opened_submission(session: Session, tender: Tender, submission_id: int) -> I
 def box_submission_ids(session: Session, tenders: list[Tender]) -> dict[int, set[int]]:
     """The ids of the bids in the box now (each bid's current submission), by tender, in one
     query however many tenders: for tenders the caller has already scoped (the lead's own, or
-    its panel's) and only to count them; the content stays sealed."""
+    its panel's) and only to count them; the content stays sealed. Raises Forbidden if any of
+    them is not opened yet: before the opening no one may count the bids."""
+    for tender in tenders:
+        _opened(tender)
     ids = [t.id for t in tenders if t.id is not None]
     found: dict[int, set[int]] = {i: set() for i in ids}
     if not ids:

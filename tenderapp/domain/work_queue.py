@@ -7,9 +7,10 @@ clock: the services find the tasks, these rules order them.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from tenderapp.domain.contracts import add_months
+from tenderapp.domain.uk_time import uk_instant
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,11 @@ class Task:
 
 
 def _moment(value: datetime | date) -> datetime:
+    """The instant a due date or time passes: a due date is due to the end of that UK day
+    (the last instant before midnight in the UK, an hour earlier in UTC in summer)."""
     if isinstance(value, datetime):
         return value
-    return datetime.combine(value, time(23, 59), tzinfo=UTC)
+    return uk_instant(value + timedelta(days=1), time(0, 0)) - timedelta(microseconds=1)
 
 
 def urgency(task: Task) -> tuple[int, datetime, str, str]:

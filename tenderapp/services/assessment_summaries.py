@@ -136,7 +136,7 @@ def _queue_mail(session: Session, tender: Tender, waiting: list[AssessmentSummar
                            f"issued.\n\n{row.body}\n\nRead it in Tenderapp:", link, now)
 
 
-def issue(session: Session, actor: Actor, contract: Contract, tender: Tender, now: datetime, link: str = "") -> int:
+def issue(session: Session, actor: Actor, contract: Contract, tender: Tender, now: datetime, link: str) -> int:
     """Issues every drafted summary of the (scoped) contract at once (the standstill letters go
     out together) and emails each supplier its own, with ``link`` (its page). The contract row is locked first, so two
     admins pressing Issue together send one set. Raises RuleViolation when there is nothing to

@@ -21,7 +21,7 @@ MAX_QUESTION = 5000
 
 
 def ask(session: Session, actor: Actor, tender: Tender, question: str, now: datetime,
-        link: Callable[[int], str] = lambda clarification_id: "") -> Clarification:
+        link: Callable[[int], str]) -> Clarification:
     """Raises RuleViolation after the clarification deadline or for an empty question, and
     NotFound for a draft. Asking registers the supplier's interest; the lead's admins are told,
     with ``link(id)``, the page where the question is answered."""
@@ -57,7 +57,7 @@ def lead_admins(session: Session, tender: Tender) -> list[tuple[str, int]]:
 
 
 def answer(session: Session, actor: Actor, tender: Tender, asked: Clarification, text: str, publish: bool,
-           private_reason: str | None, now: datetime, link: str = "") -> Clarification:
+           private_reason: str | None, now: datetime, link: str) -> Clarification:
     """Records the answer to ``asked`` (a question about ``tender``) and tells suppliers, with
     ``link`` (the tender's page): every interested one when published, the asker's people when
     private. Raises

@@ -1,6 +1,7 @@
 """Loading a demo scenario (organisations, collaborations, people). Safe to run again:
 what exists is kept, what is missing is added."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -89,7 +90,7 @@ def _accounts(session, scenario, orgs, password, reset_passwords, now) -> list[D
 
 
 def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisation], sealer, store,
-                    now: datetime) -> None:
+                    link_for: Callable[..., str], now: datetime) -> None:
     for spec in scenario.get("collaborations", []):
         lead = orgs[spec["lead"]]
         for name in spec.get("managed", []):
@@ -111,7 +112,7 @@ def _collaborations(session: Session, scenario: dict, orgs: dict[str, Organisati
         session.flush()
         demo_agreements.load(session, collaboration, spec.get("agreements", []), orgs, now)
         if spec.get("tenders"):
-            demo_tenders.load(session, collaboration, spec["tenders"], orgs, sealer, store, now)
+            demo_tenders.load(session, collaboration, spec["tenders"], orgs, sealer, store, link_for, now)
 
 
 def _representations(session: Session, collaboration: Collaboration, specs: list[dict],
@@ -131,15 +132,18 @@ def _representations(session: Session, collaboration: Collaboration, specs: list
 
 
 def load(
-    session: Session, scenario: dict, now: datetime, password: str | None = None, sealer=None, store=None,
+    session: Session, scenario: dict, now: datetime, password: str | None, sealer, store,
+    link_for: Callable[..., str],
 ) -> list[DemoAccount]:
     """Loads ``scenario`` and returns every demo account. New accounts get ``password`` (or the
     scenario's default); when ``password`` is given, existing demo accounts get it too.
-    Tenders (with sealed bids and documents) need the ``sealer`` and document ``store``."""
+    Tenders (with sealed bids and documents) need the ``sealer`` and document ``store``; the
+    emails of what the story has happen now (a question asked, answered, a panel named) link
+    to their pages with ``link_for(endpoint, **values)`` (see ``tenderapp.links``)."""
     orgs = _organisations(session, scenario, now)
     accounts = _accounts(session, scenario, orgs, password or scenario["default_password"],
                          password is not None, now)
-    _collaborations(session, scenario, orgs, sealer, store, now)
+    _collaborations(session, scenario, orgs, sealer, store, link_for, now)
     audit.record(session, None, "demo.loaded", "scenario", scenario.get("name", "demo"), now,
                  {"accounts": len(accounts), "passwords_reset": password is not None})
     session.commit()

@@ -1,10 +1,11 @@
 """Demo collaborative agreements: each is created, issued and answered through the same use
 cases people use (so the same rules apply), each at the moment the scenario file gives it.
 
-Two steps differ from a person's, on purpose: a historic issue tells no one (the demo's
-signatories get no email for an agreement issued in 2014), and a recorded signature is not
-re-authenticated (the demo has no password to re-enter: ``signing.record_signatures`` is the
-signing use case after that check)."""
+Two steps differ from a person's, on purpose: the story tells no one (the demo's signatories
+get no email for an agreement issued in 2014, nor the lead for each answer its members gave
+then: the use cases are called with no link), and a recorded signature is not re-authenticated
+(the demo has no password to re-enter: ``signing.record_signatures`` is the signing use case
+after that check)."""
 
 from datetime import datetime, timedelta
 
@@ -52,11 +53,11 @@ def _answer(session: Session, agreement: Agreement, organisation: Organisation, 
     action = Action(spec["action"])
     if action is Action.SIGN:
         signing.record_signatures(session, signer, agreement, version_id, chosen,
-                                  Signer(signer.full_name, spec.get("job_title", "Director")), at)
+                                  Signer(signer.full_name, spec.get("job_title", "Director")), at, None)
     elif action is Action.AGREE_IN_PRINCIPLE:
-        signing.agree_in_principle(session, signer, agreement, version_id, chosen, spec.get("note") or "", at)
+        signing.agree_in_principle(session, signer, agreement, version_id, chosen, spec.get("note") or "", at, None)
     else:
-        signing.decline(session, signer, agreement, version_id, chosen, spec.get("note") or "", at)
+        signing.decline(session, signer, agreement, version_id, chosen, spec.get("note") or "", at, None)
 
 
 def _responses(session: Session, agreement: Agreement, specs: list[dict], orgs: dict[str, Organisation]) -> None:

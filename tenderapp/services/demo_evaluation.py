@@ -26,7 +26,8 @@ def _person(session: Session, email: str) -> User:
 
 def load(session: Session, tender: Tender, spec: dict, now: datetime) -> None:
     """The opened tender evaluated and recommended, as the scenario's ``evaluation`` says; each
-    step raises as its use case does if the scenario breaks a rule."""
+    step raises as its use case does if the scenario breaks a rule. It happened years ago:
+    no one is told (the panel and the moderators get no email, the use cases no link)."""
     at = datetime.fromisoformat(spec["at"])
     panel_users = [_person(session, email) for email in spec["panel"]]
     actors = [actor_for(session, user, DEMO_SESSION) for user in panel_users]
@@ -36,7 +37,7 @@ def load(session: Session, tender: Tender, spec: dict, now: datetime) -> None:
         select(Organisation.name, BidSubmission).join(Bid, Bid.id == BidSubmission.bid_id)
         .join(Organisation, Organisation.id == Bid.organisation_id).where(Bid.tender_id == tender.id)).all())
     for evaluator in panel_users:
-        panel.assign(session, lead, tender, evaluator.id, [c.id for c in criteria], at - timedelta(days=14), "")
+        panel.assign(session, lead, tender, evaluator.id, [c.id for c in criteria], at - timedelta(days=14), None)
     for actor in actors:
         evaluating.declare(session, actor, tender, False, "", at - timedelta(days=10))
     for entry in spec["scores"]:  # every score is in before the lead, who sits on the panel, moderates
@@ -56,7 +57,7 @@ def _score(session: Session, tender: Tender, criteria: list[QualityCriterion], a
     for criterion, individual in zip(criteria, entry["individual"], strict=True):
         for actor, score in zip(actors, individual, strict=True):
             evaluating.submit_score(session, actor, tender, submission.id, criterion.id, score,
-                                    _justification(criterion, score, entry["supplier"]), at)
+                                    _justification(criterion, score, entry["supplier"]), at, None)
 
 
 def _moderate(session: Session, tender: Tender, criteria: list[QualityCriterion], lead: Actor,

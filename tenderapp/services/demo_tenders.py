@@ -3,6 +3,7 @@ suppliers' interest and bids (sealed exactly as real ones are), and the dual-key
 Dates are absolute, or relative to today ("days" offsets) for a tender open now."""
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -128,8 +129,9 @@ def _opened(session: Session, collaboration: Collaboration, tender: Tender, open
 
 
 def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs: dict[str, Organisation],
-         sealer: Sealer, store: DocumentStore, now: datetime) -> None:
-    """Adds each tender whose reference is not there yet."""
+         sealer: Sealer, store: DocumentStore, link_for: Callable[..., str], now: datetime) -> None:
+    """Adds each tender whose reference is not there yet. Questions and a panel are told as a
+    person's would be, with links made by ``link_for``; a past evaluation tells no one."""
     for spec in specs:
         if session.exec(select(Tender).where(Tender.reference == spec["reference"])).first():
             continue
@@ -137,8 +139,8 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
                                       _moment(spec["published_at"], now), now)
         for bid in spec.get("bids", []):
             _bid(session, tender, criteria, bid, orgs, sealer, now)
-        _questions(session, tender, spec.get("questions", []), now)
-        _panel(session, tender, spec.get("panel", []), spec["author"], now)
+        _questions(session, tender, spec.get("questions", []), link_for, now)
+        _panel(session, tender, spec.get("panel", []), spec["author"], link_for, now)
         if spec.get("opening"):
             _opened(session, collaboration, tender, spec["opening"], now)
         if spec.get("evaluation"):
@@ -149,27 +151,35 @@ def load(session: Session, collaboration: Collaboration, specs: list[dict], orgs
             demo_award.load(session, tender, spec["award"], sealer, now)
 
 
-def _questions(session: Session, tender: Tender, specs: list[dict], now: datetime) -> None:
+def _questions(session: Session, tender: Tender, specs: list[dict], link_for: Callable[..., str],
+               now: datetime) -> None:
     """Clarification questions asked (and, with an ``answer``, answered for every interested
-    supplier) through the clarification use cases, at their scenario times."""
+    supplier) through the clarification use cases, at their scenario times: the emails link to
+    the answer page and the tender's page, as a person's question and answer do."""
     for spec in specs:
         asked = clarifications.ask(session, _author(session, spec["by"]), tender, spec["question"],
-                                   _moment(spec["at"], now))
+                                   _moment(spec["at"], now),
+                                   lambda clarification_id: link_for("tenders.answer", tender_id=tender.id,
+                                                                     clarification_id=clarification_id))
         if spec.get("answer"):
             clarifications.answer(session, _author(session, _tender_author(session, tender)), tender, asked,
-                                  spec["answer"], True, None, _moment(spec["answered_at"], now))
+                                  spec["answer"], True, None, _moment(spec["answered_at"], now),
+                                  link_for("tenders.tender", tender_id=tender.id))
 
 
 def _tender_author(session: Session, tender: Tender) -> str:
     return session.get(User, tender.created_by_user_id).email
 
 
-def _panel(session: Session, tender: Tender, emails: list[str], author: str, now: datetime) -> None:
-    """Evaluators put on an open tender's panel (for every criterion) a day ago."""
+def _panel(session: Session, tender: Tender, emails: list[str], author: str, link_for: Callable[..., str],
+           now: datetime) -> None:
+    """Evaluators put on an open tender's panel (for every criterion) a day ago, each emailed
+    the page where they declare any conflict."""
     criteria = [c.id for c in session.exec(select(QualityCriterion).where(QualityCriterion.tender_id == tender.id))]
+    declaration = link_for("evaluation.declaration", tender_id=tender.id)
     for email in emails:
         panel.assign(session, _author(session, author), tender, _user(session, email).id, criteria,
-                     _moment({"days": -1, "time": "09:30"}, now), "")
+                     _moment({"days": -1, "time": "09:30"}, now), declaration)
 
 
 def _bid(session, tender, criteria, spec, orgs, sealer, now) -> None:

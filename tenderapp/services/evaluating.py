@@ -145,9 +145,10 @@ def attachment(session: Session, actor: Actor, sealer: Sealer, tender: Tender, s
 
 
 def submit_score(session: Session, actor: Actor, tender: Tender, submission_id: int, criterion_id: int,
-                 score: int | None, justification: str, now: datetime, link: str = "") -> IndividualScore:
+                 score: int | None, justification: str, now: datetime, link: str | None) -> IndividualScore:
     """Records the evaluator's score and reasons; locked once in. The last score the panel
-    owes tells the lead's admins (the moderators) that every score is in, with ``link``.
+    owes tells the lead's admins (the moderators) that every score is in, with ``link`` (the
+    moderation page; ``None`` tells no one: a demo's scores recorded as its story has them).
     Raises RuleViolation for a missing or out-of-range score or thin reasons, Conflict when
     already scored."""
     task = _one_task(session, actor, tender, submission_id, criterion_id)
@@ -162,7 +163,7 @@ def submit_score(session: Session, actor: Actor, tender: Tender, submission_id: 
     session.flush()
     audit.record(session, actor, "evaluation.score_submitted", "tender", tender.id, now,
                  {"submission_id": submission_id, "criterion_id": criterion_id, "score": score})
-    if score_progress.progress_of(session, [tender])[tender.id].all_scored:
+    if link is not None and score_progress.progress_of(session, [tender])[tender.id].all_scored:
         notifications.send(session, Notice.SCORES_IN, lead_admins(session, tender),
                            f"All scores are in: tender {tender.reference}",
                            f"Every evaluator on the panel of tender {tender.reference}, “{tender.title}”, has "

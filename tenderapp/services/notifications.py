@@ -54,7 +54,10 @@ def lead_admins(session: Session, of: Tender | Agreement) -> list[tuple[str, int
 def send(session: Session, notice: Notice, recipients: list[tuple[str, int]], subject: str, body: str,
          link: str, now: datetime) -> int:
     """Queues the email (its body ending with ``link``, the exact page) to each recipient
-    (email address, organisation id) who has not turned it off; returns how many were queued."""
+    (email address, organisation id) who has not turned it off; returns how many were queued.
+    Raises ValueError without a link: every hand-off email takes its reader to the page."""
+    if not link.strip():
+        raise ValueError(f"a {notice.value} email needs the link to its page")
     emails = sorted({email for email, _ in recipients})
     declined: set[str] = set()
     if KINDS[notice].optional and emails:
@@ -67,5 +70,5 @@ def send(session: Session, notice: Notice, recipients: list[tuple[str, int]], su
         if email in declined or email in sent:
             continue
         sent.add(email)
-        outbox.queue(session, email, subject, f"{body.rstrip()}\n\n{link}\n" if link else body, now, organisation_id)
+        outbox.queue(session, email, subject, f"{body.rstrip()}\n\n{link}\n", now, organisation_id)
     return len(sent)

@@ -39,8 +39,7 @@ def _check_may_turn(tender: Tender, now: datetime) -> None:
         check_event(status, TenderEvent.OPEN)
 
 
-def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link: str = "",
-             panel_link: str = "") -> bool:
+def turn_key(session: Session, actor: Actor, tender: Tender, now: datetime, link: str, panel_link: str) -> bool:
     """Turns the actor's key; True when it was the last one needed and the box is open.
     Raises Forbidden without two-factor sign-in this session or for anyone not named as an
     opener before the deadline; RuleViolation before the deadline or for a second key by the

@@ -37,10 +37,11 @@ def eligible_evaluators(session: Session, tender: Tender) -> list[tuple[User, st
 
 
 def assign(session: Session, actor: Actor, tender: Tender, user_id: int, criterion_ids: list[int], now: datetime,
-           link: str) -> list[EvaluatorAssignment]:
+           link: str | None) -> list[EvaluatorAssignment]:
     """Puts an evaluator of a member authority on the panel of the lead's tender for the given
-    criteria (adding to any they have). Raises RuleViolation for anyone else or for unknown
-    criteria; Conflict once the evaluation is closed."""
+    criteria (adding to any they have); a newcomer is emailed ``link``, where they declare any
+    conflict (``None`` tells no one: a demo's panel of years ago). Raises RuleViolation for
+    anyone else or for unknown criteria; Conflict once the evaluation is closed."""
     check_open(session, tender)
     person = next((u for u, _ in eligible_evaluators(session, tender) if u.id == user_id), None)
     if person is None:
@@ -54,7 +55,9 @@ def assign(session: Session, actor: Actor, tender: Tender, user_id: int, criteri
                                  assigned_by_user_id=actor.user_id, assigned_at=now)
              for c in sorted(set(criterion_ids) - held)]
     session.add_all(added)
-    if not held:
+    if not held and link is not None:
+        if not link.strip():
+            raise ValueError("the panel email needs the link to the declaration page")
         outbox.queue(session, person.email, f"You are on the evaluation panel for tender {tender.reference}",
                      f"{actor.full_name} has asked you to evaluate bids for “{tender.title}”.\n\n"
                      f"First declare any conflict of interest here:\n{link}\n", now, person.organisation_id)

@@ -91,9 +91,9 @@ def _check_request(
 
 
 def _respond(session: Session, actor: Actor, agreement: Agreement, version: AgreementVersion, chosen: list[Party],
-             action: Action, note: str | None, now: datetime, link: str | None = None) -> None:
+             action: Action, note: str | None, now: datetime, link: str | None) -> None:
     """Records the answer for each chosen organisation; with a ``link`` (the tracker), the
-    lead's procurement admins are told who answered."""
+    lead's procurement admins are told who answered (``None``: no one is told)."""
     if link is not None and chosen:
         _tell_lead(session, actor, agreement, version, chosen, action, now, link)
     for party in chosen:
@@ -123,10 +123,11 @@ def _tell_lead(session: Session, actor: Actor, agreement: Agreement, version: Ag
 
 def agree_in_principle(
     session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
-    note: str, now: datetime, link: str = "",
+    note: str, now: datetime, link: str | None,
 ) -> list[Party]:
     """Records 'agreed in principle' (with a note, such as the governance still needed); the
-    lead's admins are told, with ``link``."""
+    lead's admins are told, with ``link`` (the tracker; ``None`` tells no one: a demo's
+    story)."""
     version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids,
                                      Action.AGREE_IN_PRINCIPLE)
     _respond(session, actor, agreement, version, chosen, Action.AGREE_IN_PRINCIPLE, note.strip() or None, now, link)
@@ -136,10 +137,10 @@ def agree_in_principle(
 
 def decline(
     session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
-    reason: str, now: datetime, link: str = "",
+    reason: str, now: datetime, link: str | None,
 ) -> list[Party]:
     """Records that the organisations decline this version (the lead's admins are told, with
-    ``link``). Raises RuleViolation without a reason."""
+    ``link``, the tracker; ``None`` tells no one). Raises RuleViolation without a reason."""
     if not reason.strip():
         raise RuleViolation("Enter the reason for declining", field="reason")
     version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids, Action.DECLINE)
@@ -167,11 +168,12 @@ class Signer:
 
 
 def sign(
-    session: Session, actor: Actor, agreement: Agreement, request: SignatureRequest, now: datetime,
-    client: ClientInfo = ClientInfo(), link: str = "",
+    session: Session, actor: Actor, agreement: Agreement, request: SignatureRequest, now: datetime, link: str,
+    client: ClientInfo = ClientInfo(),
 ) -> list[Signature]:
     """Signs the current version for each chosen organisation: one signature per organisation,
-    bound to the version's number and SHA-256, after re-entry of the signer's password.
+    bound to the version's number and SHA-256, after re-entry of the signer's password. The
+    lead's admins are told, with ``link`` (the tracker).
 
     Signing again what is already signed changes nothing and returns the existing signatures.
     Raises VersionSuperseded when the version changed; RuleViolation for a missing name, job
@@ -179,7 +181,7 @@ def sign(
     """
     signer = _reauthenticated_signer(session, actor, request)
     return record_signatures(session, actor, agreement, request.version_id, request.organisation_ids, signer, now,
-                             client, link)
+                             link, client)
 
 
 def _reauthenticated_signer(session: Session, actor: Actor, request: SignatureRequest) -> Signer:
@@ -199,10 +201,10 @@ def _reauthenticated_signer(session: Session, actor: Actor, request: SignatureRe
 
 def record_signatures(
     session: Session, actor: Actor, agreement: Agreement, version_id: int, organisation_ids: list[int],
-    signer: Signer, now: datetime, client: ClientInfo = ClientInfo(), link: str | None = None,
+    signer: Signer, now: datetime, link: str | None, client: ClientInfo = ClientInfo(),
 ) -> list[Signature]:
     """``sign`` once the signer is re-authenticated (``sign`` does that; a demo scenario records
-    signatures its story says were made, telling no one: without a ``link``). Raises as
+    signatures its story says were made, telling no one: ``link`` is ``None``). Raises as
     ``sign`` does for the version and the organisations."""
     version, chosen = _check_request(session, actor, agreement, version_id, organisation_ids, Action.SIGN)
     existing = {s.organisation_id: s for s in _signatures(session, version, chosen)}

@@ -6,6 +6,7 @@ from tenderapp.domain.work_queue import (
     by_urgency,
     extension_decision_due,
     extension_decision_from,
+    is_overdue,
     score_progress,
 )
 
@@ -20,6 +21,21 @@ def test_dated_tasks_come_first_earliest_due_then_the_longest_waiting():
     soon = _task("due soon", due=date(2026, 12, 4))
     later = _task("due later", due=datetime(2026, 12, 20, 12, tzinfo=UTC))
     assert by_urgency([new, later, old, soon]) == [soon, later, old, new]
+
+
+def test_a_due_date_is_overdue_from_midnight_in_the_uk_in_summer_and_in_winter():
+    summer = _task("due in summer", due=date(2026, 7, 1))  # BST: the UK day ends at 23:00 UTC
+    assert not is_overdue(summer, datetime(2026, 7, 1, 22, 59, tzinfo=UTC))
+    assert is_overdue(summer, datetime(2026, 7, 1, 23, 0, tzinfo=UTC))
+    winter = _task("due in winter", due=date(2026, 12, 1))  # GMT: the UK day ends at midnight UTC
+    assert not is_overdue(winter, datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC))
+    assert is_overdue(winter, datetime(2026, 12, 2, 0, 0, tzinfo=UTC))
+
+
+def test_a_due_date_sorts_at_the_end_of_its_uk_day():
+    day = _task("due on the day", due=date(2026, 7, 1))
+    evening = _task("due 23:30 UK time", due=datetime(2026, 7, 1, 22, 30, tzinfo=UTC))
+    assert by_urgency([day, evening]) == [evening, day]
 
 
 def test_an_extension_decision_is_due_from_the_notice_months_before_the_end_while_one_is_left():

@@ -15,6 +15,7 @@ from tenderapp.demo import load_scenario
 from tenderapp.demo.documents import text_pdf
 from tenderapp.domain.bids import REQUIRED_DECLARATIONS
 from tenderapp.domain.tenders import PriceMethod, Regime, Timetable
+from tenderapp.links import public_links
 from tenderapp.models import Agreement, Collaboration, User
 from tenderapp.services import agreements, bids, demo, tender_schedule, tenders
 from tenderapp.services.tender_schedule import CriterionInput, LineInput
@@ -57,7 +58,8 @@ def arrange(app, base_url: str, now: datetime) -> Arranged:
     engine = app.extensions["tenderapp.engine"]
     with Session(engine, expire_on_commit=False) as session:
         store = DatabaseDocumentStore(session)
-        demo.load(session, load_scenario("seg"), now, None, app.extensions["tenderapp.sealer"], store)
+        demo.load(session, load_scenario("seg"), now, None, app.extensions["tenderapp.sealer"], store,
+                  public_links(app))
         admin = _actor(session, "admin@kent.example")
         agreement = session.exec(select(Agreement).where(Agreement.title == PARTNER_AGREEMENT)).one()
         agreements.issue(session, admin, agreement, now, f"{base_url}/agreements/{agreement.id}")

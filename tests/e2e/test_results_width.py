@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tenderapp.demo import load_scenario
+from tenderapp.links import public_links
 from tenderapp.models import Tender
 from tenderapp.services import demo
 from tenderapp.storage import DatabaseDocumentStore
@@ -36,7 +37,7 @@ def test_the_ranking_fits_the_page_at_1024px_and_wider(chromium, live_app, live_
     folder.mkdir(parents=True)
     with Session(live_app.extensions["tenderapp.engine"]) as session:
         demo.load(session, load_scenario("seg"), live_app.config["CLOCK"](), DEMO_PASSWORD,
-                  live_app.extensions["tenderapp.sealer"], DatabaseDocumentStore(session))
+                  live_app.extensions["tenderapp.sealer"], DatabaseDocumentStore(session), public_links(live_app))
         tender_id = session.exec(select(Tender.id).where(Tender.reference == "SC14027")).one()
     journey = Journey(live_app, chromium, live_server, _NoAudit(), folder)
     try:

@@ -12,6 +12,7 @@ from tenderapp.access import decisions as decision_access
 from tenderapp.demo.documents import text_pdf
 from tenderapp.domain.deadlines import standstill_period
 from tenderapp.domain.errors import Conflict, NotFound, RuleViolation
+from tenderapp.links import public_links
 from tenderapp.models import Collaboration, Organisation, User
 from tenderapp.services import contracts, decisions, extensions, recommendation
 from tenderapp.services.decisions import DecisionInput
@@ -36,7 +37,7 @@ def _decision(db, admin, collaboration, number, kind="award", taken=date(2015, 2
 @pytest.fixture
 def arranged(app, db, tmp_path):
     store = DocumentStore(tmp_path / "documents")
-    tender = factories.recommended_tender(db, NOW, app.extensions["tenderapp.sealer"], store)
+    tender = factories.recommended_tender(db, NOW, app.extensions["tenderapp.sealer"], store, public_links(app))
     tender.regime, tender.light_touch = "PA2023", False  # so that an extension needs a change notice
     db.add(tender)
     db.commit()

@@ -13,7 +13,10 @@ from tenderapp.domain.bids import REQUIRED_DECLARATIONS, BidState, DeadlinePasse
 from tenderapp.domain.errors import Forbidden, NotFound, RuleViolation
 from tenderapp.models import AuditEvent, BidSubmission, LateAttempt, OutboxMessage, TenderInterest
 from tenderapp.services import bid_attachments, bids, opening
+from tests import factories
 from tests.hostile import pdf
+
+OPENING, PANEL = "http://localhost/opening", "http://localhost/evaluate"
 
 
 @pytest.fixture
@@ -159,14 +162,30 @@ def test_the_box_opens_with_two_named_openers_keys_and_not_before(db, world, bid
     with pytest.raises(Forbidden):
         opening.unsealed_bids(db, sealer, get_lead_tender(db, first, tender.id))
     with pytest.raises(RuleViolation, match="before the submission deadline"):
-        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), clock.moment)
+        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), clock.moment, OPENING, PANEL)
     after = tender.submission_deadline + timedelta(minutes=1)
-    assert opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after) is False
+    assert opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after, OPENING, PANEL) is False
     with pytest.raises(RuleViolation, match="You have turned your key"):
-        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after)
-    assert opening.turn_key(db, second, get_lead_tender(db, second, tender.id), after) is True
+        opening.turn_key(db, first, get_lead_tender(db, first, tender.id), after, OPENING, PANEL)
+    assert opening.turn_key(db, second, get_lead_tender(db, second, tender.id), after, OPENING, PANEL) is True
     opened = opening.unsealed_bids(db, sealer, get_lead_tender(db, first, tender.id))
     assert [(b.submission.id, b.supplier, str(b.evaluated_price)) for b in opened] == [
         (submission.id, "Supplier Ltd", "231680.00")]
     assert opening.opened_bid(db, sealer, tender, submission.id).prices["CORE"] == 7480
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "tender.opened")).one()
+
+
+def test_the_bids_in_a_box_are_counted_only_once_it_is_opened(db, world, bidder, sealer, tender, clock):
+    _complete(db, bidder, sealer, tender, clock.moment)
+    submission = _submit(db, bidder, sealer, tender, clock.moment)
+    other = factories.published_tender(db, world.collab, world.lead_admin, clock.moment, "PUB-OPENED")
+    factories.opened_bids(db, other, [world.supplier], world.bidder, clock.moment)
+    with pytest.raises(Forbidden):
+        bid_access.box_submission_ids(db, [tender])
+    with pytest.raises(Forbidden):  # one unopened tender among opened ones is refused too
+        bid_access.box_submission_ids(db, [other, tender])
+    tender.opened_at = clock.moment + timedelta(days=30)
+    db.add(tender)
+    db.commit()
+    found = bid_access.box_submission_ids(db, [other, tender])
+    assert found[tender.id] == {submission.id} and len(found[other.id]) == 1

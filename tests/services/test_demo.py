@@ -12,6 +12,7 @@ from tenderapp.models import (
     Collaboration,
     CollaborationMember,
     Organisation,
+    OutboxMessage,
     Representation,
     RoleAssignment,
     Tender,
@@ -343,3 +344,23 @@ def test_kents_demo_statement_reconciles_with_the_seed_paper(app, db, clock, loa
     provider = sign_in_as("provider@mediation-partners.example", "demo-password")
     register = provider.get(f"/contracts/{contract.id}/register").get_data(as_text=True)
     assert "KCC-15-007" in register and "SOTON-15-LATE-001" in register and "Late" in register
+
+
+def test_every_demo_email_ends_with_the_link_to_its_page_and_the_past_tells_no_one(app, db, clock, load_demo,
+                                                                                   sign_in_as):
+    load_demo()
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    # an audit checkpoint is a record to keep, not a hand-off to a page
+    messages = [m for m in db.exec(select(OutboxMessage)).all() if not m.subject.startswith("Audit checkpoint")]
+    subjects = sorted(m.subject for m in messages)
+    assert any("New clarification question" in s for s in subjects), subjects
+    assert any("Clarification answered" in s for s in subjects), subjects
+    assert any("evaluation panel for tender SC26041" in s for s in subjects), subjects
+    # the 2014 agreement's answers and evaluation happened long ago: no email about them
+    assert not [s for s in subjects if "the agreement" in s or "All scores are in" in s or "SC14027" in s], subjects
+    for message in messages:
+        link = message.body.rstrip().splitlines()[-1]
+        assert link.startswith(f"{base}/"), (message.subject, message.body)
+    question = next(m for m in messages if "New clarification question" in m.subject)
+    admin = sign_in_as(question.recipient, "demo-password")
+    assert admin.get(question.body.rstrip().splitlines()[-1].removeprefix(base)).status_code == 200

@@ -22,6 +22,7 @@ from tests import factories
 from tests.conftest import T0
 
 LINK = "http://localhost/declaration"
+MODERATION = "http://localhost/moderation"
 
 
 @pytest.fixture
@@ -83,12 +84,12 @@ def test_moderation_waits_for_every_score_and_compliance_is_recorded_with_its_re
     with pytest.raises(Forbidden, match="submit all your own scores"):
         moderation.grid(db, lead, tender)
     for submission in (first, second):
-        evaluating.submit_score(db, lead, tender, submission.id, criterion.id, 4, reasons, T0)
+        evaluating.submit_score(db, lead, tender, submission.id, criterion.id, 4, reasons, T0, MODERATION)
     with pytest.raises(RuleViolation, match="Every evaluator on the panel must score"):
         moderation.moderate(db, lead, tender, first, criterion, 4, "The panel agreed after discussion.", T0)
-    evaluating.submit_score(db, pat, tender, first.id, criterion.id, 2, reasons, T0)
+    evaluating.submit_score(db, pat, tender, first.id, criterion.id, 2, reasons, T0, MODERATION)
     with pytest.raises(Conflict):
-        evaluating.submit_score(db, pat, tender, first.id, criterion.id, 3, reasons, T0)
+        evaluating.submit_score(db, pat, tender, first.id, criterion.id, 3, reasons, T0, MODERATION)
     cell = moderation.grid(db, lead, tender).cell(first.id, criterion.id)
     assert cell.wide_spread and sorted(s.score for _, s in cell.individual) == [2, 4]
     moderation.moderate(db, lead, tender, first, criterion, 3, "The panel settled on three after discussing.", T0)

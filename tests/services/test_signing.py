@@ -17,6 +17,7 @@ from tests import factories
 from tests.conftest import T0
 
 LINK = "https://tenderapp.example/agreements/1"
+TRACKER = "https://tenderapp.example/agreements/1/tracker"
 
 
 def statuses(db, person, agreement) -> dict[str, PartyStatus]:
@@ -49,7 +50,7 @@ def test_agreeing_in_principle_keeps_the_note_and_cannot_be_repeated(world, db):
     version = current_version(db, world.agreement.id)
 
     signing.agree_in_principle(db, signatory, world.agreement, version.id, [world.partner.id],
-                               "  Subject to our governance board  ", T0)
+                               "  Subject to our governance board  ", T0, TRACKER)
 
     response = db.exec(select(AgreementResponse)).one()
     assert (response.action, response.note, response.user_id) == ("agreed_in_principle",
@@ -58,19 +59,19 @@ def test_agreeing_in_principle_keeps_the_note_and_cannot_be_repeated(world, db):
     assert statuses(db, world.partner_signatory, world.agreement)["Partner Borough Council"] \
         is PartyStatus.AGREED_IN_PRINCIPLE
     with pytest.raises(RuleViolation, match="Partner Borough Council has already agreed in principle"):
-        signing.agree_in_principle(db, signatory, world.agreement, version.id, [world.partner.id], "", T0)
+        signing.agree_in_principle(db, signatory, world.agreement, version.id, [world.partner.id], "", T0, TRACKER)
 
 
 def test_signing_binds_the_signature_to_the_version_and_signing_again_changes_nothing(world, db):
     signatory = factories.actor(db, world.partner_signatory)
     request = signature_request(db, world.agreement, [world.partner])
 
-    signed = signing.sign(db, signatory, world.agreement, request, T0)
+    signed = signing.sign(db, signatory, world.agreement, request, T0, TRACKER)
 
     version = current_version(db, world.agreement.id)
     assert [(s.organisation_id, s.version_number, s.version_sha256, s.signer_name) for s in signed] == [
         (world.partner.id, 1, version.sha256, "Sam Signer")]
-    again = signing.sign(db, signatory, world.agreement, request, T0)
+    again = signing.sign(db, signatory, world.agreement, request, T0, TRACKER)
     assert [s.id for s in again] == [s.id for s in signed]
     assert len(db.exec(select(Signature)).all()) == 1
     assert statuses(db, world.partner_signatory, world.agreement)["Partner Borough Council"] is PartyStatus.SIGNED
@@ -79,7 +80,7 @@ def test_signing_binds_the_signature_to_the_version_and_signing_again_changes_no
 def test_signing_needs_the_signers_password(world, db):
     request = signature_request(db, world.agreement, [world.partner], password="not my password")
     with pytest.raises(RuleViolation, match="Your password is incorrect") as refused:
-        signing.sign(db, factories.actor(db, world.partner_signatory), world.agreement, request, T0)
+        signing.sign(db, factories.actor(db, world.partner_signatory), world.agreement, request, T0, TRACKER)
     assert refused.value.field == "password"
     assert db.exec(select(Signature)).all() == []
 
@@ -88,13 +89,15 @@ def test_declining_needs_a_reason_and_closes_the_version_to_signing(world, db):
     signatory = factories.actor(db, world.partner_signatory)
     version = current_version(db, world.agreement.id)
     with pytest.raises(RuleViolation, match="Enter the reason for declining"):
-        signing.decline(db, signatory, world.agreement, version.id, [world.partner.id], "  ", T0)
+        signing.decline(db, signatory, world.agreement, version.id, [world.partner.id], "  ", T0, TRACKER)
 
-    signing.decline(db, signatory, world.agreement, version.id, [world.partner.id], "No budget this year", T0)
+    signing.decline(db, signatory, world.agreement, version.id, [world.partner.id], "No budget this year", T0,
+                    TRACKER)
 
     assert db.exec(select(AgreementResponse)).one().note == "No budget this year"
     with pytest.raises(RuleViolation, match="Partner Borough Council has declined this version"):
-        signing.sign(db, signatory, world.agreement, signature_request(db, world.agreement, [world.partner]), T0)
+        signing.sign(db, signatory, world.agreement, signature_request(db, world.agreement, [world.partner]), T0,
+                     TRACKER)
 
 
 def test_a_representative_signs_for_the_members_it_acts_for_and_no_others(world, db):
@@ -110,8 +113,10 @@ def test_a_representative_signs_for_the_members_it_acts_for_and_no_others(world,
     assert statuses(db, person, collab_agreement) == {"CCG A": PartyStatus.INVITED}
 
     with pytest.raises(RuleViolation, match="only answer for your organisation and those it acts for"):
-        signing.sign(db, representative, collab_agreement, signature_request(db, collab_agreement, [world.lead]), T0)
-    signed = signing.sign(db, representative, collab_agreement, signature_request(db, collab_agreement, [ccg]), T0)
+        signing.sign(db, representative, collab_agreement, signature_request(db, collab_agreement, [world.lead]), T0,
+                     TRACKER)
+    signed = signing.sign(db, representative, collab_agreement, signature_request(db, collab_agreement, [ccg]), T0,
+                          TRACKER)
 
     assert [(s.organisation_id, s.signer_organisation_id) for s in signed] == [(ccg.id, csu.id)]
     assert signed[0].representation_id is not None
@@ -128,7 +133,7 @@ def test_a_representative_must_be_an_authority(world, db):
 def test_a_new_version_asks_for_signatures_again_and_keeps_the_old_ones(world, db):
     signatory, admin = factories.actor(db, world.partner_signatory), factories.actor(db, world.lead_admin)
     first = current_version(db, world.agreement.id)
-    signing.sign(db, signatory, world.agreement, signature_request(db, world.agreement, [world.partner]), T0)
+    signing.sign(db, signatory, world.agreement, signature_request(db, world.agreement, [world.partner]), T0, TRACKER)
 
     with pytest.raises(RuleViolation, match="Enter a summary of what has changed"):
         agreements.start_new_version(db, admin, world.agreement, VersionContent(body="Changed text."), None, T0)
@@ -142,6 +147,6 @@ def test_a_new_version_asks_for_signatures_again_and_keeps_the_old_ones(world, d
     assert [s.version_number for s in db.exec(select(Signature)).all()] == [1]
     stale = SignatureRequest(first.id, [world.partner.id], "Sam Signer", "Director", True, factories.PASSWORD)
     with pytest.raises(VersionSuperseded, match="Read version 2"):
-        signing.sign(db, signatory, world.agreement, stale, T0)
-    signing.sign(db, signatory, world.agreement, signature_request(db, world.agreement, [world.partner]), T0)
+        signing.sign(db, signatory, world.agreement, stale, T0, TRACKER)
+    signing.sign(db, signatory, world.agreement, signature_request(db, world.agreement, [world.partner]), T0, TRACKER)
     assert sorted(s.version_number for s in db.exec(select(Signature)).all()) == [1, second.number]

@@ -37,14 +37,15 @@ def test_a_draft_says_what_still_stops_its_publication_as_the_publish_rule_does(
 
 
 def test_a_question_waits_for_the_leads_admins_until_it_is_answered(world, db):
-    asked = clarifications.ask(db, factories.actor(db, world.bidder), world.open_tender, "Is TUPE likely?", T0)
+    asked = clarifications.ask(db, factories.actor(db, world.bidder), world.open_tender, "Is TUPE likely?", T0,
+                               lambda clarification_id: f"http://localhost/questions/{clarification_id}")
     task = _one(db, world.lead_admin, "answer_questions")
     assert task.title == "Answer 1 clarification question"
     assert task.due == world.open_tender.clarification_deadline and task.waiting_since == T0
     assert task.link.as_dict() == {"tender_id": world.open_tender.id}
     assert "answer_questions" not in _kinds(db, world.other_admin)
     clarifications.answer(db, factories.actor(db, world.lead_admin), world.open_tender, asked, "Possibly.", True,
-                          None, T0)
+                          None, T0, "http://localhost/tender")
     assert "answer_questions" not in _kinds(db, world.lead_admin)
 
 
@@ -97,7 +98,8 @@ def test_a_signatory_reads_then_signs_and_the_lead_sees_the_signatures_outstandi
     outstanding = _one(db, world.lead_admin, "signatures_outstanding")
     assert outstanding.action.endpoint == "agreements.reminders" and outstanding.action_label == "Send reminders"
     signing.agree_in_principle(db, factories.actor(db, world.partner_signatory), agreement,
-                               current_version(db, agreement.id).id, [world.partner.id], "Governance next.", T0)
+                               current_version(db, agreement.id).id, [world.partner.id], "Governance next.", T0,
+                               "http://localhost/tracker")
     task = _one(db, world.partner_signatory, "sign_agreement")
     assert task.link.endpoint == "agreements.sign"
 
@@ -114,9 +116,9 @@ def test_a_bidders_draft_is_due_at_the_deadline_and_goes_after_it(world, db):
 
 def test_a_published_answer_is_news_for_interested_suppliers_for_two_weeks(world, db):
     bidder = factories.actor(db, world.bidder)
-    asked = clarifications.ask(db, bidder, world.open_tender, "Which areas?", T0)
+    asked = clarifications.ask(db, bidder, world.open_tender, "Which areas?", T0, lambda clarification_id: f"http://localhost/questions/{clarification_id}")
     clarifications.answer(db, factories.actor(db, world.lead_admin), world.open_tender, asked, "All members.", True,
-                          None, T0)
+                          None, T0, "http://localhost/tender")
     assert _one(db, world.bidder, "read_answers").title == "Read 1 new answer to clarification questions"
     assert "read_answers" not in _kinds(db, world.bidder, T0 + timedelta(days=work_queue.NEWS_DAYS, hours=1))
 
@@ -131,7 +133,8 @@ def test_a_published_decision_is_news_for_the_members_viewers(world, db):
 
 
 def test_tasks_are_most_urgent_first(world, db):
-    clarifications.ask(db, factories.actor(db, world.bidder), world.open_tender, "Is TUPE likely?", T0)
+    clarifications.ask(db, factories.actor(db, world.bidder), world.open_tender, "Is TUPE likely?", T0,
+                               lambda clarification_id: f"http://localhost/questions/{clarification_id}")
     found = _tasks(db, world.lead_admin)
     dated = [t for t in found if t.due is not None]
     assert found[:len(dated)] == dated  # the dated ones first, the earliest first

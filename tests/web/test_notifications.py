@@ -5,11 +5,12 @@ page; the ones the law or the process needs cannot."""
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from tenderapp.domain.notifications import OPTIONAL, Notice
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.models import AuditEvent, Clarification, Contract, OutboxMessage
+from tenderapp.models import AuditEvent, Clarification, Contract, OutboxMessage, QualityCriterion
 from tenderapp.services import contract_reminders, evaluating
 from tests import factories
 from tests.conftest import T0, csrf_from
@@ -132,3 +133,18 @@ def test_optional_emails_can_be_turned_off_and_required_ones_cannot(world, db, s
     page = admin.get("/account/notifications").get_data(as_text=True)
     token = csrf_from(page)
     assert token and f'value="{Notice.QUESTION_ASKED.value}"' in page
+
+
+def test_a_hand_off_email_without_its_link_is_refused_and_none_is_queued(world, db):
+    from tenderapp.services import notifications, panel
+
+    with pytest.raises(ValueError, match="link"):
+        notifications.send(db, Notice.QUESTION_ASKED, [("admin@lead.example", world.lead.id)], "Subject", "Body:",
+                           " ", T0)
+    evaluator = factories.user(db, world.partner, "evaluator@partner.example", ["evaluator"], T0)
+    criterion = db.exec(select(QualityCriterion).where(QualityCriterion.tender_id == world.open_tender.id)).one()
+    with pytest.raises(ValueError, match="link"):
+        panel.assign(db, factories.actor(db, world.lead_admin), world.open_tender, evaluator.id, [criterion.id], T0,
+                     "")
+    db.rollback()
+    assert not db.exec(select(OutboxMessage)).all()

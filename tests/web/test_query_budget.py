@@ -28,6 +28,7 @@ from tenderapp.demo import load_scenario
 from tenderapp.demo.documents import text_pdf
 from tenderapp.domain.roles import Role
 from tenderapp.extensions import limiter
+from tenderapp.links import public_links
 from tenderapp.models import (
     Agreement,
     AssessmentSummary,
@@ -182,8 +183,10 @@ def _activity(session: Session, app, world: World, factor: int, store: DocumentS
     askers = session.exec(select(User.email).join(Bid, Bid.organisation_id == User.organisation_id)
                           .where(Bid.tender_id == world.current.id).order_by(User.email)).all()
     for email in dict.fromkeys(askers):
-        asked = clarifications.ask(session, actor(email), world.current, f"A question from {email}?", T0)
-        clarifications.answer(session, admin, world.current, asked, "An answer for everyone.", True, None, T0)
+        asked = clarifications.ask(session, actor(email), world.current, f"A question from {email}?", T0,
+                                   lambda clarification_id: f"http://localhost/questions/{clarification_id}")
+        clarifications.answer(session, admin, world.current, asked, "An answer for everyone.", True, None, T0,
+                              "http://localhost/tender")
     summaries.draft_summaries(session, admin, app.extensions["tenderapp.sealer"], world.contract, world.historic, T0)
     for summary in session.exec(select(AssessmentSummary).where(AssessmentSummary.contract_id == world.contract.id)):
         summary.issued_at, summary.issued_by_user_id = T0, admin.user_id  # the prompt left in needs a person
@@ -201,7 +204,7 @@ def _build(session: Session, app, tag: str, factor: int, store: DocumentStore) -
     scenario = _renamed(load_scenario("seg"), tag)
     if factor > 1:
         scenario = _grown(scenario, tag, factor)
-    demo.load(session, scenario, T0, factories.PASSWORD, app.extensions["tenderapp.sealer"], store)
+    demo.load(session, scenario, T0, factories.PASSWORD, app.extensions["tenderapp.sealer"], store, public_links(app))
 
     def one(model, *where):
         return session.exec(select(model).where(*where)).one()

@@ -173,11 +173,12 @@ def _probes(app, rule, seen_anywhere, ids):
 def demo(app, db, clock):
     """The SEG scenario, with its documents in the store the app reads (as seed-demo does)."""
     from tenderapp.demo import load_scenario
+    from tenderapp.links import public_links
     from tenderapp.services import demo as demo_service
     from tenderapp.storage import DatabaseDocumentStore
 
     demo_service.load(db, load_scenario("seg"), clock.moment, None, app.extensions["tenderapp.sealer"],
-                      DatabaseDocumentStore(db))
+                      DatabaseDocumentStore(db), public_links(app))
     return _demo_ids(db)
 
 

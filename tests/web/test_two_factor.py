@@ -184,7 +184,8 @@ def test_opening_bids_needs_a_session_that_passed_the_second_factor(app, world, 
     token = "unverified-session"
     actor = actor_for(db, user, token, second_factor_passed=False)
     with pytest.raises(Forbidden, match="two-factor"):
-        opening.turn_key(db, actor, world.open_tender, clock.moment)
+        opening.turn_key(db, actor, world.open_tender, clock.moment, "http://localhost/opening",
+                         "http://localhost/evaluate")
     # and through the pages, a session still waiting for its code cannot reach the opening
     browser = Browser(app.test_client())
     browser.sign_in("admin2@lead.example", second_factor=False)

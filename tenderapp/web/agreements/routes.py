@@ -188,7 +188,7 @@ def sign(agreement: Agreement):
         signing.sign(get_session(), current_user, agreement, SignatureRequest(
             version_id=int(form.version_id.data), organisation_ids=form.organisation_ids.data,
             full_name=form.full_name.data, job_title=form.job_title.data, authorised=form.authorised.data,
-            password=form.password.data), clock.now(), client_info(), _tracker_link(agreement.id))
+            password=form.password.data), clock.now(), _tracker_link(agreement.id), client_info())
 
     return _answer_page(agreement, form, "signed", "agreements/sign.html", call, "You have signed the agreement")
 
