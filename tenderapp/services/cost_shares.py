@@ -7,14 +7,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor
+from tenderapp.access import Actor, member_authorities, member_authority
 from tenderapp.domain.cost_shares import Projection, contract_years, core_by_year, projection, split
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.money import from_pence, storable_pence
-from tenderapp.domain.roles import OrganisationKind
 from tenderapp.models import (
     AuthorityBaseline,
-    CollaborationMember,
     Contract,
     ContractPrice,
     CostShareBasis,
@@ -112,11 +110,26 @@ def set_baseline(session: Session, actor: Actor, contract: Contract, tender: Ten
 
 
 def members(session: Session, tender: Tender) -> list[Organisation]:
-    """The collaboration's local authorities (the ones that pay a core subscription)."""
-    return list(session.exec(
-        select(Organisation).join(CollaborationMember, CollaborationMember.organisation_id == Organisation.id)
-        .where(CollaborationMember.collaboration_id == tender.collaboration_id,
-               Organisation.kind == OrganisationKind.LOCAL_AUTHORITY.value).order_by(Organisation.name)).all())
+    """The collaboration's local authorities, by name, whatever their agreement status."""
+    return member_authorities(session, tender)
+
+
+def _sharing(session: Session, tender: Tender, authorities: list[Organisation]) -> list[Organisation]:
+    return agreement_status.cost_sharing_members(
+        agreement_status.collaboration_agreements(session, tender.collaboration_id), authorities)
+
+
+def subscribers(session: Session, tender: Tender) -> list[Organisation]:
+    """The member authorities that share the contract's costs (``shares_costs``: all but one that
+    declined an issued agreement), by name: the ones that pay a core subscription, can have
+    cases on the meeting register and are counted in its indicators."""
+    return _sharing(session, tender, members(session, tender))
+
+
+def subscriber(session: Session, tender: Tender, organisation_id: int) -> Organisation:
+    """One of ``subscribers`` by id; NotFound for a decliner and for any organisation that is
+    not a member authority of the (scoped) tender's collaboration."""
+    return member_authority(session, tender, organisation_id, subscribers(session, tender))
 
 
 def years_of(contract: Contract) -> int:
@@ -130,8 +143,7 @@ def shares(session: Session, contract: Contract, tender: Tender, basis: CostShar
     authorities = members(session, tender)
     baselines = {b.organisation_id: b for b in session.exec(
         select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id))}
-    sharing = agreement_status.cost_sharing_members(
-        agreement_status.collaboration_agreements(session, tender.collaboration_id), authorities)
+    sharing = _sharing(session, tender, authorities)
     procurement = {}
     if basis and basis.procurement_cost_pence and sharing:
         weights = {o.id: (baselines[o.id].weight if basis.weighted and o.id in baselines else 1) for o in sharing}

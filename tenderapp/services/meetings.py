@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, register_authorities, require_role
+from tenderapp.access import Actor, require_role
 from tenderapp.domain.deadlines import Calendar
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.meeting_charges import ChargingRules
@@ -30,7 +30,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.domain.uk_time import uk_today
 from tenderapp.models import Contract, MeetingCase, MeetingTerms, Tender
 from tenderapp.services import audit
-from tenderapp.services.cost_shares import basis_of, rates
+from tenderapp.services.cost_shares import basis_of, rates, subscribers
 
 DUPLICATE = "This authority already has a case with this reference: use the existing case, or a new reference"
 
@@ -73,7 +73,7 @@ def facts_of(row: MeetingCase | CaseInput) -> CaseFacts:
 def _checked(session: Session, contract: Contract, tender: Tender, data: CaseInput, now: datetime,
              case_id: int | None) -> CaseInput:
     """``data`` tidied and checked. Raises RuleViolation on the field at fault."""
-    if data.organisation_id not in {o.id for o in register_authorities(session, tender)}:
+    if data.organisation_id not in {o.id for o in subscribers(session, tender)}:
         raise RuleViolation("Select the member authority the case is for", "organisation_id")
     reference = clean_reference(data.reference)
     tidy = replace(data, reference=reference, funding_name=(data.funding_name or "").strip() or None)
@@ -156,7 +156,7 @@ class RegisterRow:
 def register(session: Session, contract: Contract, tender: Tender, cases: list[MeetingCase], now: datetime,
              calendar: Calendar | None = None) -> list[RegisterRow]:
     """Each case with its authority's name and its due dates and late flags on today's UK date."""
-    names = {o.id: o.name for o in register_authorities(session, tender)}
+    names = {o.id: o.name for o in subscribers(session, tender)}
     today = uk_today(now)
     return [RegisterRow(c, names.get(c.organisation_id, ""), case_due(facts_of(c), today, calendar)) for c in cases]
 

@@ -160,3 +160,33 @@ def test_funding_parties_pay_for_their_meetings(db, world, register):
     assert [(p.name, p.meetings, p.cost) for p in parties] == [("NHS West Kent CCG", 1, D("950.00"))]
     partner = meeting_statements.statement(db, contract, tender, world.partner, year1, worked)
     assert (partner.included_used, partner.total) == (0, D("12480.00"))
+
+
+def _decline(db, world, organisation):
+    """``organisation`` declines the collaboration's (issued) agreement."""
+    from tenderapp.models import AgreementResponse, AgreementVersion
+
+    agreement = factories.agreement(db, world.collab, world.lead_admin, NOW)
+    version = db.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id)).one()
+    db.add(AgreementResponse(agreement_id=agreement.id, version_id=version.id, organisation_id=organisation.id,
+                             action="declined", note="Not joining", user_id=world.partner_admin.id,
+                             acting_organisation_id=organisation.id, created_at=NOW))
+    db.commit()
+
+
+def test_a_member_that_declined_the_agreement_has_no_core_subscription_and_no_cases(db, world, register):
+    from tenderapp.services import cost_shares, meeting_kpis
+
+    contract, tender, provider = register
+    _decline(db, world, world.partner)
+    assert [o.id for o in cost_shares.subscribers(db, tender)] == [world.lead.id]
+    with pytest.raises(RuleViolation) as caught:
+        meetings.record_case(db, provider, contract, tender,
+                             replace(mediation(world, "PART-1"), organisation_id=world.partner.id), NOW)
+    assert caught.value.field == "organisation_id"
+    with pytest.raises(NotFound):  # no statement charging it a core subscription
+        cost_shares.subscriber(db, tender, world.partner.id)
+    assert cost_shares.subscriber(db, tender, world.lead.id).id == world.lead.id
+    year1 = meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)[0]
+    _, rows = meeting_kpis.group_kpis(db, contract, tender, year1)
+    assert [r.organisation.id for r in rows] == [world.lead.id]

@@ -7,7 +7,7 @@ from flask_login import current_user
 from tenderapp import access
 from tenderapp.db import get_session
 from tenderapp.exports import meeting_statement as statement_export
-from tenderapp.services import meeting_statements
+from tenderapp.services import cost_shares, meeting_statements
 from tenderapp.services.meeting_statements import PeriodKind
 from tenderapp.web.contracts.blueprint import ADMIN, bp
 from tenderapp.web.downloads import download
@@ -52,7 +52,7 @@ def _workbook(page: dict):
 @tenant_owned(ADMIN, contract_id=access.get_lead_contract)
 def statement(contract, organisation_id: int):
     contract, tender = contract
-    organisation = access.register_authority(get_session(), tender, organisation_id)
+    organisation = cost_shares.subscriber(get_session(), tender, organisation_id)
     return render_template("contracts/statement.html", own=False, **_statement(contract, tender, organisation))
 
 
@@ -60,11 +60,11 @@ def statement(contract, organisation_id: int):
 @tenant_owned(ADMIN, contract_id=access.get_lead_contract)
 def statement_workbook(contract, organisation_id: int):
     contract, tender = contract
-    return _workbook(_statement(contract, tender, access.register_authority(get_session(), tender, organisation_id)))
+    return _workbook(_statement(contract, tender, cost_shares.subscriber(get_session(), tender, organisation_id)))
 
 
 def _own_authority(tender):
-    return access.register_authority(get_session(), tender, current_user.organisation_id)
+    return cost_shares.subscriber(get_session(), tender, current_user.organisation_id)
 
 
 @bp.route("/contracts/<int:contract_id>/your-statement")
