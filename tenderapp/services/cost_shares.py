@@ -8,7 +8,14 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from tenderapp.access import Actor, member_authorities, member_authority
-from tenderapp.domain.cost_shares import Projection, contract_years, core_by_year, projection, split
+from tenderapp.domain.cost_shares import (
+    Projection,
+    contract_years,
+    core_by_year,
+    core_codes_by_year,
+    projection,
+    split,
+)
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.money import from_pence, storable_pence
 from tenderapp.models import (
@@ -132,6 +139,13 @@ def subscriber(session: Session, tender: Tender, organisation_id: int) -> Organi
     return member_authority(session, tender, organisation_id, subscribers(session, tender))
 
 
+def core_prices(basis: CostShareBasis, prices: dict[str, Decimal], years: int) -> list[Decimal]:
+    """The core subscription of each of ``years`` contract years: the basis's lines in year
+    order, then each extension year's own line (``core_codes_by_year``)."""
+    codes = core_codes_by_year(basis.core_codes.split(","), prices, years)
+    return core_by_year([prices[c] for c in codes], years)
+
+
 def years_of(contract: Contract) -> int:
     """The contract years the shares are worked out for: those of the initial term."""
     return contract_years(contract.start_date, contract.initial_end_date)
@@ -159,7 +173,7 @@ def shares(session: Session, contract: Contract, tender: Tender, basis: CostShar
         baseline = baselines.get(organisation.id)
         plan = None
         if basis and baseline:
-            core = core_by_year([prices[c] for c in basis.core_codes.split(",")], years)
+            core = core_prices(basis, prices, years)
             plan = projection(core, basis.included_meetings, prices[basis.payg_code], baseline.meetings_per_year,
                               from_pence(baseline.previous_annual_cost_pence)
                               if baseline.previous_annual_cost_pence is not None else None)

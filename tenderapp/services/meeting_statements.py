@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from tenderapp.access import contract_cases
 from tenderapp.domain import meeting_charges as charging
-from tenderapp.domain.cost_shares import core_by_year
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
 from tenderapp.domain.money import from_pence
 from tenderapp.exports.meeting_statement import ChargedMeeting, StatementSheet
@@ -67,7 +66,7 @@ def charged(session: Session, contract: Contract) -> Charged | None:
     rates = {MeetingKind.MEDIATION: prices[terms.mediation_code],
              MeetingKind.DISAGREEMENT_RESOLUTION: prices[terms.dr_code]}
     years = len(charging.contract_years(contract.start_date, contract.end_date))
-    core = core_by_year([prices[c] for c in basis.core_codes.split(",")], years)
+    core = cost_shares.core_prices(basis, prices, years)
     meetings = [m for m in map(_meeting, contract_cases(session, contract)) if m is not None]
     return Charged(charging.charges(meetings, rates, basis.included_meetings, terms.rules), core,
                    basis.included_meetings, rates)

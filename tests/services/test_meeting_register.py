@@ -190,3 +190,21 @@ def test_a_member_that_declined_the_agreement_has_no_core_subscription_and_no_ca
     year1 = meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)[0]
     _, rows = meeting_kpis.group_kpis(db, contract, tender, year1)
     assert [r.organisation.id for r in rows] == [world.lead.id]
+
+
+def test_an_extension_year_pays_its_own_extension_line(db, world, register):
+    from tenderapp.domain.contracts import add_months
+    from tenderapp.models import ContractPrice
+
+    contract, tender, provider = register
+    db.add(ContractPrice(contract_id=contract.id, code="CORE-Y3", unit_price_pence=748_000))
+    db.add(ContractPrice(contract_id=contract.id, code="EXT-Y4", unit_price_pence=800_000))
+    basis = meeting_statements.cost_shares.basis_of(db, contract)
+    basis.core_codes = "CORE-Y1,CORE-Y2,CORE-Y3"
+    contract.end_date = add_months(contract.start_date, 60) - timedelta(days=1)  # extended by 24 months
+    db.add_all([basis, contract])
+    db.commit()
+    worked = meeting_statements.charged(db, contract)
+    assert worked.core_by_year == [D("12480.00"), D("7480.00"), D("7480.00"), D("8000.00"), D("8000.00")]
+    year4 = meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)[3]
+    assert meeting_statements.statement(db, contract, tender, world.lead, year4, worked).core == D("8000.00")
