@@ -8,7 +8,10 @@
 - A disagreement-resolution meeting is charged to its funding party (a school, a college, an
   early years provider, a health body) at the disagreement-resolution rate and never uses the
   authority's included meetings, except when the funding party is the authority's own
-  education, children's or adult services: then the authority pays, as for a mediation.
+  education, children's or adult services: then the authority pays, as for a mediation. The
+  register refuses a disagreement-resolution meeting held, not attended or cancelled without
+  its funding party and agreement (``tenderapp.domain.meetings``), so none is billed to the
+  authority for want of a funding party.
 - Which meetings are paid for is the contract's ``ChargingRules``: a held meeting always; a
   meeting booked and not attended when ``charge_non_attendance``; a cancelled meeting when it
   was cancelled fewer than ``late_cancellation_days`` calendar days before its day and

@@ -208,3 +208,19 @@ def test_an_extension_year_pays_its_own_extension_line(db, world, register):
     assert worked.core_by_year == [D("12480.00"), D("7480.00"), D("7480.00"), D("8000.00"), D("8000.00")]
     year4 = meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)[3]
     assert meeting_statements.statement(db, contract, tender, world.lead, year4, worked).core == D("8000.00")
+
+
+def test_an_unfunded_disagreement_resolution_meeting_cancelled_late_is_refused_not_billed(db, world, register):
+    contract, tender, provider = register
+    late = CaseInput(world.partner.id, "DR-2", MeetingKind.DISAGREEMENT_RESOLUTION, Requester.PARENT,
+                     date(2015, 6, 1), meeting_day=date(2015, 6, 20), attendance=Attendance.CANCELLED,
+                     cancelled_on=date(2015, 6, 19))
+    with pytest.raises(RuleViolation) as caught:
+        meetings.record_case(db, provider, contract, tender, late, NOW)
+    assert caught.value.field == "funding_kind" and "funding party" in caught.value.message
+    assert db.exec(select(MeetingCase)).all() == []
+    meetings.record_case(db, provider, contract, tender, replace(
+        late, funding_kind=FundingPartyKind.SCHOOL, funding_name="Oakwood Primary School",
+        funding_agreed_on=date(2015, 6, 5)), NOW)
+    worked = meeting_statements.charged(db, contract)
+    assert [(c.payer, c.amount) for c in worked.charges] == [("Oakwood Primary School", D("950.00"))]
