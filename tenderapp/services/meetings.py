@@ -2,6 +2,8 @@
 register's rules (``tenderapp.domain.meetings``) and audited; the contract's meeting terms; and
 the register as the provider reads it, with each case's due dates and late flags."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from enum import Enum
@@ -70,6 +72,13 @@ def facts_of(row: MeetingCase | CaseInput) -> CaseFacts:
         certificate_on=row.certificate_on, certificate_kind=_enum(CertificateKind, row.certificate_kind))
 
 
+def _case_with_reference(session: Session, contract: Contract, organisation_id: int, reference: str) -> int | None:
+    """The id of the authority's case on the contract with ``reference``, if it has one."""
+    return session.exec(select(MeetingCase.id).where(
+        MeetingCase.contract_id == contract.id, MeetingCase.organisation_id == organisation_id,
+        MeetingCase.reference == reference)).first()
+
+
 def _checked(session: Session, contract: Contract, tender: Tender, data: CaseInput, now: datetime,
              case_id: int | None) -> CaseInput:
     """``data`` tidied and checked. Raises RuleViolation on the field at fault."""
@@ -78,9 +87,7 @@ def _checked(session: Session, contract: Contract, tender: Tender, data: CaseInp
     reference = clean_reference(data.reference)
     tidy = replace(data, reference=reference, funding_name=(data.funding_name or "").strip() or None)
     check_case(facts_of(tidy), contract.start_date, contract.end_date, uk_today(now))
-    clash = session.exec(select(MeetingCase.id).where(
-        MeetingCase.contract_id == contract.id, MeetingCase.organisation_id == tidy.organisation_id,
-        MeetingCase.reference == reference)).first()
+    clash = _case_with_reference(session, contract, tidy.organisation_id, reference)
     if clash is not None and clash != case_id:
         raise RuleViolation(DUPLICATE, "reference")
     return tidy
@@ -101,10 +108,14 @@ def _write(case: MeetingCase, data: CaseInput) -> dict[str, str | None]:
     return changed
 
 
-def _commit(session: Session) -> None:
+@contextmanager
+def _one_reference_per_authority(session: Session) -> Iterator[None]:
+    """Writes in the block that meet the database's unique reference (the same reference saved at
+    the same moment by someone else, after ``_checked`` looked) are rolled back and refused with
+    the duplicate-reference error on the field, whether at a flush or at the commit."""
     try:
-        session.commit()
-    except IntegrityError:  # the same reference saved at the same moment by someone else
+        yield
+    except IntegrityError:
         session.rollback()
         raise RuleViolation(DUPLICATE, "reference") from None
 
@@ -122,11 +133,12 @@ def record_case(session: Session, actor: Actor, contract: Contract, tender: Tend
                        updated_at=now)
     _write(case, tidy)
     session.add(case)
-    session.flush()
-    audit.record(session, actor, "meeting_case.recorded", "meeting_case", case.id, now,
-                 {"contract_id": contract.id, "organisation_id": tidy.organisation_id, "reference": tidy.reference,
-                  "kind": tidy.kind.value})
-    _commit(session)
+    with _one_reference_per_authority(session):
+        session.flush()
+        audit.record(session, actor, "meeting_case.recorded", "meeting_case", case.id, now,
+                     {"contract_id": contract.id, "organisation_id": tidy.organisation_id,
+                      "reference": tidy.reference, "kind": tidy.kind.value})
+        session.commit()
     return case
 
 
@@ -140,9 +152,11 @@ def update_case(session: Session, actor: Actor, contract: Contract, tender: Tend
     if changed:
         case.updated_by_user_id, case.updated_at = actor.user_id, now
         session.add(case)
-        audit.record(session, actor, "meeting_case.updated", "meeting_case", case.id, now,
-                     {"contract_id": contract.id, "changed": changed})
-        _commit(session)
+        with _one_reference_per_authority(session):
+            session.flush()
+            audit.record(session, actor, "meeting_case.updated", "meeting_case", case.id, now,
+                         {"contract_id": contract.id, "changed": changed})
+            session.commit()
     return case
 
 

@@ -224,3 +224,20 @@ def test_an_unfunded_disagreement_resolution_meeting_cancelled_late_is_refused_n
         funding_agreed_on=date(2015, 6, 5)), NOW)
     worked = meeting_statements.charged(db, contract)
     assert [(c.payer, c.amount) for c in worked.charges] == [("Oakwood Primary School", D("950.00"))]
+
+
+@pytest.mark.parametrize("correcting", [False, True])
+def test_a_reference_saved_at_the_same_moment_elsewhere_is_refused_on_the_field(db, world, register, monkeypatch,
+                                                                              correcting):
+    contract, tender, provider = register
+    other = meetings.record_case(db, provider, contract, tender, mediation(world, "MED-2"), NOW)
+    meetings.record_case(db, provider, contract, tender, mediation(world, "MED-1"), NOW)
+    # the other request's row was not there yet when this one looked for a clash
+    monkeypatch.setattr(meetings, "_case_with_reference", lambda *args: None)
+    with pytest.raises(RuleViolation) as caught:
+        if correcting:
+            meetings.update_case(db, provider, contract, tender, other, mediation(world, "MED-1"), NOW)
+        else:
+            meetings.record_case(db, provider, contract, tender, mediation(world, "med-1"), NOW)
+    assert caught.value.field == "reference" and caught.value.message == meetings.DUPLICATE
+    assert sorted(c.reference for c in db.exec(select(MeetingCase)).all()) == ["MED-1", "MED-2"]
