@@ -97,15 +97,25 @@ def _stored(value):
     return value.value if isinstance(value, Enum) else value
 
 
-def _write(case: MeetingCase, data: CaseInput) -> dict[str, str | None]:
-    """Copies ``data`` onto ``case``; returns what changed (for the audit log), as text."""
-    changed = {}
+def _text(value) -> str | None:
+    return None if value is None else str(_stored(value))
+
+
+def _facts_text(row: MeetingCase | CaseInput) -> dict[str, str | None]:
+    """Every fact of a case that its charges and indicators rest on, as text (for the audit log)."""
+    return {name: _text(getattr(row, name)) for name in _CASE_FIELDS}
+
+
+def _write(case: MeetingCase, data: CaseInput) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Copies ``data`` onto ``case``; returns each field that changed with its value before and
+    after (for the audit log), as text."""
+    before, after = {}, {}
     for name in _CASE_FIELDS:
         value = _stored(getattr(data, name))
         if getattr(case, name) != value:
-            changed[name] = None if value is None else str(value)
+            before[name], after[name] = _text(getattr(case, name)), _text(value)
             setattr(case, name, value)
-    return changed
+    return before, after
 
 
 @contextmanager
@@ -136,8 +146,7 @@ def record_case(session: Session, actor: Actor, contract: Contract, tender: Tend
     with _one_reference_per_authority(session):
         session.flush()
         audit.record(session, actor, "meeting_case.recorded", "meeting_case", case.id, now,
-                     {"contract_id": contract.id, "organisation_id": tidy.organisation_id,
-                      "reference": tidy.reference, "kind": tidy.kind.value})
+                     {"contract_id": contract.id, **_facts_text(tidy)})
         session.commit()
     return case
 
@@ -145,17 +154,17 @@ def record_case(session: Session, actor: Actor, contract: Contract, tender: Tend
 def update_case(session: Session, actor: Actor, contract: Contract, tender: Tender, case: MeetingCase,
                 data: CaseInput, now: datetime) -> MeetingCase:
     """Corrects or completes a case of the (scoped) contract's register, with the same checks as
-    ``record_case``; the audit entry names each field that changed and its new value."""
+    ``record_case``; the audit entry gives each field that changed with its value before and after."""
     require_role(actor, Role.PROVIDER)
     tidy = _checked(session, contract, tender, data, now, case.id)
-    changed = _write(case, tidy)
-    if changed:
+    before, after = _write(case, tidy)
+    if after:
         case.updated_by_user_id, case.updated_at = actor.user_id, now
         session.add(case)
         with _one_reference_per_authority(session):
             session.flush()
             audit.record(session, actor, "meeting_case.updated", "meeting_case", case.id, now,
-                         {"contract_id": contract.id, "changed": changed})
+                         {"contract_id": contract.id, "before": before, "after": after})
             session.commit()
     return case
 

@@ -40,17 +40,27 @@ def test_the_provider_records_a_case_and_it_is_audited(db, world, register):
     case = meetings.record_case(db, provider, contract, tender, mediation(world, " med-1 "), NOW)
     assert (case.reference, case.kind, case.attendance) == ("MED-1", "mediation", "held")
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "meeting_case.recorded")).one()
-    assert event.object_id == str(case.id) and json.loads(event.details)["reference"] == "MED-1"
+    details = json.loads(event.details)
+    assert event.object_id == str(case.id) and details["reference"] == "MED-1"
+    # every fact the charges and indicators rest on
+    assert details == {"contract_id": contract.id, "organisation_id": str(world.lead.id), "reference": "MED-1",
+                       "kind": "mediation", "requester": "parent", "day_told": "2015-05-01",
+                       "meeting_day": "2015-05-20", "attendance": "held", "cancelled_on": None,
+                       "funding_kind": None, "funding_name": None, "funding_agreed_on": None,
+                       "outcome": "agreement_full", "certificate_on": None, "certificate_kind": None}
 
 
 def test_a_correction_is_audited_with_what_changed(db, world, register):
     contract, tender, provider = register
     case = meetings.record_case(db, provider, contract, tender, mediation(world), NOW)
     meetings.update_case(db, provider, contract, tender, case, mediation(
-        world, certificate_on=date(2015, 5, 21), certificate_kind=CertificateKind.AFTER_MEDIATION), NOW)
+        world, meeting=date(2015, 5, 22), certificate_on=date(2015, 5, 23),
+        certificate_kind=CertificateKind.AFTER_MEDIATION), NOW)
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "meeting_case.updated")).one()
-    changed = json.loads(event.details)["changed"]
-    assert changed == {"certificate_on": "2015-05-21", "certificate_kind": "after_mediation"}
+    details = json.loads(event.details)
+    assert details["before"] == {"meeting_day": "2015-05-20", "certificate_on": None, "certificate_kind": None}
+    assert details["after"] == {"meeting_day": "2015-05-22", "certificate_on": "2015-05-23",
+                                "certificate_kind": "after_mediation"}
 
 
 @pytest.mark.parametrize("change,field", [
