@@ -11,7 +11,7 @@ from enum import Enum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, require_role
+from tenderapp.access import Actor, get_lead_contract, require_role
 from tenderapp.domain.deadlines import Calendar
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.meeting_charges import ChargingRules
@@ -208,7 +208,11 @@ def terms_of(session: Session, contract: Contract) -> Terms | None:
 def set_terms(session: Session, actor: Actor, contract: Contract, mediation_code: str, dr_code: str,
               rules: ChargingRules, now: datetime) -> MeetingTerms:
     """Sets which of the (scoped) contract's price lines is each kind of meeting's rate, and its
-    charging rules. Raises RuleViolation for a line that is not the contract's."""
+    charging rules. Raises Forbidden for anyone but a procurement admin, NotFound for an admin
+    of an organisation that does not lead the contract's collaboration, and RuleViolation for a
+    line that is not the contract's."""
+    require_role(actor, Role.PROCUREMENT_ADMIN)
+    get_lead_contract(session, actor, contract.id)  # the lead's admins only, whoever the caller
     known = rates(session, contract)
     if mediation_code not in known:
         raise RuleViolation("Select the contract's price line for a mediation meeting", "mediation_code")

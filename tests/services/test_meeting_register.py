@@ -251,3 +251,18 @@ def test_a_reference_saved_at_the_same_moment_elsewhere_is_refused_on_the_field(
             meetings.record_case(db, provider, contract, tender, mediation(world, "med-1"), NOW)
     assert caught.value.field == "reference" and caught.value.message == meetings.DUPLICATE
     assert sorted(c.reference for c in db.exec(select(MeetingCase)).all()) == ["MED-1", "MED-2"]
+
+
+def test_only_the_leads_procurement_admins_set_the_meeting_terms(db, world, register):
+    from tenderapp.models import MeetingTerms
+
+    contract, _, provider = register
+    rules = meeting_charges.ChargingRules(late_cancellation_days=5)
+    for outsider, refusal in ((provider, Forbidden), (factories.actor(db, world.lead_viewer), Forbidden),
+                              (factories.actor(db, world.partner_admin), NotFound),  # a member, not the lead
+                              (factories.actor(db, world.other_admin), NotFound)):
+        with pytest.raises(refusal):
+            meetings.set_terms(db, outsider, contract, "PAYG-DR", "PAYG-DR", rules, NOW)
+    assert db.exec(select(MeetingTerms)).one().late_cancellation_days == 2
+    meetings.set_terms(db, factories.actor(db, world.lead_admin), contract, "PAYG-MED", "PAYG-DR", rules, NOW)
+    assert db.exec(select(MeetingTerms)).one().late_cancellation_days == 5
