@@ -23,8 +23,8 @@ from decimal import ROUND_DOWN, Decimal
 from typing import TypeVar
 
 from tenderapp.domain.contracts import add_months
+from tenderapp.domain.money import PENNY
 
-PENNY = Decimal("0.01")
 Key = TypeVar("Key", bound=Hashable)
 
 

@@ -27,8 +27,7 @@ from decimal import Decimal
 
 from tenderapp.domain.contracts import add_months
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
-
-PENNY = Decimal("0.01")
+from tenderapp.domain.money import PENNY
 
 
 @dataclass(frozen=True)
