@@ -123,8 +123,9 @@ def _periods(start: date, end: date, months: int, label: str) -> list[Period]:
     return periods
 
 
-def contract_years(start: date, end: date) -> list[Period]:
-    """Contract year 1 from ``start``, and so on to ``end`` (a part year at the end is a year)."""
+def year_periods(start: date, end: date) -> list[Period]:
+    """The periods of contract year 1 from ``start``, and so on to ``end`` (a part year at the end
+    is a year); ``tenderapp.domain.cost_shares.contract_years`` is how many there are."""
     return _periods(start, end, 12, "Contract year {n}")
 
 

@@ -165,7 +165,7 @@ def test_funding_parties_pay_for_their_meetings(db, world, register):
         meeting_day=date(2015, 6, 20), attendance=Attendance.HELD, funding_kind=FundingPartyKind.HEALTH_BODY,
         funding_name="NHS West Kent CCG", funding_agreed_on=date(2015, 6, 5)), NOW)
     worked = meeting_statements.charged(db, contract)
-    year1 = meeting_charges.contract_years(contract.start_date, contract.end_date)[0]
+    year1 = meeting_charges.year_periods(contract.start_date, contract.end_date)[0]
     parties = meeting_statements.funding_statements(worked, year1)
     assert [(p.name, p.meetings, p.cost) for p in parties] == [("NHS West Kent CCG", 1, D("950.00"))]
     partner = meeting_statements.statement(db, contract, tender, world.partner, year1, worked)
