@@ -211,3 +211,25 @@ def test_the_register_and_statement_name_each_kind_attendance_and_outcome(world,
     assert "20 May 2015 (held)" in register
     own = lead.get(f"/contracts/{contract.id}/your-statement").get_data(as_text=True)
     assert "Agreement reached in part" in own and "Agreement partial" not in own
+
+
+def test_a_member_that_declined_the_agreement_is_told_it_has_no_statement(world, contract, sign_in_as, db, clock):
+    from tenderapp.models import AgreementResponse, AgreementVersion
+
+    agreement = factories.agreement(db, world.collab, world.lead_admin, clock.moment)
+    version = db.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id)).one()
+    db.add(AgreementResponse(agreement_id=agreement.id, version_id=version.id, organisation_id=world.partner.id,
+                             action="declined", note="Not joining", user_id=world.partner_admin.id,
+                             acting_organisation_id=world.partner.id, created_at=clock.moment))
+    db.commit()
+    partner = sign_in_as("signatory@partner.example")
+    for url in (f"/contracts/{contract.id}/your-statement", f"/contracts/{contract.id}/your-kpis"):
+        response = partner.get(url)
+        assert response.status_code == 200, url
+        assert "declined the collaborative agreement, so it pays no core subscription" in response.get_data(
+            as_text=True)
+    assert partner.get(f"/contracts/{contract.id}/your-statement.xlsx").status_code == 404
+    lead = sign_in_as("admin@lead.example")
+    assert lead.get(f"/contracts/{contract.id}/statements/{world.partner.id}").status_code == 404
+    assert f"/statements/{world.partner.id}" not in lead.get(f"/contracts/{contract.id}/meetings").get_data(
+        as_text=True)

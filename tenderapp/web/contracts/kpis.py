@@ -10,7 +10,7 @@ from tenderapp.exports import monitoring_report
 from tenderapp.services import cost_shares, meeting_kpis, meeting_statements
 from tenderapp.services.meeting_statements import PeriodKind
 from tenderapp.web.contracts.blueprint import ADMIN, bp
-from tenderapp.web.contracts.statements import XLSX
+from tenderapp.web.contracts.statements import XLSX, declined_page
 from tenderapp.web.downloads import download
 from tenderapp.web.guards import tenant_owned
 
@@ -47,6 +47,9 @@ def monitoring_report_workbook(contract):
 @tenant_owned(contract_id=access.get_member_contract)
 def your_kpis(contract):
     contract, tender = contract
+    declined = declined_page(contract, tender, "Performance figures")
+    if declined is not None:
+        return declined
     db_session = get_session()
     organisation = cost_shares.subscriber(db_session, tender, current_user.organisation_id)
     chosen = _period(contract)

@@ -67,10 +67,23 @@ def _own_authority(tender):
     return cost_shares.subscriber(get_session(), tender, current_user.organisation_id)
 
 
+def declined_page(contract, tender, heading: str):
+    """For a member authority that declined the agreement (no subscription, no cases), the page
+    that says so; None for any other member (NotFound for one that is not an authority)."""
+    db_session = get_session()
+    organisation = access.member_authority(db_session, tender, current_user.organisation_id)
+    if organisation.id in {o.id for o in cost_shares.subscribers(db_session, tender)}:
+        return None
+    return render_template("contracts/not_subscribed.html", contract=contract, tender=tender, heading=heading)
+
+
 @bp.route("/contracts/<int:contract_id>/your-statement")
 @tenant_owned(contract_id=access.get_member_contract)
 def your_statement(contract):
     contract, tender = contract
+    declined = declined_page(contract, tender, "Statement of meetings and charges")
+    if declined is not None:
+        return declined
     page = _statement(contract, tender, _own_authority(tender))
     return render_template("contracts/statement.html", own=True,
                            cases=access.own_cases(get_session(), current_user, contract), **page)
