@@ -29,11 +29,11 @@ from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.meetings import (
     contract_cases,
     get_provider_contract,
+    member_authorities,
+    member_authority,
     own_cases,
     provider_case,
     provider_contracts,
-    register_authorities,
-    register_authority,
 )
 from tenderapp.access.openers import get_replacement, lead_people, named_openers, replacements
 from tenderapp.access.organisations import (
@@ -69,8 +69,8 @@ __all__ = [
     "own_cases",
     "provider_case",
     "provider_contracts",
-    "register_authorities",
-    "register_authority",
+    "member_authorities",
+    "member_authority",
     "Actor",
     "acting_organisations",
     "actor_for",

@@ -44,8 +44,10 @@ def provider_case(session: Session, contract: Contract, case_id: int) -> Meeting
     return child_of(session, MeetingCase, case_id, "contract_id", contract.id, "Case")
 
 
-def register_authorities(session: Session, tender: Tender) -> list[Organisation]:
-    """The member local authorities a case can be for (those with a core subscription), by name."""
+def member_authorities(session: Session, tender: Tender) -> list[Organisation]:
+    """The tender's collaboration's member local authorities, by name, whatever their agreement
+    status (which of them pay a core subscription and can have cases is
+    ``services.cost_shares.subscribers``)."""
     return list(session.exec(
         select(Organisation).join(CollaborationMember, col(CollaborationMember.organisation_id) == col(Organisation.id))
         .where(CollaborationMember.collaboration_id == tender.collaboration_id,
@@ -53,9 +55,12 @@ def register_authorities(session: Session, tender: Tender) -> list[Organisation]
         .order_by(col(Organisation.name))).all())
 
 
-def register_authority(session: Session, tender: Tender, organisation_id: int) -> Organisation:
-    """A member local authority of the scoped tender's collaboration; NotFound for any other."""
-    found = [o for o in register_authorities(session, tender) if o.id == organisation_id]
+def member_authority(session: Session, tender: Tender, organisation_id: int,
+                     among: list[Organisation] | None = None) -> Organisation:
+    """A member local authority of the scoped tender's collaboration (one of ``among`` when
+    given); NotFound for any other."""
+    candidates = member_authorities(session, tender) if among is None else among
+    found = [o for o in candidates if o.id == organisation_id]
     if not found:
         raise NotFound("Authority not found")
     return found[0]

@@ -8,18 +8,23 @@ order; year n pays the n-th chosen line's price, and every year after the last c
 pays that line's price again (``core_by_year``), so with one core line each year costs the
 same. Lines chosen beyond the term are not charged.
 
+An extension year after the chosen lines pays its own extension line when the contract has one:
+schedules code the core subscription of extension year n ``EXT-Y<n>`` ("Core subscription,
+extension year 4" is ``EXT-Y4``); otherwise it pays the previous year's line again
+(``core_codes_by_year``).
+
 Who shares the procurement cost is ``tenderapp.domain.agreements.shares_costs``: every member
 authority except one that declined the collaborative agreement."""
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import TypeVar
 
 from tenderapp.domain.contracts import add_months
+from tenderapp.domain.money import PENNY
 
-PENNY = Decimal("0.01")
 Key = TypeVar("Key", bound=Hashable)
 
 
@@ -55,6 +60,29 @@ def contract_years(start: date, last_day: date) -> int:
     while add_months(start, 12 * years) <= last_day:
         years += 1
     return years
+
+
+def extension_code(year: int) -> str:
+    """The code schedules give the core subscription line of extension (contract) year ``year``."""
+    return f"EXT-Y{year}"
+
+
+def core_codes_by_year(core_codes: list[str], contract_codes: Collection[str], years: int) -> list[str]:
+    """The core subscription line for each of ``years`` contract years: the n-th of the lead's
+    ``core_codes`` for year n; after them, the year's extension line (``extension_code``) when
+    it is one of the ``contract_codes``, otherwise the previous year's line again. Raises
+    ValueError when no core line is given."""
+    if not core_codes:
+        raise ValueError("at least one core subscription line is needed")
+    chosen: list[str] = []
+    for number in range(1, years + 1):
+        if number <= len(core_codes):
+            chosen.append(core_codes[number - 1])
+        elif extension_code(number) in contract_codes:
+            chosen.append(extension_code(number))
+        else:
+            chosen.append(chosen[-1])
+    return chosen
 
 
 def core_by_year(core_prices: list[Decimal], years: int) -> list[Decimal]:

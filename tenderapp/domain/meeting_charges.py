@@ -8,7 +8,10 @@
 - A disagreement-resolution meeting is charged to its funding party (a school, a college, an
   early years provider, a health body) at the disagreement-resolution rate and never uses the
   authority's included meetings, except when the funding party is the authority's own
-  education, children's or adult services: then the authority pays, as for a mediation.
+  education, children's or adult services: then the authority pays, as for a mediation. The
+  register refuses a disagreement-resolution meeting held, not attended or cancelled without
+  its funding party and agreement (``tenderapp.domain.meetings``), so none is billed to the
+  authority for want of a funding party.
 - Which meetings are paid for is the contract's ``ChargingRules``: a held meeting always; a
   meeting booked and not attended when ``charge_non_attendance``; a cancelled meeting when it
   was cancelled fewer than ``late_cancellation_days`` calendar days before its day and
@@ -24,8 +27,7 @@ from decimal import Decimal
 
 from tenderapp.domain.contracts import add_months
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
-
-PENNY = Decimal("0.01")
+from tenderapp.domain.money import PENNY
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,9 @@ def _periods(start: date, end: date, months: int, label: str) -> list[Period]:
     return periods
 
 
-def contract_years(start: date, end: date) -> list[Period]:
-    """Contract year 1 from ``start``, and so on to ``end`` (a part year at the end is a year)."""
+def year_periods(start: date, end: date) -> list[Period]:
+    """The periods of contract year 1 from ``start``, and so on to ``end`` (a part year at the end
+    is a year); ``tenderapp.domain.cost_shares.contract_years`` is how many there are."""
     return _periods(start, end, 12, "Contract year {n}")
 
 

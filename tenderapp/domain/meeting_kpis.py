@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from tenderapp.domain.deadlines import Calendar
 from tenderapp.domain.meeting_charges import Charge, Period
 from tenderapp.domain.meetings import Attendance, CaseFacts, FundingPartyKind, MeetingKind, case_due
+from tenderapp.domain.money import PENNY
 
 TENTH = Decimal("0.1")
 
@@ -87,7 +88,7 @@ def kpis(cases: Iterable[CaseFacts], charges: Iterable[Charge], period: Period,
     agreed = sum(1 for c in outcomes if c.outcome is not None and c.outcome.agreed)
     funding = Counter(c.funding_kind for c in held
                       if c.kind is MeetingKind.DISAGREEMENT_RESOLUTION and c.funding_kind is not None)
-    cost = sum((ch.amount for ch in charges if period.holds(ch.meeting.day)), Decimal(0)).quantize(Decimal("0.01"))
+    cost = sum((ch.amount for ch in charges if period.holds(ch.meeting.day)), Decimal(0)).quantize(PENNY)
     return Kpis(period, sum(1 for c in cases if period.holds(c.day_told)), len(held), len(mediations), in_time,
                 len(issued), certificates_in_time, len(outcomes), agreed,
                 {kind: funding[kind] for kind in FundingPartyKind if funding[kind]}, cost)

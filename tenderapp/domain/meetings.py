@@ -3,7 +3,8 @@
 A case is one referral for one member authority: the day the authority was told, perhaps a
 meeting, an outcome and a mediation certificate. Case references carry no names of children or
 parents (data minimisation). Disagreement-resolution meetings are funded by the party the
-family disagrees with, whose agreement to fund must be held before the meeting is held.
+family disagrees with, whose agreement to fund must be held before the meeting is held (and for any
+meeting that may be charged: held, not attended or cancelled).
 """
 
 from dataclasses import dataclass
@@ -222,13 +223,28 @@ def _check_funding(facts: CaseFacts) -> None:
     if facts.funding_kind is not None:
         check_single_line(facts.funding_name or "", "funding_name", "Funding party name",
                           "Enter the name of the funding party", FUNDING_NAME_MAX)
-    if facts.attendance in (Attendance.HELD, Attendance.NOT_ATTENDED):
-        if facts.funding_kind is None or facts.funding_agreed_on is None:
-            raise RuleViolation("A disagreement-resolution meeting cannot be held without the funding party's "
-                                "agreement: enter the funding party and the day it agreed to fund", "funding_agreed_on")
-        if facts.meeting_day is not None and facts.funding_agreed_on > facts.meeting_day:
+    if facts.attendance is not None:
+        _check_funded(facts)
+        if facts.meeting_day is not None and facts.funding_agreed_on is not None \
+                and facts.funding_agreed_on > facts.meeting_day:
             raise RuleViolation("The funding party must agree to fund before the meeting, on "
                                 f"{_day(facts.meeting_day)} or earlier", "funding_agreed_on")
+
+
+def _check_funded(facts: CaseFacts) -> None:
+    """A disagreement-resolution meeting that was held, not attended or cancelled can be charged
+    (by the contract's charging rules, a late cancellation too), and it is charged to its funding
+    party: so each needs the funding party and the day it agreed to fund (the error beside the
+    first of them missing). Without this, an unfunded one would be billed to the authority."""
+    if facts.funding_kind is not None and facts.funding_agreed_on is not None:
+        return
+    if facts.attendance is Attendance.CANCELLED:
+        message = ("A cancelled disagreement-resolution meeting can still be charged to its funding party: "
+                   "enter the funding party and the day it agreed to fund")
+    else:
+        message = ("A disagreement-resolution meeting cannot be held without the funding party's agreement: "
+                   "enter the funding party and the day it agreed to fund")
+    raise RuleViolation(message, "funding_kind" if facts.funding_kind is None else "funding_agreed_on")
 
 
 def _check_certificate(facts: CaseFacts) -> None:

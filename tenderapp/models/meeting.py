@@ -78,3 +78,15 @@ class MeetingCase(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_by_user_id: int = Field(foreign_key="user_account.id")
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+    @property
+    def kind_label(self) -> str:
+        return MeetingKind(self.kind).label
+
+    @property
+    def attendance_label(self) -> str | None:
+        return Attendance(self.attendance).label if self.attendance else None
+
+    @property
+    def outcome_label(self) -> str | None:
+        return Outcome(self.outcome).label if self.outcome else None

@@ -7,8 +7,15 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from tenderapp.access import Actor
-from tenderapp.domain.cost_shares import Projection, contract_years, core_by_year, projection, split
+from tenderapp.access import Actor, member_authorities, member_authority
+from tenderapp.domain.cost_shares import (
+    Projection,
+    contract_years,
+    core_by_year,
+    core_codes_by_year,
+    projection,
+    split,
+)
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.money import from_pence, storable_pence
 from tenderapp.domain.roles import OrganisationKind
@@ -112,8 +119,33 @@ def set_baseline(session: Session, actor: Actor, contract: Contract, tender: Ten
 
 
 def members(session: Session, tender: Tender) -> list[Organisation]:
-    """The collaboration's local authorities (the ones that pay a core subscription)."""
-    return members_of(session, [tender.collaboration_id]).get(tender.collaboration_id, [])
+    """The collaboration's local authorities, by name, whatever their agreement status."""
+    return member_authorities(session, tender)
+
+
+def _sharing(session: Session, tender: Tender, authorities: list[Organisation]) -> list[Organisation]:
+    return agreement_status.cost_sharing_members(
+        agreement_status.collaboration_agreements(session, tender.collaboration_id), authorities)
+
+
+def subscribers(session: Session, tender: Tender) -> list[Organisation]:
+    """The member authorities that share the contract's costs (``shares_costs``: all but one that
+    declined an issued agreement), by name: the ones that pay a core subscription, can have
+    cases on the meeting register and are counted in its indicators."""
+    return _sharing(session, tender, members(session, tender))
+
+
+def subscriber(session: Session, tender: Tender, organisation_id: int) -> Organisation:
+    """One of ``subscribers`` by id; NotFound for a decliner and for any organisation that is
+    not a member authority of the (scoped) tender's collaboration."""
+    return member_authority(session, tender, organisation_id, subscribers(session, tender))
+
+
+def core_prices(basis: CostShareBasis, prices: dict[str, Decimal], years: int) -> list[Decimal]:
+    """The core subscription of each of ``years`` contract years: the basis's lines in year
+    order, then each extension year's own line (``core_codes_by_year``)."""
+    codes = core_codes_by_year(basis.core_codes.split(","), prices, years)
+    return core_by_year([prices[c] for c in codes], years)
 
 
 def members_of(session: Session, collaboration_ids: list[int]) -> dict[int, list[Organisation]]:
@@ -141,8 +173,7 @@ def shares(session: Session, contract: Contract, tender: Tender, basis: CostShar
     authorities = members(session, tender)
     baselines = {b.organisation_id: b for b in session.exec(
         select(AuthorityBaseline).where(AuthorityBaseline.contract_id == contract.id))}
-    sharing = agreement_status.cost_sharing_members(
-        agreement_status.collaboration_agreements(session, tender.collaboration_id), authorities)
+    sharing = _sharing(session, tender, authorities)
     procurement = {}
     if basis and basis.procurement_cost_pence and sharing:
         weights = {o.id: (baselines[o.id].weight if basis.weighted and o.id in baselines else 1) for o in sharing}
@@ -158,7 +189,7 @@ def shares(session: Session, contract: Contract, tender: Tender, basis: CostShar
         baseline = baselines.get(organisation.id)
         plan = None
         if basis and baseline:
-            core = core_by_year([prices[c] for c in basis.core_codes.split(",")], years)
+            core = core_prices(basis, prices, years)
             plan = projection(core, basis.included_meetings, prices[basis.payg_code], baseline.meetings_per_year,
                               from_pence(baseline.previous_annual_cost_pence)
                               if baseline.previous_annual_cost_pence is not None else None)

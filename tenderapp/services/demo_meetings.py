@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from tenderapp.access import actor_for, register_authorities
+from tenderapp.access import actor_for
 from tenderapp.domain.meeting_charges import ChargingRules
 from tenderapp.domain.meetings import Attendance, CertificateKind, FundingPartyKind, MeetingKind, Outcome, Requester
 from tenderapp.models import Contract, Tender, User
 from tenderapp.services import meetings
+from tenderapp.services.cost_shares import subscribers
 from tenderapp.services.meetings import CaseInput
 
 _OUTCOMES = (Outcome.AGREEMENT_FULL, Outcome.AGREEMENT_FULL, Outcome.AGREEMENT_PARTIAL, Outcome.NO_AGREEMENT)
@@ -57,7 +58,7 @@ def load(session: Session, lead_actor, contract: Contract, tender: Tender, spec:
                        ChargingRules(late_cancellation_days=terms.get("late_cancellation_days", 2)), now)
     register = spec["register"]
     provider = actor_for(session, session.exec(select(User).where(User.email == register["provider"])).one(), "demo")
-    ids = {o.name: o.id for o in register_authorities(session, tender)}
+    ids = {o.name: o.id for o in subscribers(session, tender)}
     cases = [case for seed, row in enumerate(register["mediations"])
              for case in spread(ids[row["organisation"]], row["prefix"], row["count"],
                                 date.fromisoformat(register["year_start"]), seed)]

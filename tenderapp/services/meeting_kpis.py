@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from tenderapp.access import contract_cases, register_authorities
+from tenderapp.access import contract_cases
 from tenderapp.domain import meeting_charges as charging
 from tenderapp.domain.meeting_kpis import Kpis, kpis
 from tenderapp.domain.meetings import FundingPartyKind
 from tenderapp.exports.monitoring_report import MonitoringRow, MonitoringSheet
 from tenderapp.models import Contract, MeetingCase, Organisation, Tender
+from tenderapp.services.cost_shares import subscribers
 from tenderapp.services.meeting_statements import charged
 from tenderapp.services.meetings import facts_of
 
@@ -43,7 +44,7 @@ def group_kpis(session: Session, contract: Contract, tender: Tender,
                period: charging.Period) -> tuple[Kpis, list[AuthorityKpis]]:
     """The group's indicators and each member authority's, for the lead (the contract scoped)."""
     cases, all_charges = contract_cases(session, contract), _charges(session, contract)
-    rows = [AuthorityKpis(o, _for(cases, all_charges, period, o.id)) for o in register_authorities(session, tender)]
+    rows = [AuthorityKpis(o, _for(cases, all_charges, period, o.id)) for o in subscribers(session, tender)]
     return _for(cases, all_charges, period, None), rows
 
 

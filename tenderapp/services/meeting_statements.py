@@ -11,7 +11,6 @@ from sqlmodel import Session
 
 from tenderapp.access import contract_cases
 from tenderapp.domain import meeting_charges as charging
-from tenderapp.domain.cost_shares import core_by_year
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
 from tenderapp.domain.money import from_pence
 from tenderapp.exports.meeting_statement import ChargedMeeting, StatementSheet
@@ -32,7 +31,7 @@ class PeriodKind(StrEnum):
 
 def periods(contract: Contract, kind: PeriodKind) -> list[charging.Period]:
     """The contract's periods of ``kind`` from its start to its (extended) end."""
-    split = {PeriodKind.YEAR: charging.contract_years, PeriodKind.QUARTER: charging.quarters,
+    split = {PeriodKind.YEAR: charging.year_periods, PeriodKind.QUARTER: charging.quarters,
              PeriodKind.MONTH: charging.months}[kind]
     return split(contract.start_date, contract.end_date)
 
@@ -66,15 +65,15 @@ def charged(session: Session, contract: Contract) -> Charged | None:
     prices = cost_shares.rates(session, contract)
     rates = {MeetingKind.MEDIATION: prices[terms.mediation_code],
              MeetingKind.DISAGREEMENT_RESOLUTION: prices[terms.dr_code]}
-    years = len(charging.contract_years(contract.start_date, contract.end_date))
-    core = core_by_year([prices[c] for c in basis.core_codes.split(",")], years)
+    years = len(charging.year_periods(contract.start_date, contract.end_date))
+    core = cost_shares.core_prices(basis, prices, years)
     meetings = [m for m in map(_meeting, contract_cases(session, contract)) if m is not None]
     return Charged(charging.charges(meetings, rates, basis.included_meetings, terms.rules), core,
                    basis.included_meetings, rates)
 
 
 def _year_number(contract: Contract, period: charging.Period) -> int | None:
-    for number, year in enumerate(charging.contract_years(contract.start_date, contract.end_date), start=1):
+    for number, year in enumerate(charging.year_periods(contract.start_date, contract.end_date), start=1):
         if (year.start, year.end) == (period.start, period.end):
             return number
     return None

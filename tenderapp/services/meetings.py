@@ -2,6 +2,8 @@
 register's rules (``tenderapp.domain.meetings``) and audited; the contract's meeting terms; and
 the register as the provider reads it, with each case's due dates and late flags."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from enum import Enum
@@ -9,7 +11,7 @@ from enum import Enum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, register_authorities, require_role
+from tenderapp.access import Actor, get_lead_contract, require_role
 from tenderapp.domain.deadlines import Calendar
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.meeting_charges import ChargingRules
@@ -30,7 +32,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.domain.uk_time import uk_today
 from tenderapp.models import Contract, MeetingCase, MeetingTerms, Tender
 from tenderapp.services import audit
-from tenderapp.services.cost_shares import basis_of, rates
+from tenderapp.services.cost_shares import basis_of, rates, subscribers
 
 DUPLICATE = "This authority already has a case with this reference: use the existing case, or a new reference"
 
@@ -70,17 +72,22 @@ def facts_of(row: MeetingCase | CaseInput) -> CaseFacts:
         certificate_on=row.certificate_on, certificate_kind=_enum(CertificateKind, row.certificate_kind))
 
 
+def _case_with_reference(session: Session, contract: Contract, organisation_id: int, reference: str) -> int | None:
+    """The id of the authority's case on the contract with ``reference``, if it has one."""
+    return session.exec(select(MeetingCase.id).where(
+        MeetingCase.contract_id == contract.id, MeetingCase.organisation_id == organisation_id,
+        MeetingCase.reference == reference)).first()
+
+
 def _checked(session: Session, contract: Contract, tender: Tender, data: CaseInput, now: datetime,
              case_id: int | None) -> CaseInput:
     """``data`` tidied and checked. Raises RuleViolation on the field at fault."""
-    if data.organisation_id not in {o.id for o in register_authorities(session, tender)}:
+    if data.organisation_id not in {o.id for o in subscribers(session, tender)}:
         raise RuleViolation("Select the member authority the case is for", "organisation_id")
     reference = clean_reference(data.reference)
     tidy = replace(data, reference=reference, funding_name=(data.funding_name or "").strip() or None)
     check_case(facts_of(tidy), contract.start_date, contract.end_date, uk_today(now))
-    clash = session.exec(select(MeetingCase.id).where(
-        MeetingCase.contract_id == contract.id, MeetingCase.organisation_id == tidy.organisation_id,
-        MeetingCase.reference == reference)).first()
+    clash = _case_with_reference(session, contract, tidy.organisation_id, reference)
     if clash is not None and clash != case_id:
         raise RuleViolation(DUPLICATE, "reference")
     return tidy
@@ -90,21 +97,35 @@ def _stored(value):
     return value.value if isinstance(value, Enum) else value
 
 
-def _write(case: MeetingCase, data: CaseInput) -> dict[str, str | None]:
-    """Copies ``data`` onto ``case``; returns what changed (for the audit log), as text."""
-    changed = {}
+def _text(value) -> str | None:
+    return None if value is None else str(_stored(value))
+
+
+def _facts_text(row: MeetingCase | CaseInput) -> dict[str, str | None]:
+    """Every fact of a case that its charges and indicators rest on, as text (for the audit log)."""
+    return {name: _text(getattr(row, name)) for name in _CASE_FIELDS}
+
+
+def _write(case: MeetingCase, data: CaseInput) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Copies ``data`` onto ``case``; returns each field that changed with its value before and
+    after (for the audit log), as text."""
+    before, after = {}, {}
     for name in _CASE_FIELDS:
         value = _stored(getattr(data, name))
         if getattr(case, name) != value:
-            changed[name] = None if value is None else str(value)
+            before[name], after[name] = _text(getattr(case, name)), _text(value)
             setattr(case, name, value)
-    return changed
+    return before, after
 
 
-def _commit(session: Session) -> None:
+@contextmanager
+def _one_reference_per_authority(session: Session) -> Iterator[None]:
+    """Writes in the block that meet the database's unique reference (the same reference saved at
+    the same moment by someone else, after ``_checked`` looked) are rolled back and refused with
+    the duplicate-reference error on the field, whether at a flush or at the commit."""
     try:
-        session.commit()
-    except IntegrityError:  # the same reference saved at the same moment by someone else
+        yield
+    except IntegrityError:
         session.rollback()
         raise RuleViolation(DUPLICATE, "reference") from None
 
@@ -122,27 +143,29 @@ def record_case(session: Session, actor: Actor, contract: Contract, tender: Tend
                        updated_at=now)
     _write(case, tidy)
     session.add(case)
-    session.flush()
-    audit.record(session, actor, "meeting_case.recorded", "meeting_case", case.id, now,
-                 {"contract_id": contract.id, "organisation_id": tidy.organisation_id, "reference": tidy.reference,
-                  "kind": tidy.kind.value})
-    _commit(session)
+    with _one_reference_per_authority(session):
+        session.flush()
+        audit.record(session, actor, "meeting_case.recorded", "meeting_case", case.id, now,
+                     {"contract_id": contract.id, **_facts_text(tidy)})
+        session.commit()
     return case
 
 
 def update_case(session: Session, actor: Actor, contract: Contract, tender: Tender, case: MeetingCase,
                 data: CaseInput, now: datetime) -> MeetingCase:
     """Corrects or completes a case of the (scoped) contract's register, with the same checks as
-    ``record_case``; the audit entry names each field that changed and its new value."""
+    ``record_case``; the audit entry gives each field that changed with its value before and after."""
     require_role(actor, Role.PROVIDER)
     tidy = _checked(session, contract, tender, data, now, case.id)
-    changed = _write(case, tidy)
-    if changed:
+    before, after = _write(case, tidy)
+    if after:
         case.updated_by_user_id, case.updated_at = actor.user_id, now
         session.add(case)
-        audit.record(session, actor, "meeting_case.updated", "meeting_case", case.id, now,
-                     {"contract_id": contract.id, "changed": changed})
-        _commit(session)
+        with _one_reference_per_authority(session):
+            session.flush()
+            audit.record(session, actor, "meeting_case.updated", "meeting_case", case.id, now,
+                         {"contract_id": contract.id, "before": before, "after": after})
+            session.commit()
     return case
 
 
@@ -156,7 +179,7 @@ class RegisterRow:
 def register(session: Session, contract: Contract, tender: Tender, cases: list[MeetingCase], now: datetime,
              calendar: Calendar | None = None) -> list[RegisterRow]:
     """Each case with its authority's name and its due dates and late flags on today's UK date."""
-    names = {o.id: o.name for o in register_authorities(session, tender)}
+    names = {o.id: o.name for o in subscribers(session, tender)}
     today = uk_today(now)
     return [RegisterRow(c, names.get(c.organisation_id, ""), case_due(facts_of(c), today, calendar)) for c in cases]
 
@@ -185,7 +208,11 @@ def terms_of(session: Session, contract: Contract) -> Terms | None:
 def set_terms(session: Session, actor: Actor, contract: Contract, mediation_code: str, dr_code: str,
               rules: ChargingRules, now: datetime) -> MeetingTerms:
     """Sets which of the (scoped) contract's price lines is each kind of meeting's rate, and its
-    charging rules. Raises RuleViolation for a line that is not the contract's."""
+    charging rules. Raises Forbidden for anyone but a procurement admin, NotFound for an admin
+    of an organisation that does not lead the contract's collaboration, and RuleViolation for a
+    line that is not the contract's."""
+    require_role(actor, Role.PROCUREMENT_ADMIN)
+    get_lead_contract(session, actor, contract.id)  # the lead's admins only, whoever the caller
     known = rates(session, contract)
     if mediation_code not in known:
         raise RuleViolation("Select the contract's price line for a mediation meeting", "mediation_code")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenderapp.domain.cost_shares import projection, split
+from tenderapp.domain.cost_shares import core_codes_by_year, projection, split
 
 
 def test_kents_figures_from_the_paper():
@@ -53,3 +53,16 @@ def test_shares_always_add_up_to_the_total(total, weights):
     shares = split(total, weights)
     assert sum(shares.values()) == total
     assert all(s >= 0 for s in shares.values())
+
+
+def test_each_extension_year_takes_its_own_line_or_the_year_before():
+    lines = {"CORE-Y1", "CORE-Y2", "CORE-Y3", "EXT-Y4", "EXT-Y5"}
+    assert core_codes_by_year(["CORE-Y1", "CORE-Y2", "CORE-Y3"], lines, 5) == [
+        "CORE-Y1", "CORE-Y2", "CORE-Y3", "EXT-Y4", "EXT-Y5"]
+    # without an extension line, the last line's price goes on
+    assert core_codes_by_year(["CORE-Y1", "CORE-Y2"], {"CORE-Y1", "CORE-Y2", "EXT-Y4"}, 5) == [
+        "CORE-Y1", "CORE-Y2", "CORE-Y2", "EXT-Y4", "EXT-Y4"]
+    # lines the lead chose for the later years win over the naming
+    assert core_codes_by_year(["CORE-Y1", "EXT-Y5"], lines, 3) == ["CORE-Y1", "EXT-Y5", "EXT-Y5"]
+    with pytest.raises(ValueError):
+        core_codes_by_year([], lines, 2)

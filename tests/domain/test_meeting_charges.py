@@ -17,11 +17,11 @@ from tenderapp.domain.meeting_charges import (
     Period,
     Terms,
     charges,
-    contract_years,
     funding_party_statements,
     months,
     quarters,
     statement,
+    year_periods,
 )
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
 
@@ -66,7 +66,7 @@ def test_disagreement_resolution_is_charged_to_its_funding_party():
     assert by_key["D2"].payer == "NHS West Kent CCG" and by_key["D2"].amount == D("950.00")
     # the authority's own service funds it: the authority pays, from its included meetings
     assert (by_key["D3"].payer, by_key["D3"].included) == ("Kent", True)
-    year1 = contract_years(START, date(2018, 3, 31))[0]
+    year1 = year_periods(START, date(2018, 3, 31))[0]
     kent = statement("Kent", year1, result, Terms(START, [D("12480")], 5))
     assert (kent.included_used, kent.payg_meetings, kent.total) == (1, 0, D("12480.00"))
     parties = funding_party_statements(result, year1)
@@ -101,7 +101,7 @@ def test_bad_terms_are_refused():
 
 def test_periods_cover_the_contract():
     end = date(2018, 3, 31)
-    years = contract_years(START, end)
+    years = year_periods(START, end)
     assert [(p.start, p.end, p.label) for p in years] == [
         (date(2015, 4, 1), date(2016, 3, 31), "Contract year 1"),
         (date(2016, 4, 1), date(2017, 3, 31), "Contract year 2"),
@@ -141,7 +141,7 @@ def test_kents_year_one_statement_reconciles_with_the_seed_paper():
     meetings = [held(f"KCC-{n}", kent["organisation"], START + timedelta(days=45 * n))
                 for n in range(kent["meetings"])]
     plan = projection(core, shares["included_meetings"], rates[MED], kent["meetings"], previous)
-    year1 = contract_years(START, date(2018, 3, 31))[0]
+    year1 = year_periods(START, date(2018, 3, 31))[0]
     kent_year1 = statement(kent["organisation"], year1, charges(meetings, rates, shares["included_meetings"]),
                            Terms(START, core, shares["included_meetings"], previous), plan.years[0].total)
     assert kent_year1.core == D("12480.00")
@@ -164,7 +164,7 @@ def test_totals_add_up_over_any_year_split(rows, included):
     terms = Terms(START, [D("100")] * 3, included)
     for authority in ("Kent", "Medway"):
         own = [m for m in meetings if m.authority == authority and not m.funding_party_pays]
-        per_year = [statement(authority, p, result, terms) for p in contract_years(START, end)]
+        per_year = [statement(authority, p, result, terms) for p in year_periods(START, end)]
         assert sum(s.included_used for s in per_year) == min(included, len(own))
         assert sum(s.payg_meetings for s in per_year) == len(own) - min(included, len(own))
         assert sum((s.total for s in per_year), D(0)) == D(300) + RATES[MED] * sum(s.payg_meetings for s in per_year)

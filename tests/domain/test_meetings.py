@@ -67,8 +67,15 @@ def test_bad_mediation_records_are_refused_on_their_field(change, field, words):
 
 @pytest.mark.parametrize("change,field,words", [
     ({"funding_agreed_on": None}, "funding_agreed_on", "cannot be held without the funding party's agreement"),
-    ({"funding_kind": None, "funding_name": None, "funding_agreed_on": None}, "funding_agreed_on",
+    ({"funding_kind": None, "funding_name": None, "funding_agreed_on": None}, "funding_kind",
      "cannot be held without"),
+    ({"attendance": Attendance.NOT_ATTENDED, "outcome": None, "funding_agreed_on": None}, "funding_agreed_on",
+     "cannot be held without the funding party's agreement"),
+    # a late cancellation is charged too, so it needs a funding party to charge
+    ({"attendance": Attendance.CANCELLED, "cancelled_on": date(2015, 6, 19), "outcome": None, "funding_kind": None,
+      "funding_name": None, "funding_agreed_on": None}, "funding_kind", "cancelled disagreement-resolution meeting"),
+    ({"attendance": Attendance.CANCELLED, "cancelled_on": date(2015, 6, 19), "outcome": None,
+      "funding_agreed_on": None}, "funding_agreed_on", "enter the funding party and the day it agreed to fund"),
     ({"funding_agreed_on": date(2015, 6, 21)}, "funding_agreed_on", "must agree to fund before the meeting"),
     ({"funding_name": "  "}, "funding_name", "Enter the name of the funding party"),
     ({"funding_name": "Oak\u202ewood"}, "funding_name", "on one line"),

@@ -79,3 +79,17 @@ def test_an_amount_is_stored_in_pence_only_when_a_pence_column_holds_it():
     with pytest.raises(RuleViolation) as raised:
         storable_pence(Decimal("1000000000000.01"), "cost", "Cost")
     assert raised.value.message == "Cost must be £1,000,000,000,000.00 or less" and raised.value.field == "cost"
+
+
+def test_one_penny_for_every_money_rule():
+    import pathlib
+
+    from tenderapp.domain import cost_shares, meeting_charges, meeting_kpis, money
+
+    assert meeting_charges.PENNY is money.PENNY and meeting_kpis.PENNY is money.PENNY
+    assert cost_shares.PENNY is money.PENNY
+    root = pathlib.Path(money.__file__).parents[1]
+    defined = [str(p.relative_to(root)) for p in root.rglob("*.py") if "\nPENNY = " in p.read_text()]
+    assert defined == ["domain/money.py"]
+    for module in (meeting_charges, meeting_kpis):
+        assert 'Decimal("0.01")' not in pathlib.Path(module.__file__).read_text()

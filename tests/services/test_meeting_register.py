@@ -40,17 +40,27 @@ def test_the_provider_records_a_case_and_it_is_audited(db, world, register):
     case = meetings.record_case(db, provider, contract, tender, mediation(world, " med-1 "), NOW)
     assert (case.reference, case.kind, case.attendance) == ("MED-1", "mediation", "held")
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "meeting_case.recorded")).one()
-    assert event.object_id == str(case.id) and json.loads(event.details)["reference"] == "MED-1"
+    details = json.loads(event.details)
+    assert event.object_id == str(case.id) and details["reference"] == "MED-1"
+    # every fact the charges and indicators rest on
+    assert details == {"contract_id": contract.id, "organisation_id": str(world.lead.id), "reference": "MED-1",
+                       "kind": "mediation", "requester": "parent", "day_told": "2015-05-01",
+                       "meeting_day": "2015-05-20", "attendance": "held", "cancelled_on": None,
+                       "funding_kind": None, "funding_name": None, "funding_agreed_on": None,
+                       "outcome": "agreement_full", "certificate_on": None, "certificate_kind": None}
 
 
 def test_a_correction_is_audited_with_what_changed(db, world, register):
     contract, tender, provider = register
     case = meetings.record_case(db, provider, contract, tender, mediation(world), NOW)
     meetings.update_case(db, provider, contract, tender, case, mediation(
-        world, certificate_on=date(2015, 5, 21), certificate_kind=CertificateKind.AFTER_MEDIATION), NOW)
+        world, meeting=date(2015, 5, 22), certificate_on=date(2015, 5, 23),
+        certificate_kind=CertificateKind.AFTER_MEDIATION), NOW)
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "meeting_case.updated")).one()
-    changed = json.loads(event.details)["changed"]
-    assert changed == {"certificate_on": "2015-05-21", "certificate_kind": "after_mediation"}
+    details = json.loads(event.details)
+    assert details["before"] == {"meeting_day": "2015-05-20", "certificate_on": None, "certificate_kind": None}
+    assert details["after"] == {"meeting_day": "2015-05-22", "certificate_on": "2015-05-23",
+                                "certificate_kind": "after_mediation"}
 
 
 @pytest.mark.parametrize("change,field", [
@@ -155,8 +165,104 @@ def test_funding_parties_pay_for_their_meetings(db, world, register):
         meeting_day=date(2015, 6, 20), attendance=Attendance.HELD, funding_kind=FundingPartyKind.HEALTH_BODY,
         funding_name="NHS West Kent CCG", funding_agreed_on=date(2015, 6, 5)), NOW)
     worked = meeting_statements.charged(db, contract)
-    year1 = meeting_charges.contract_years(contract.start_date, contract.end_date)[0]
+    year1 = meeting_charges.year_periods(contract.start_date, contract.end_date)[0]
     parties = meeting_statements.funding_statements(worked, year1)
     assert [(p.name, p.meetings, p.cost) for p in parties] == [("NHS West Kent CCG", 1, D("950.00"))]
     partner = meeting_statements.statement(db, contract, tender, world.partner, year1, worked)
     assert (partner.included_used, partner.total) == (0, D("12480.00"))
+
+
+def _decline(db, world, organisation):
+    """``organisation`` declines the collaboration's (issued) agreement."""
+    from tenderapp.models import AgreementResponse, AgreementVersion
+
+    agreement = factories.agreement(db, world.collab, world.lead_admin, NOW)
+    version = db.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id)).one()
+    db.add(AgreementResponse(agreement_id=agreement.id, version_id=version.id, organisation_id=organisation.id,
+                             action="declined", note="Not joining", user_id=world.partner_admin.id,
+                             acting_organisation_id=organisation.id, created_at=NOW))
+    db.commit()
+
+
+def test_a_member_that_declined_the_agreement_has_no_core_subscription_and_no_cases(db, world, register):
+    from tenderapp.services import cost_shares, meeting_kpis
+
+    contract, tender, provider = register
+    _decline(db, world, world.partner)
+    assert [o.id for o in cost_shares.subscribers(db, tender)] == [world.lead.id]
+    with pytest.raises(RuleViolation) as caught:
+        meetings.record_case(db, provider, contract, tender,
+                             replace(mediation(world, "PART-1"), organisation_id=world.partner.id), NOW)
+    assert caught.value.field == "organisation_id"
+    with pytest.raises(NotFound):  # no statement charging it a core subscription
+        cost_shares.subscriber(db, tender, world.partner.id)
+    assert cost_shares.subscriber(db, tender, world.lead.id).id == world.lead.id
+    year1 = meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)[0]
+    _, rows = meeting_kpis.group_kpis(db, contract, tender, year1)
+    assert [r.organisation.id for r in rows] == [world.lead.id]
+
+
+def test_an_extension_year_pays_its_own_extension_line(db, world, register):
+    from tenderapp.domain.contracts import add_months
+    from tenderapp.models import ContractPrice
+
+    contract, tender, provider = register
+    db.add(ContractPrice(contract_id=contract.id, code="CORE-Y3", unit_price_pence=748_000))
+    db.add(ContractPrice(contract_id=contract.id, code="EXT-Y4", unit_price_pence=800_000))
+    basis = meeting_statements.cost_shares.basis_of(db, contract)
+    basis.core_codes = "CORE-Y1,CORE-Y2,CORE-Y3"
+    contract.end_date = add_months(contract.start_date, 60) - timedelta(days=1)  # extended by 24 months
+    db.add_all([basis, contract])
+    db.commit()
+    worked = meeting_statements.charged(db, contract)
+    assert worked.core_by_year == [D("12480.00"), D("7480.00"), D("7480.00"), D("8000.00"), D("8000.00")]
+    year4 = meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)[3]
+    assert meeting_statements.statement(db, contract, tender, world.lead, year4, worked).core == D("8000.00")
+
+
+def test_an_unfunded_disagreement_resolution_meeting_cancelled_late_is_refused_not_billed(db, world, register):
+    contract, tender, provider = register
+    late = CaseInput(world.partner.id, "DR-2", MeetingKind.DISAGREEMENT_RESOLUTION, Requester.PARENT,
+                     date(2015, 6, 1), meeting_day=date(2015, 6, 20), attendance=Attendance.CANCELLED,
+                     cancelled_on=date(2015, 6, 19))
+    with pytest.raises(RuleViolation) as caught:
+        meetings.record_case(db, provider, contract, tender, late, NOW)
+    assert caught.value.field == "funding_kind" and "funding party" in caught.value.message
+    assert db.exec(select(MeetingCase)).all() == []
+    meetings.record_case(db, provider, contract, tender, replace(
+        late, funding_kind=FundingPartyKind.SCHOOL, funding_name="Oakwood Primary School",
+        funding_agreed_on=date(2015, 6, 5)), NOW)
+    worked = meeting_statements.charged(db, contract)
+    assert [(c.payer, c.amount) for c in worked.charges] == [("Oakwood Primary School", D("950.00"))]
+
+
+@pytest.mark.parametrize("correcting", [False, True])
+def test_a_reference_saved_at_the_same_moment_elsewhere_is_refused_on_the_field(db, world, register, monkeypatch,
+                                                                              correcting):
+    contract, tender, provider = register
+    other = meetings.record_case(db, provider, contract, tender, mediation(world, "MED-2"), NOW)
+    meetings.record_case(db, provider, contract, tender, mediation(world, "MED-1"), NOW)
+    # the other request's row was not there yet when this one looked for a clash
+    monkeypatch.setattr(meetings, "_case_with_reference", lambda *args: None)
+    with pytest.raises(RuleViolation) as caught:
+        if correcting:
+            meetings.update_case(db, provider, contract, tender, other, mediation(world, "MED-1"), NOW)
+        else:
+            meetings.record_case(db, provider, contract, tender, mediation(world, "med-1"), NOW)
+    assert caught.value.field == "reference" and caught.value.message == meetings.DUPLICATE
+    assert sorted(c.reference for c in db.exec(select(MeetingCase)).all()) == ["MED-1", "MED-2"]
+
+
+def test_only_the_leads_procurement_admins_set_the_meeting_terms(db, world, register):
+    from tenderapp.models import MeetingTerms
+
+    contract, _, provider = register
+    rules = meeting_charges.ChargingRules(late_cancellation_days=5)
+    for outsider, refusal in ((provider, Forbidden), (factories.actor(db, world.lead_viewer), Forbidden),
+                              (factories.actor(db, world.partner_admin), NotFound),  # a member, not the lead
+                              (factories.actor(db, world.other_admin), NotFound)):
+        with pytest.raises(refusal):
+            meetings.set_terms(db, outsider, contract, "PAYG-DR", "PAYG-DR", rules, NOW)
+    assert db.exec(select(MeetingTerms)).one().late_cancellation_days == 2
+    meetings.set_terms(db, factories.actor(db, world.lead_admin), contract, "PAYG-MED", "PAYG-DR", rules, NOW)
+    assert db.exec(select(MeetingTerms)).one().late_cancellation_days == 5

@@ -3,7 +3,7 @@ field, nothing typed lost), the lead reads every authority's statement, a member
 printable and as Excel; nobody else reaches any of it."""
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -188,3 +188,48 @@ def test_the_lead_reads_each_funding_partys_statement(world, contract, sign_in_a
     page = sign_in_as("admin@lead.example").get(f"/contracts/{contract.id}/meetings").get_data(as_text=True)
     assert "Funding parties&#39; statement, Contract year 1" in page
     assert "NHS West Kent CCG" in page and "£950.00" in page
+
+
+def test_the_register_and_statement_name_each_kind_attendance_and_outcome(world, contract, sign_in_as, db):
+    from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind, Outcome, Requester
+    from tenderapp.models import User
+    from tenderapp.services import meetings
+    from tenderapp.services.meetings import CaseInput
+
+    provider = factories.actor(db, db.exec(select(User).where(User.email == "provider@supplier.example")).one())
+    now, tender = datetime(2016, 4, 20, 10, tzinfo=UTC), world.open_tender
+    meetings.record_case(db, provider, contract, tender, CaseInput(
+        world.lead.id, "MED-1", MeetingKind.MEDIATION, Requester.PARENT, date(2015, 5, 1),
+        meeting_day=date(2015, 5, 20), attendance=Attendance.HELD, outcome=Outcome.AGREEMENT_PARTIAL), now)
+    meetings.record_case(db, provider, contract, tender, CaseInput(
+        world.lead.id, "DR-1", MeetingKind.DISAGREEMENT_RESOLUTION, Requester.PARENT, date(2015, 6, 1),
+        meeting_day=date(2015, 6, 20), attendance=Attendance.NOT_ATTENDED, funding_kind=FundingPartyKind.SCHOOL,
+        funding_name="Oakwood Primary School", funding_agreed_on=date(2015, 6, 5)), now)
+    lead = sign_in_as("admin@lead.example")
+    register = lead.get(f"/contracts/{contract.id}/meetings").get_data(as_text=True)
+    assert "Disagreement resolution" in register and "20 June 2015 (booked, not attended)" in register
+    assert "20 May 2015 (held)" in register
+    own = lead.get(f"/contracts/{contract.id}/your-statement").get_data(as_text=True)
+    assert "Agreement reached in part" in own and "Agreement partial" not in own
+
+
+def test_a_member_that_declined_the_agreement_is_told_it_has_no_statement(world, contract, sign_in_as, db, clock):
+    from tenderapp.models import AgreementResponse, AgreementVersion
+
+    agreement = factories.agreement(db, world.collab, world.lead_admin, clock.moment)
+    version = db.exec(select(AgreementVersion).where(AgreementVersion.agreement_id == agreement.id)).one()
+    db.add(AgreementResponse(agreement_id=agreement.id, version_id=version.id, organisation_id=world.partner.id,
+                             action="declined", note="Not joining", user_id=world.partner_admin.id,
+                             acting_organisation_id=world.partner.id, created_at=clock.moment))
+    db.commit()
+    partner = sign_in_as("signatory@partner.example")
+    for url in (f"/contracts/{contract.id}/your-statement", f"/contracts/{contract.id}/your-kpis"):
+        response = partner.get(url)
+        assert response.status_code == 200, url
+        assert "declined the collaborative agreement, so it pays no core subscription" in response.get_data(
+            as_text=True)
+    assert partner.get(f"/contracts/{contract.id}/your-statement.xlsx").status_code == 404
+    lead = sign_in_as("admin@lead.example")
+    assert lead.get(f"/contracts/{contract.id}/statements/{world.partner.id}").status_code == 404
+    assert f"/statements/{world.partner.id}" not in lead.get(f"/contracts/{contract.id}/meetings").get_data(
+        as_text=True)

@@ -93,7 +93,9 @@ class BasisForm(BaseForm):
     # code with a message beside the field, so the fields do not check choices themselves.
     core_codes = SelectMultipleField("Core subscription lines", widget=GovCheckboxesInput(), validate_choice=False,
                                      description="Select the line for each year of the contract, in year order. "
-                                                 "Years after the last line you select pay that line's price again.",
+                                                 "An extension year after the last line you select pays its own "
+                                                 "extension line (such as EXT-Y4) if the contract has one, and "
+                                                 "otherwise that last line's price again.",
                                      validators=[InputRequired(message="Select the core subscription lines")])
     payg_code = RadioField("Pay-as-you-go meeting line", widget=GovRadioInput(), validate_choice=False,
                            validators=[InputRequired(message="Select the pay-as-you-go meeting line")])

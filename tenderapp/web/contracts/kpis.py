@@ -7,10 +7,10 @@ from flask_login import current_user
 from tenderapp import access
 from tenderapp.db import get_session
 from tenderapp.exports import monitoring_report
-from tenderapp.services import meeting_kpis, meeting_statements
+from tenderapp.services import cost_shares, meeting_kpis, meeting_statements
 from tenderapp.services.meeting_statements import PeriodKind
 from tenderapp.web.contracts.blueprint import ADMIN, bp
-from tenderapp.web.contracts.statements import XLSX
+from tenderapp.web.contracts.statements import XLSX, declined_page
 from tenderapp.web.downloads import download
 from tenderapp.web.guards import tenant_owned
 
@@ -47,8 +47,11 @@ def monitoring_report_workbook(contract):
 @tenant_owned(contract_id=access.get_member_contract)
 def your_kpis(contract):
     contract, tender = contract
+    declined = declined_page(contract, tender, "Performance figures")
+    if declined is not None:
+        return declined
     db_session = get_session()
-    organisation = access.register_authority(db_session, tender, current_user.organisation_id)
+    organisation = cost_shares.subscriber(db_session, tender, current_user.organisation_id)
     chosen = _period(contract)
     own = meeting_kpis.own_kpis(db_session, contract, organisation, chosen["period"])
     return render_template("contracts/kpis.html", contract=contract, tender=tender, group=own, rows=[],

@@ -45,7 +45,7 @@ def register(contract):
 def _case_form(tender, case=None) -> CaseForm:
     form = CaseForm()
     form.organisation_id.choices = [SelectChoice(0, "Select the authority")] + [
-        SelectChoice(o.id, o.name) for o in access.register_authorities(get_session(), tender)]
+        SelectChoice(o.id, o.name) for o in cost_share_service.subscribers(get_session(), tender)]
     if case is not None and not form.is_submitted():
         for name in ("organisation_id", "reference", "kind", "requester", "day_told", "meeting_day", "cancelled_on",
                      "funding_name", "funding_agreed_on", "certificate_on", *_ENUM_FIELDS):
@@ -102,7 +102,7 @@ def meetings(contract):
     years = [(year, meeting_statements.funding_statements(worked, year)) for year in
              meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)] if worked else []
     return render_template("contracts/register.html", contract=contract, tender=tender, rows=rows, provider=False,
-                           authorities=access.register_authorities(db_session, tender),
+                           authorities=cost_share_service.subscribers(db_session, tender),
                            terms=meeting_service.terms_of(db_session, contract),
                            funding_years=[(year, parties) for year, parties in years if parties])
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from tenderapp import access
 from tenderapp.db import get_session
 from tenderapp.exports import meeting_statement as statement_export
-from tenderapp.services import meeting_statements
+from tenderapp.services import cost_shares, meeting_statements
 from tenderapp.services.meeting_statements import PeriodKind
 from tenderapp.web.contracts.blueprint import ADMIN, bp
 from tenderapp.web.downloads import download
@@ -52,7 +52,7 @@ def _workbook(page: dict):
 @tenant_owned(ADMIN, contract_id=access.get_lead_contract)
 def statement(contract, organisation_id: int):
     contract, tender = contract
-    organisation = access.register_authority(get_session(), tender, organisation_id)
+    organisation = cost_shares.subscriber(get_session(), tender, organisation_id)
     return render_template("contracts/statement.html", own=False, **_statement(contract, tender, organisation))
 
 
@@ -60,17 +60,30 @@ def statement(contract, organisation_id: int):
 @tenant_owned(ADMIN, contract_id=access.get_lead_contract)
 def statement_workbook(contract, organisation_id: int):
     contract, tender = contract
-    return _workbook(_statement(contract, tender, access.register_authority(get_session(), tender, organisation_id)))
+    return _workbook(_statement(contract, tender, cost_shares.subscriber(get_session(), tender, organisation_id)))
 
 
 def _own_authority(tender):
-    return access.register_authority(get_session(), tender, current_user.organisation_id)
+    return cost_shares.subscriber(get_session(), tender, current_user.organisation_id)
+
+
+def declined_page(contract, tender, heading: str):
+    """For a member authority that declined the agreement (no subscription, no cases), the page
+    that says so; None for any other member (NotFound for one that is not an authority)."""
+    db_session = get_session()
+    organisation = access.member_authority(db_session, tender, current_user.organisation_id)
+    if organisation.id in {o.id for o in cost_shares.subscribers(db_session, tender)}:
+        return None
+    return render_template("contracts/not_subscribed.html", contract=contract, tender=tender, heading=heading)
 
 
 @bp.route("/contracts/<int:contract_id>/your-statement")
 @tenant_owned(contract_id=access.get_member_contract)
 def your_statement(contract):
     contract, tender = contract
+    declined = declined_page(contract, tender, "Statement of meetings and charges")
+    if declined is not None:
+        return declined
     page = _statement(contract, tender, _own_authority(tender))
     return render_template("contracts/statement.html", own=True,
                            cases=access.own_cases(get_session(), current_user, contract), **page)
