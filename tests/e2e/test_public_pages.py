@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from tenderapp.demo import load_scenario
+from tenderapp.links import public_links
 from tenderapp.services import demo
 from tenderapp.storage import DatabaseDocumentStore
 from tests.e2e.axe import failing, report
@@ -35,7 +36,7 @@ def test_the_public_pages_pass_the_accessibility_check_for_an_anonymous_visitor(
     folder.mkdir(parents=True)
     with Session(live_app.extensions["tenderapp.engine"]) as session:
         demo.load(session, load_scenario("seg"), live_app.config["CLOCK"](), DEMO_PASSWORD,
-                  live_app.extensions["tenderapp.sealer"], DatabaseDocumentStore(session))
+                  live_app.extensions["tenderapp.sealer"], DatabaseDocumentStore(session), public_links(live_app))
     context = chromium.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()
     checks = []

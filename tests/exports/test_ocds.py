@@ -78,9 +78,9 @@ def test_unpublished_and_unknown_tenders_are_not_found(app, db, world, client, c
     assert client.get("/open-data/tenders/NOPE.json").status_code == 404
 
 
-def test_the_export_command_prints_the_same_package(app, db, load_demo, client):
+def test_the_export_command_prints_the_same_package(app, db, load_demo, client, monkeypatch):
     load_demo()
-    app.config["PUBLIC_BASE_URL"] = "http://localhost/"  # as the test client's requests say
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://localhost/")  # as the test client's requests say
     result = app.test_cli_runner().invoke(args=["export-ocds", "SC14027"])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
