@@ -211,19 +211,19 @@ def supplier_bids_with_the_excel_template(journey, supplier):
 
 
 def two_admins_open_the_bids(journey):
-    journey.step("After the deadline, the first admin turns a key")
-    first = sign_in(journey, ADMIN, start="/tenders")
-    first.follow(arrange.TITLE)
-    first.sees("2 bids submitted")
-    first.follow("Open the bids")
+    journey.step("After the deadline, the first admin's dashboard asks for a key, naming the other opener")
+    first = sign_in(journey, ADMIN)
+    first.sees("Turn your key to open the bids", "0 of 2 keys turned", "(not yet)")
+    first.screenshot("dashboard-key-to-turn")
+    first.follow("Turn your key to open the bids")
     first.press("Confirm the opening (key 1 of 2)")
     first.sees("Your key is turned")
     first.screenshot("first-key-turned")
 
-    journey.step("A second admin turns the second key and reads the bids")
-    second = sign_in(journey, SECOND_ADMIN, start="/tenders")
-    second.follow(arrange.TITLE)
-    second.follow("Open the bids")
+    journey.step("The second admin's dashboard shows the first key turned; the second key opens the box")
+    second = sign_in(journey, SECOND_ADMIN)
+    second.sees("Turn your key to open the bids", "1 of 2 keys turned", "(key turned)")
+    second.follow("Turn your key to open the bids")
     second.press("Confirm the opening (key 2 of 2)")
     second.sees("The bids are open", SUPPLIER, COMPETITOR)
     second.follow("Read the bids")
@@ -244,10 +244,11 @@ CONSENSUS = {(SUPPLIER, CRITERIA[0]): GOOD, (SUPPLIER, CRITERIA[1]): GOOD,
 
 
 def evaluators_score(journey):
-    journey.step("Evaluators score the answers")
+    journey.step("Evaluators follow the task on their dashboard and score the answers")
     for email, scores in SCORES.items():
-        evaluator = sign_in(journey, email, start="/evaluations")
-        evaluator.follow(f"{arrange.REFERENCE}: {arrange.TITLE}")
+        evaluator = sign_in(journey, email)
+        evaluator.sees("Score the answers: 0 of 4 scored", arrange.TITLE)
+        evaluator.follow("Score the answers: 0 of 4 scored")
         for (supplier, criterion), score in scores.items():
             evaluator.follow(f"Open {supplier}, {criterion}")
             evaluator.choose(score)
@@ -261,11 +262,10 @@ def evaluators_score(journey):
 
 def moderator_moderates_and_recommends(journey, moderator):
     """The admin who turned the first key, still signed in, moderates."""
-    journey.step("The moderator records compliance and the consensus scores")
-    moderator.follow("Tenders", exact=True)
-    moderator.follow(arrange.TITLE)
-    moderator.follow("Evaluation", exact=True)
-    moderator.follow("Compliance and moderation")
+    journey.step("The moderator's dashboard says every score is in; compliance and consensus scores follow")
+    moderator.follow("Dashboard", exact=True)
+    moderator.sees("Moderate the scores", "All 8 scores are in")
+    moderator.follow("Moderate the scores")
     for supplier in (SUPPLIER, COMPETITOR):
         moderator.follow(f"Record compliance for {supplier}")
         moderator.choose("Yes, it passes")
