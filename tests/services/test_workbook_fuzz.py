@@ -35,6 +35,7 @@ from tests.services.test_pricing_workbook import (
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 PEAK_BYTES = 100 * 1024 * 1024
 GENERIC = "could not be read"  # the reader's answer when the parser gives up on a damaged file
+TOO_LARGE = "The workbook is too large once unpacked"  # its answer for a file too big to read at all
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.large_base_example])
@@ -137,6 +138,9 @@ def test_each_bad_price_is_named_by_its_cell(values):
         book[PRICING_SHEET].cell(row=row, column=5, value=value)
     result = read_within_limits(saved(book))
     for problem in result.problems:
+        if problem.startswith(TOO_LARGE):  # the one answer for the whole file, and only for huge texts
+            assert sum(len(str(v).encode()) for v in values) > 100_000, (problem, values)
+            continue
         assert problem.startswith(("Pricing, E5:", "Pricing, E6:", "Pricing, E7:")), problem
 
 
