@@ -33,8 +33,9 @@ def spread(organisation_id: int, prefix: str, count: int, year_start: date, seed
         told += timedelta(days=(7 - told.weekday()) % 7 if told.weekday() > 4 else 0)
         meeting = told + timedelta(days=12 + (seed + 3 * n) % 15)
         certificate = meeting + timedelta(days=3 if meeting.weekday() == 4 else 1)
-        cases.append(CaseInput(organisation_id, f"{prefix}-15-{n + 1:03d}", MeetingKind.MEDIATION,
-                               Requester.YOUNG_PERSON if (seed + n) % 4 == 3 else Requester.PARENT, told,
+        cases.append(CaseInput(f"{prefix}-15-{n + 1:03d}", MeetingKind.MEDIATION, told,
+                               organisation_id=organisation_id,
+                               requester=Requester.YOUNG_PERSON if (seed + n) % 4 == 3 else Requester.PARENT,
                                meeting_day=meeting, attendance=Attendance.HELD,
                                outcome=_OUTCOMES[(seed + n) % len(_OUTCOMES)], certificate_on=certificate,
                                certificate_kind=CertificateKind.AFTER_MEDIATION))
@@ -42,8 +43,9 @@ def spread(organisation_id: int, prefix: str, count: int, year_start: date, seed
 
 
 def _case(organisation_id: int, spec: dict) -> CaseInput:
-    return CaseInput(organisation_id, spec["reference"], MeetingKind(spec["kind"]), Requester(spec["requester"]),
-                     date.fromisoformat(spec["day_told"]), meeting_day=_day(spec.get("meeting_day")),
+    return CaseInput(spec["reference"], MeetingKind(spec["kind"]), date.fromisoformat(spec["day_told"]),
+                     organisation_id=organisation_id, requester=Requester(spec["requester"]),
+                     meeting_day=_day(spec.get("meeting_day")),
                      attendance=_enum(Attendance, spec.get("attendance")), cancelled_on=_day(spec.get("cancelled_on")),
                      funding_kind=_enum(FundingPartyKind, spec.get("funding_kind")),
                      funding_name=spec.get("funding_name"), funding_agreed_on=_day(spec.get("funding_agreed_on")),

@@ -5,7 +5,7 @@ the register as the provider reads it, with each case's due dates and late flags
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum
 
 from sqlalchemy.exc import IntegrityError
@@ -37,22 +37,12 @@ from tenderapp.services.cost_shares import basis_of, rates, subscribers
 DUPLICATE = "This authority already has a case with this reference: use the existing case, or a new reference"
 
 
-@dataclass(frozen=True)
-class CaseInput:
+@dataclass(frozen=True, kw_only=True)
+class CaseInput(CaseFacts):
+    """A case as the provider enters it: its facts, the member authority it is for and who asked."""
+
     organisation_id: int
-    reference: str
-    kind: MeetingKind
     requester: Requester
-    day_told: date
-    meeting_day: date | None = None
-    attendance: Attendance | None = None
-    cancelled_on: date | None = None
-    funding_kind: FundingPartyKind | None = None
-    funding_name: str | None = None
-    funding_agreed_on: date | None = None
-    outcome: Outcome | None = None
-    certificate_on: date | None = None
-    certificate_kind: CertificateKind | None = None
 
 
 _CASE_FIELDS = [f.name for f in fields(CaseInput)]

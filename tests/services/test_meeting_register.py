@@ -30,7 +30,8 @@ def register(db, world):
 
 
 def mediation(world, reference="MED-1", told=date(2015, 5, 1), meeting=date(2015, 5, 20), **more) -> CaseInput:
-    return CaseInput(world.lead.id, reference, MeetingKind.MEDIATION, Requester.PARENT, told, meeting_day=meeting,
+    return CaseInput(reference, MeetingKind.MEDIATION, told,
+                     organisation_id=world.lead.id, requester=Requester.PARENT, meeting_day=meeting,
                      attendance=Attendance.HELD if meeting else None,
                      outcome=Outcome.AGREEMENT_FULL if meeting else None, **more)
 
@@ -80,8 +81,9 @@ def test_bad_cases_are_refused_on_their_field_and_nothing_is_saved(db, world, re
 
 def test_disagreement_resolution_needs_the_funding_agreement(db, world, register):
     contract, tender, provider = register
-    dr = CaseInput(world.partner.id, "DR-1", MeetingKind.DISAGREEMENT_RESOLUTION, Requester.YOUNG_PERSON,
-                   date(2015, 6, 1), meeting_day=date(2015, 6, 20), attendance=Attendance.HELD,
+    dr = CaseInput("DR-1", MeetingKind.DISAGREEMENT_RESOLUTION, date(2015, 6, 1),
+                   organisation_id=world.partner.id, requester=Requester.YOUNG_PERSON,
+                   meeting_day=date(2015, 6, 20), attendance=Attendance.HELD,
                    funding_kind=FundingPartyKind.SCHOOL, funding_name="Oakwood Primary School")
     with pytest.raises(RuleViolation) as caught:
         meetings.record_case(db, provider, contract, tender, dr, NOW)
@@ -161,7 +163,8 @@ def test_seven_meetings_make_the_leads_year_one_statement(db, world, register):
 def test_funding_parties_pay_for_their_meetings(db, world, register):
     contract, tender, provider = register
     meetings.record_case(db, provider, contract, tender, CaseInput(
-        world.partner.id, "DR-1", MeetingKind.DISAGREEMENT_RESOLUTION, Requester.PARENT, date(2015, 6, 1),
+        "DR-1", MeetingKind.DISAGREEMENT_RESOLUTION, date(2015, 6, 1),
+        organisation_id=world.partner.id, requester=Requester.PARENT,
         meeting_day=date(2015, 6, 20), attendance=Attendance.HELD, funding_kind=FundingPartyKind.HEALTH_BODY,
         funding_name="NHS West Kent CCG", funding_agreed_on=date(2015, 6, 5)), NOW)
     worked = meeting_statements.charged(db, contract)
@@ -222,8 +225,9 @@ def test_an_extension_year_pays_its_own_extension_line(db, world, register):
 
 def test_an_unfunded_disagreement_resolution_meeting_cancelled_late_is_refused_not_billed(db, world, register):
     contract, tender, provider = register
-    late = CaseInput(world.partner.id, "DR-2", MeetingKind.DISAGREEMENT_RESOLUTION, Requester.PARENT,
-                     date(2015, 6, 1), meeting_day=date(2015, 6, 20), attendance=Attendance.CANCELLED,
+    late = CaseInput("DR-2", MeetingKind.DISAGREEMENT_RESOLUTION, date(2015, 6, 1),
+                     organisation_id=world.partner.id, requester=Requester.PARENT,
+                     meeting_day=date(2015, 6, 20), attendance=Attendance.CANCELLED,
                      cancelled_on=date(2015, 6, 19))
     with pytest.raises(RuleViolation) as caught:
         meetings.record_case(db, provider, contract, tender, late, NOW)

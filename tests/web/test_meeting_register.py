@@ -199,10 +199,11 @@ def test_the_register_and_statement_name_each_kind_attendance_and_outcome(world,
     provider = factories.actor(db, db.exec(select(User).where(User.email == "provider@supplier.example")).one())
     now, tender = datetime(2016, 4, 20, 10, tzinfo=UTC), world.open_tender
     meetings.record_case(db, provider, contract, tender, CaseInput(
-        world.lead.id, "MED-1", MeetingKind.MEDIATION, Requester.PARENT, date(2015, 5, 1),
+        "MED-1", MeetingKind.MEDIATION, date(2015, 5, 1), organisation_id=world.lead.id, requester=Requester.PARENT,
         meeting_day=date(2015, 5, 20), attendance=Attendance.HELD, outcome=Outcome.AGREEMENT_PARTIAL), now)
     meetings.record_case(db, provider, contract, tender, CaseInput(
-        world.lead.id, "DR-1", MeetingKind.DISAGREEMENT_RESOLUTION, Requester.PARENT, date(2015, 6, 1),
+        "DR-1", MeetingKind.DISAGREEMENT_RESOLUTION, date(2015, 6, 1),
+        organisation_id=world.lead.id, requester=Requester.PARENT,
         meeting_day=date(2015, 6, 20), attendance=Attendance.NOT_ATTENDED, funding_kind=FundingPartyKind.SCHOOL,
         funding_name="Oakwood Primary School", funding_agreed_on=date(2015, 6, 5)), now)
     lead = sign_in_as("admin@lead.example")
