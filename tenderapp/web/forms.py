@@ -2,9 +2,9 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextInput
-from wtforms import DateField, PasswordField, SelectChoice, SelectMultipleField, StringField
+from wtforms import DateField, EmailField, PasswordField, SelectChoice, SelectMultipleField, StringField
 from wtforms.utils import unset_value
-from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.validators import Email, InputRequired, Length, StopValidation, ValidationError
 
 from tenderapp.domain.errors import DomainError
 from tenderapp.domain.money import MoneyError, parse_amount
@@ -57,6 +57,16 @@ class MaxLength(Length):
             super().__call__(form, field)
         except ValidationError as error:
             raise StopValidation(str(error)) from None
+
+
+def address_to_write_to(label: str, missing: str, description: str) -> EmailField:
+    """A required email address that a link is about to be sent to: at most 320 characters
+    (checked first, so a huge value never reaches the syntax check) and well formed."""
+    return EmailField(label, widget=GovTextInput(), filters=[strip], description=description,
+                      validators=[InputRequired(message=missing),
+                                  MaxLength(320, message="Email address must be 320 characters or fewer"),
+                                  Email(message="Enter an email address in the correct format, like name@example.com",
+                                        check_deliverability=False)])
 
 
 class RolesField(SelectMultipleField):

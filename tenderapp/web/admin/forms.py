@@ -1,12 +1,12 @@
 """The administration's forms; those offering choices fill them from the values the route hands them."""
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
 
 from tenderapp.domain.identifiers import BY_CODE, SCHEMES, Scheme
 from tenderapp.domain.roles import OrganisationKind, allowed_roles
-from tenderapp.web.forms import BaseForm, MaxLength, RolesField, role_choices, strip
+from tenderapp.web.forms import BaseForm, RolesField, address_to_write_to, role_choices, strip
 
 
 def _name(label: str, missing: str, noun: str, **kwargs) -> StringField:
@@ -63,14 +63,8 @@ class _RolesOfOrganisation(BaseForm):
 
 class InvitationForm(_RolesOfOrganisation):
     full_name = _name("Full name", "Enter the person's full name", "Full name")
-    email = EmailField(
-        "Email address", widget=GovTextInput(), filters=[strip],
-        description="The invitation link is sent to this address",
-        validators=[InputRequired(message="Enter an email address"),
-                    MaxLength(320, message="Email address must be 320 characters or fewer"),
-                    Email(message="Enter an email address in the correct format, like name@example.com",
-                          check_deliverability=False)],
-    )
+    email = address_to_write_to("Email address", "Enter an email address",
+                                "The invitation link is sent to this address")
     roles = RolesField("Roles", validators=[InputRequired(message="Select at least one role")])
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 

@@ -1,9 +1,9 @@
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import EmailField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from tenderapp.web.auth.forms import AcceptInvitationForm
-from tenderapp.web.forms import BaseForm, MaxLength, strip
+from tenderapp.web.forms import BaseForm, address_to_write_to, strip
 
 
 class RegistrationForm(BaseForm):
@@ -18,13 +18,8 @@ class RegistrationForm(BaseForm):
                             validators=[InputRequired(message="Enter your organisation's address"), Length(max=1000)])
     contact_name = StringField("Your full name", widget=GovTextInput(), filters=[strip],
                                validators=[InputRequired(message="Enter your full name"), Length(max=200)])
-    email = EmailField(
-        "Your email address", widget=GovTextInput(), filters=[strip],
-        description="We will send a link to this address to confirm it",
-        validators=[InputRequired(message="Enter your email address"),
-                    MaxLength(320, message="Email address must be 320 characters or fewer"),
-                    Email(message="Enter an email address in the correct format, like name@example.com",
-                          check_deliverability=False)])
+    email = address_to_write_to("Your email address", "Enter your email address",
+                                "We will send a link to this address to confirm it")
     submit = SubmitField("Register", widget=GovSubmitInput())
 
 
