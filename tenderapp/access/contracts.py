@@ -5,13 +5,13 @@ summary. A contract's extensions and summaries are reached from the scoped contr
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, exists, false
+from sqlalchemy import and_, exists
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 from sqlmodel.sql.expression import Select
 
 from tenderapp.access.core import Actor, scope
-from tenderapp.access.listing import ListFilter, Page, day_between, narrowed, page_of, text_matches
+from tenderapp.access.listing import ListFilter, Page, conditions_of, day_between, narrowed, page_of
 from tenderapp.access.tenders import get_lead_tender
 from tenderapp.domain.contracts import ContractStatus
 from tenderapp.domain.errors import NotFound
@@ -77,14 +77,8 @@ def _status_is(status: ContractStatus, today: date) -> ColumnElement[bool]:
 
 
 def _contract_conditions(wanted: ListFilter, today: date) -> list[ColumnElement[bool]]:
-    conditions = []
-    if wanted.text:
-        conditions.append(text_matches(wanted.text, Tender.reference, Tender.title, Organisation.name))
-    if wanted.status:
-        statuses = {s.value: s for s in ContractStatus}
-        conditions.append(_status_is(statuses[wanted.status], today) if wanted.status in statuses else false())
-    if wanted.collaboration_id is not None:
-        conditions.append(col(Tender.collaboration_id) == wanted.collaboration_id)
+    conditions = conditions_of(wanted, (Tender.reference, Tender.title, Organisation.name), ContractStatus,
+                               lambda s: _status_is(s, today), Tender.collaboration_id)
     return conditions + day_between(col(Contract.end_date), wanted.date_from, wanted.date_to)
 
 

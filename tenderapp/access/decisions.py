@@ -4,13 +4,13 @@ only; anyone else is told a decision does not exist."""
 
 from collections import defaultdict
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from tenderapp.access.contracts import child_of
 from tenderapp.access.core import Actor, scope
-from tenderapp.access.listing import ListFilter, Page, day_between, narrowed, page_of, text_matches
+from tenderapp.access.listing import ListFilter, Page, conditions_of, day_between, narrowed, page_of
 from tenderapp.access.organisations import (
     _led_collaboration_ids,
     get_led_collaboration,
@@ -119,14 +119,8 @@ def _status_is(status: DecisionStatus) -> ColumnElement[bool]:
 
 
 def _decision_conditions(wanted: ListFilter) -> list[ColumnElement[bool]]:
-    conditions = []
-    if wanted.text:
-        conditions.append(text_matches(wanted.text, Decision.number, Decision.title))
-    if wanted.status:
-        statuses = {s.value: s for s in DecisionStatus}
-        conditions.append(_status_is(statuses[wanted.status]) if wanted.status in statuses else false())
-    if wanted.collaboration_id is not None:
-        conditions.append(col(Decision.collaboration_id) == wanted.collaboration_id)
+    conditions = conditions_of(wanted, (Decision.number, Decision.title), DecisionStatus, _status_is,
+                               Decision.collaboration_id)
     return conditions + day_between(col(Decision.taken_on), wanted.date_from, wanted.date_to)
 
 

@@ -10,9 +10,10 @@ Every page costs two queries (the count and the page) however many rows match.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, or_
+from sqlalchemy import false, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -24,6 +25,7 @@ Row = TypeVar("Row")
 # A select of one entity (rows are objects) or of several (rows are tuples, a variadic type).
 Query = Any
 Q = TypeVar("Q")
+Status = TypeVar("Status", bound=StrEnum)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,23 @@ def text_in(text: str, *values: str | None) -> bool:
 
 def _start_of(day: date) -> datetime:
     return uk_instant(day, time(0, 0))
+
+
+def conditions_of(wanted: ListFilter, text_columns: Sequence[Any], statuses: type[Status],
+                  status_is: Callable[[Status], ColumnElement[bool]],
+                  collaboration_column: Any | None = None) -> list[ColumnElement[bool]]:
+    """What every list's filter asks alike: its text in any of ``text_columns``, the status
+    (``status_is`` of the member of ``statuses`` named; a status the list does not know matches
+    nothing) and, for a list that has one, the collaboration. Each list adds its own dates."""
+    conditions = []
+    if wanted.text:
+        conditions.append(text_matches(wanted.text, *text_columns))
+    if wanted.status:
+        known = {s.value: s for s in statuses}
+        conditions.append(status_is(known[wanted.status]) if wanted.status in known else false())
+    if wanted.collaboration_id is not None and collaboration_column is not None:
+        conditions.append(collaboration_column == wanted.collaboration_id)
+    return conditions
 
 
 def instant_between(column: Any, date_from: date | None, date_to: date | None) -> list[ColumnElement[bool]]:

@@ -1,16 +1,16 @@
 """Scoping of organisations, people, collaborations and the outbox."""
 
-from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, false, func, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from tenderapp.access.core import Actor, scope
-from tenderapp.access.listing import ListFilter, Page, instant_between, narrowed, page_of, text_matches
+from tenderapp.access.listing import ListFilter, Page, conditions_of, instant_between, narrowed, page_of
 from tenderapp.domain.errors import NotFound
+from tenderapp.domain.labels import LabelledEnum
 from tenderapp.domain.roles import Role
 from tenderapp.models import Collaboration, CollaborationMember, Organisation, OutboxMessage, User
 
@@ -137,18 +137,13 @@ def failed_outbox_count(session: Session, actor: Actor) -> int:
     return session.exec(select(func.count()).select_from(_failed_in_managed(actor).subquery())).one()
 
 
-class DeliveryStatus(StrEnum):
+class DeliveryStatus(LabelledEnum):
     """Where a message stands with the mail worker, as the outbox list shows it."""
 
-    QUEUED = "queued"
-    RETRYING = "retrying"
-    SENT = "sent"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        return {"queued": "Queued", "retrying": "Not delivered yet, to be tried again", "sent": "Sent",
-                "failed": "Failed"}[self.value]
+    QUEUED = "queued", "Queued"
+    RETRYING = "retrying", "Not delivered yet, to be tried again"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
 
 
 def _delivery_is(status: DeliveryStatus) -> ColumnElement[bool]:
@@ -163,12 +158,7 @@ def _delivery_is(status: DeliveryStatus) -> ColumnElement[bool]:
 
 
 def _message_conditions(wanted: ListFilter, when: Any) -> list[ColumnElement[bool]]:
-    conditions = []
-    if wanted.text:
-        conditions.append(text_matches(wanted.text, OutboxMessage.subject, OutboxMessage.recipient))
-    if wanted.status:
-        statuses = {s.value: s for s in DeliveryStatus}
-        conditions.append(_delivery_is(statuses[wanted.status]) if wanted.status in statuses else false())
+    conditions = conditions_of(wanted, (OutboxMessage.subject, OutboxMessage.recipient), DeliveryStatus, _delivery_is)
     return conditions + instant_between(when, wanted.date_from, wanted.date_to)
 
 

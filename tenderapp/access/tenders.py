@@ -8,12 +8,12 @@ through the tender the route has already scoped: another tender's row is NotFoun
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import and_, exists, false, not_, or_
+from sqlalchemy import and_, exists, not_, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from tenderapp.access.core import Actor, scope
-from tenderapp.access.listing import ListFilter, Page, instant_between, narrowed, page_of, text_matches
+from tenderapp.access.listing import ListFilter, Page, conditions_of, instant_between, narrowed, page_of
 from tenderapp.access.organisations import _led_collaboration_ids
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import Role
@@ -114,14 +114,8 @@ def _status_is(status: TenderStatus, now: datetime) -> ColumnElement[bool]:
 
 
 def _tender_conditions(wanted: ListFilter, now: datetime) -> list[ColumnElement[bool]]:
-    conditions = []
-    if wanted.text:
-        conditions.append(text_matches(wanted.text, Tender.reference, Tender.title))
-    if wanted.status:
-        statuses = {s.value: s for s in TenderStatus}
-        conditions.append(_status_is(statuses[wanted.status], now) if wanted.status in statuses else false())
-    if wanted.collaboration_id is not None:
-        conditions.append(col(Tender.collaboration_id) == wanted.collaboration_id)
+    conditions = conditions_of(wanted, (Tender.reference, Tender.title), TenderStatus, lambda s: _status_is(s, now),
+                               Tender.collaboration_id)
     return conditions + instant_between(col(Tender.submission_deadline), wanted.date_from, wanted.date_to)
 
 

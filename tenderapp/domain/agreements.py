@@ -19,34 +19,21 @@ from datetime import datetime
 from enum import StrEnum
 
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 
 
-class PartyStatus(StrEnum):
-    NOT_ISSUED = "not_issued"
-    INVITED = "invited"
-    AGREED_IN_PRINCIPLE = "agreed_in_principle"
-    SIGNED = "signed"
-    DECLINED = "declined"
-    RE_SIGN_REQUIRED = "re_sign_required"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
+class PartyStatus(LabelledEnum):
+    NOT_ISSUED = "not_issued", "Not issued"
+    INVITED = "invited", "Invited"
+    AGREED_IN_PRINCIPLE = "agreed_in_principle", "Agreed in principle"
+    SIGNED = "signed", "Signed"
+    DECLINED = "declined", "Declined"
+    RE_SIGN_REQUIRED = "re_sign_required", "Re-signing required"
 
     @property
     def outstanding(self) -> bool:
         """Still expected to respond (reminders go to these)."""
         return self in {PartyStatus.INVITED, PartyStatus.AGREED_IN_PRINCIPLE, PartyStatus.RE_SIGN_REQUIRED}
-
-
-_STATUS_LABELS = {
-    PartyStatus.NOT_ISSUED: "Not issued",
-    PartyStatus.INVITED: "Invited",
-    PartyStatus.AGREED_IN_PRINCIPLE: "Agreed in principle",
-    PartyStatus.SIGNED: "Signed",
-    PartyStatus.DECLINED: "Declined",
-    PartyStatus.RE_SIGN_REQUIRED: "Re-signing required",
-}
 
 
 class Action(StrEnum):

@@ -22,6 +22,7 @@ from typing import Protocol, TypeVar
 
 from tenderapp.domain.audit_chain import canonical_json
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 from tenderapp.domain.scoring import scorable_price
 from tenderapp.domain.suppliers import word_count
 
@@ -60,22 +61,15 @@ def check_before_deadline(now: datetime, deadline: datetime, opened: bool = Fals
                              "Your draft is kept as it was.")
 
 
-class BidState(StrEnum):
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    WITHDRAWN = "withdrawn"
-    OPENED = "opened"
+class BidState(LabelledEnum):
+    """Where a supplier's bid stands; the label is what the supplier's dashboard says of it (a
+    withdrawn bid is a draft again to its supplier; an opened one stays "Submitted" to them)."""
 
-    @property
-    def label(self) -> str:
-        """What a supplier's dashboard says of its bid."""
-        return _STATE_LABELS[self]
-
-
-# A withdrawn bid is a draft again to its supplier; an opened one stays "Submitted" to them.
-_STATE_LABELS = {BidState.NOT_STARTED: "Not started", BidState.DRAFT: "Draft", BidState.SUBMITTED: "Submitted",
-                 BidState.WITHDRAWN: "Draft", BidState.OPENED: "Submitted"}
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Draft"
+    OPENED = "opened", "Submitted"
 
 
 class BidEvent(StrEnum):

@@ -2,30 +2,17 @@
 
 import calendar
 from datetime import date
-from enum import StrEnum
 
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 
 
-class ContractStatus(StrEnum):
-    AWAITING_SIGNATURE = "awaiting_signature"
-    NOT_STARTED = "not_started"
-    ACTIVE = "active"
-    EXTENDED = "extended"
-    EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    ContractStatus.AWAITING_SIGNATURE: "Awarded, not yet entered into",
-    ContractStatus.NOT_STARTED: "Entered into, not started",
-    ContractStatus.ACTIVE: "Active",
-    ContractStatus.EXTENDED: "Active (extended)",
-    ContractStatus.EXPIRED: "Expired",
-}
+class ContractStatus(LabelledEnum):
+    AWAITING_SIGNATURE = "awaiting_signature", "Awarded, not yet entered into"
+    NOT_STARTED = "not_started", "Entered into, not started"
+    ACTIVE = "active", "Active"
+    EXTENDED = "extended", "Active (extended)"
+    EXPIRED = "expired", "Expired"
 
 
 def add_months(day: date, months: int) -> date:

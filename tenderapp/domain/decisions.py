@@ -15,48 +15,29 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 
 
-class DecisionKind(StrEnum):
-    AWARD = "award"
-    EXTENSION = "extension"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+class DecisionKind(LabelledEnum):
+    AWARD = "award", "Award"
+    EXTENSION = "extension", "Extension"
+    OTHER = "other", "Other"
 
 
-class DocumentKind(StrEnum):
+class DocumentKind(LabelledEnum):
     """The kinds of paper kept behind a decision."""
 
-    REPORT = "report"
-    EQUALITY_IMPACT = "equality_impact"
-    LEGAL_ADVICE = "legal_advice"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _DOCUMENT_LABELS[self]
+    REPORT = "report", "Report"
+    EQUALITY_IMPACT = "equality_impact", "Equality impact assessment"
+    LEGAL_ADVICE = "legal_advice", "Legal advice"
+    OTHER = "other", "Other"
 
 
-_DOCUMENT_LABELS = {
-    DocumentKind.REPORT: "Report",
-    DocumentKind.EQUALITY_IMPACT: "Equality impact assessment",
-    DocumentKind.LEGAL_ADVICE: "Legal advice",
-    DocumentKind.OTHER: "Other",
-}
-
-
-class DecisionStatus(StrEnum):
-    PROPOSED = "proposed"
-    ENDORSED = "endorsed"
-    TAKEN = "taken"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+class DecisionStatus(LabelledEnum):
+    PROPOSED = "proposed", "Proposed"
+    ENDORSED = "endorsed", "Endorsed"
+    TAKEN = "taken", "Taken"
+    PUBLISHED = "published", "Published"
 
 
 class Move(StrEnum):

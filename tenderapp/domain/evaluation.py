@@ -1,24 +1,16 @@
 """Evaluation rules: who may score, independence, wide disagreements, and moderation."""
 
-from enum import StrEnum
-
 from tenderapp.domain.errors import Forbidden, RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 
 
-class PanelStatus(StrEnum):
+class PanelStatus(LabelledEnum):
     """Where an evaluator stands on a tender's panel, from their conflicts declaration."""
 
-    NOT_DECLARED = "not_declared"
-    AWAITING_DECISION = "awaiting_decision"
-    CLEARED = "cleared"
-    REMOVED = "removed"
-
-    @property
-    def label(self) -> str:
-        return {PanelStatus.NOT_DECLARED: "Conflicts not declared yet",
-                PanelStatus.AWAITING_DECISION: "Conflict declared: awaiting the admin's decision",
-                PanelStatus.CLEARED: "Cleared to evaluate",
-                PanelStatus.REMOVED: "Removed from the panel"}[self]
+    NOT_DECLARED = "not_declared", "Conflicts not declared yet"
+    AWAITING_DECISION = "awaiting_decision", "Conflict declared: awaiting the admin's decision"
+    CLEARED = "cleared", "Cleared to evaluate"
+    REMOVED = "removed", "Removed from the panel"
 
 
 def panel_status(declared: bool, has_conflict: bool, resolution: str | None) -> PanelStatus:

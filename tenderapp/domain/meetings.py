@@ -9,44 +9,32 @@ meeting that may be charged: held, not attended or cancelled).
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from tenderapp.domain.deadlines import Calendar
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 from tenderapp.domain.send_timescales import certificate_due, days_left, is_late, mediation_due
 from tenderapp.domain.text import check_single_line, has_other_digits
 
 
-class MeetingKind(StrEnum):
-    MEDIATION = "mediation"
-    DISAGREEMENT_RESOLUTION = "disagreement_resolution"
-
-    @property
-    def label(self) -> str:
-        return "Mediation" if self is MeetingKind.MEDIATION else "Disagreement resolution"
+class MeetingKind(LabelledEnum):
+    MEDIATION = "mediation", "Mediation"
+    DISAGREEMENT_RESOLUTION = "disagreement_resolution", "Disagreement resolution"
 
 
-class Requester(StrEnum):
-    PARENT = "parent"
-    YOUNG_PERSON = "young_person"
-
-    @property
-    def label(self) -> str:
-        return "Parent" if self is Requester.PARENT else "Young person"
+class Requester(LabelledEnum):
+    PARENT = "parent", "Parent"
+    YOUNG_PERSON = "young_person", "Young person"
 
 
-class FundingPartyKind(StrEnum):
-    SCHOOL = "school"
-    COLLEGE = "college"
-    EARLY_YEARS = "early_years"
-    LA_EDUCATION = "la_education"
-    LA_CHILDRENS = "la_childrens"
-    LA_ADULT = "la_adult"
-    HEALTH_BODY = "health_body"
-
-    @property
-    def label(self) -> str:
-        return _FUNDING_LABELS[self]
+class FundingPartyKind(LabelledEnum):
+    SCHOOL = "school", "School"
+    COLLEGE = "college", "College"
+    EARLY_YEARS = "early_years", "Early years provider"
+    LA_EDUCATION = "la_education", "Local authority education services"
+    LA_CHILDRENS = "la_childrens", "Local authority children's services"
+    LA_ADULT = "la_adult", "Local authority adult services"
+    HEALTH_BODY = "health_body", "Health body"
 
     @property
     def is_the_authority(self) -> bool:
@@ -54,74 +42,30 @@ class FundingPartyKind(StrEnum):
         return self in (FundingPartyKind.LA_EDUCATION, FundingPartyKind.LA_CHILDRENS, FundingPartyKind.LA_ADULT)
 
 
-_FUNDING_LABELS = {
-    FundingPartyKind.SCHOOL: "School",
-    FundingPartyKind.COLLEGE: "College",
-    FundingPartyKind.EARLY_YEARS: "Early years provider",
-    FundingPartyKind.LA_EDUCATION: "Local authority education services",
-    FundingPartyKind.LA_CHILDRENS: "Local authority children's services",
-    FundingPartyKind.LA_ADULT: "Local authority adult services",
-    FundingPartyKind.HEALTH_BODY: "Health body",
-}
-
-
-class Outcome(StrEnum):
-    AGREEMENT_FULL = "agreement_full"
-    AGREEMENT_PARTIAL = "agreement_partial"
-    NO_AGREEMENT = "no_agreement"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return _OUTCOME_LABELS[self]
+class Outcome(LabelledEnum):
+    AGREEMENT_FULL = "agreement_full", "Agreement reached in full"
+    AGREEMENT_PARTIAL = "agreement_partial", "Agreement reached in part"
+    NO_AGREEMENT = "no_agreement", "No agreement"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
     @property
     def agreed(self) -> bool:
         return self in (Outcome.AGREEMENT_FULL, Outcome.AGREEMENT_PARTIAL)
 
 
-_OUTCOME_LABELS = {
-    Outcome.AGREEMENT_FULL: "Agreement reached in full",
-    Outcome.AGREEMENT_PARTIAL: "Agreement reached in part",
-    Outcome.NO_AGREEMENT: "No agreement",
-    Outcome.WITHDRAWN: "Withdrawn",
-}
+class CertificateKind(LabelledEnum):
+    AFTER_MEDIATION = "after_mediation", "After mediation"
+    DECLINED = "declined", "Mediation declined"
+    DEEMED = "deemed", "Deemed: no mediation within 30 days"
 
 
-class CertificateKind(StrEnum):
-    AFTER_MEDIATION = "after_mediation"
-    DECLINED = "declined"
-    DEEMED = "deemed"
-
-    @property
-    def label(self) -> str:
-        return _CERTIFICATE_LABELS[self]
-
-
-_CERTIFICATE_LABELS = {
-    CertificateKind.AFTER_MEDIATION: "After mediation",
-    CertificateKind.DECLINED: "Mediation declined",
-    CertificateKind.DEEMED: "Deemed: no mediation within 30 days",
-}
-
-
-class Attendance(StrEnum):
+class Attendance(LabelledEnum):
     """What happened to a booked meeting; the contract's charging rules say which are paid for."""
 
-    HELD = "held"
-    CANCELLED = "cancelled"
-    NOT_ATTENDED = "not_attended"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+    NOT_ATTENDED = "not_attended", "Booked, not attended"
 
-    @property
-    def label(self) -> str:
-        return _ATTENDANCE_LABELS[self]
-
-
-_ATTENDANCE_LABELS = {
-    Attendance.HELD: "Held",
-    Attendance.CANCELLED: "Cancelled",
-    Attendance.NOT_ATTENDED: "Booked, not attended",
-}
 
 CASE_REFERENCE_MAX = 40
 FUNDING_NAME_MAX = 200

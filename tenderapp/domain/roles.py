@@ -1,19 +1,14 @@
 """Organisations, roles and which roles each kind of organisation may hold."""
 
-from enum import StrEnum
-
 from tenderapp.domain.errors import RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 
 
-class OrganisationKind(StrEnum):
-    LOCAL_AUTHORITY = "local_authority"
-    HEALTH_BODY = "health_body"
-    INTERNAL_SERVICE = "internal_service"
-    SUPPLIER = "supplier"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
+class OrganisationKind(LabelledEnum):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH_BODY = "health_body", "Health body"
+    INTERNAL_SERVICE = "internal_service", "Internal service"
+    SUPPLIER = "supplier", "Supplier"
 
     @property
     def plural(self) -> str:
@@ -26,14 +21,6 @@ class OrganisationKind(StrEnum):
         return self is not OrganisationKind.SUPPLIER
 
 
-_KIND_LABELS = {
-    OrganisationKind.LOCAL_AUTHORITY: "Local authority",
-    OrganisationKind.HEALTH_BODY: "Health body",
-    OrganisationKind.INTERNAL_SERVICE: "Internal service",
-    OrganisationKind.SUPPLIER: "Supplier",
-}
-
-
 _KIND_PLURALS = {
     OrganisationKind.LOCAL_AUTHORITY: "local authorities",
     OrganisationKind.HEALTH_BODY: "health bodies",
@@ -42,27 +29,15 @@ _KIND_PLURALS = {
 }
 
 
-class Role(StrEnum):
-    PROCUREMENT_ADMIN = "procurement_admin"
-    SIGNATORY = "signatory"
-    EVALUATOR = "evaluator"
-    VIEWER = "viewer"
-    BIDDER = "bidder"
-    PROVIDER = "provider"  # the awarded supplier's people who keep a contract's meeting register
+class Role(LabelledEnum):
+    PROCUREMENT_ADMIN = "procurement_admin", "Procurement admin"
+    SIGNATORY = "signatory", "Signatory"
+    EVALUATOR = "evaluator", "Evaluator"
+    VIEWER = "viewer", "Viewer"
+    BIDDER = "bidder", "Bidder"
+    # the awarded supplier's people who keep a contract's meeting register
+    PROVIDER = "provider", "Provider (meeting register)"
 
-    @property
-    def label(self) -> str:
-        return _ROLE_LABELS[self]
-
-
-_ROLE_LABELS = {
-    Role.PROCUREMENT_ADMIN: "Procurement admin",
-    Role.SIGNATORY: "Signatory",
-    Role.EVALUATOR: "Evaluator",
-    Role.VIEWER: "Viewer",
-    Role.BIDDER: "Bidder",
-    Role.PROVIDER: "Provider (meeting register)",
-}
 
 AUTHORITY_ROLES = frozenset(
     {Role.PROCUREMENT_ADMIN, Role.SIGNATORY, Role.EVALUATOR, Role.VIEWER}

@@ -14,44 +14,29 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tenderapp.domain.errors import Conflict, DomainError, RuleViolation
+from tenderapp.domain.labels import LabelledEnum
 from tenderapp.domain.uk_time import uk_date_of, uk_today
 
 
-class Regime(StrEnum):
-    PA2023 = "PA2023"
-    PCR2015 = "PCR2015"
-
-    @property
-    def label(self) -> str:
-        return {Regime.PA2023: "Procurement Act 2023", Regime.PCR2015: "Public Contracts Regulations 2015"}[self]
+class Regime(LabelledEnum):
+    PA2023 = "PA2023", "Procurement Act 2023"
+    PCR2015 = "PCR2015", "Public Contracts Regulations 2015"
 
 
-class PriceMethod(StrEnum):
-    LOWEST = "lowest"
-    DEVIATION = "deviation"
-
-    @property
-    def label(self) -> str:
-        return {PriceMethod.LOWEST: "Lowest price scores full marks; others in proportion (lowest ÷ price)",
-                PriceMethod.DEVIATION: "Deviation from the lowest price"}[self]
+class PriceMethod(LabelledEnum):
+    LOWEST = "lowest", "Lowest price scores full marks; others in proportion (lowest ÷ price)"
+    DEVIATION = "deviation", "Deviation from the lowest price"
 
 
-class TenderStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CLOSED = "closed"
-    OPENED = "opened"
-    AWARD_RECOMMENDED = "award_recommended"
-    AWARD_DECIDED = "award_decided"
-    STANDSTILL = "standstill"
-    AWARDED = "awarded"
-
-    @property
-    def label(self) -> str:
-        return {TenderStatus.DRAFT: "Draft", TenderStatus.PUBLISHED: "Open for bids",
-                TenderStatus.CLOSED: "Closed, not yet opened", TenderStatus.OPENED: "Bids opened",
-                TenderStatus.AWARD_RECOMMENDED: "Award recommended", TenderStatus.AWARD_DECIDED: "Award decided",
-                TenderStatus.STANDSTILL: "In standstill", TenderStatus.AWARDED: "Awarded"}[self]
+class TenderStatus(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Open for bids"
+    CLOSED = "closed", "Closed, not yet opened"
+    OPENED = "opened", "Bids opened"
+    AWARD_RECOMMENDED = "award_recommended", "Award recommended"
+    AWARD_DECIDED = "award_decided", "Award decided"
+    STANDSTILL = "standstill", "In standstill"
+    AWARDED = "awarded", "Awarded"
 
     @property
     def colour(self) -> str:

@@ -7,23 +7,18 @@ only: publication, amendments, the submission deadline, the opening and the awar
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from tenderapp.domain.labels import LabelledEnum
 
-class EventKind(StrEnum):
-    TENDER = "tender"
-    QUESTIONS = "questions"
-    BIDS = "bids"
-    OPENING = "opening"
-    EVALUATION = "evaluation"
-    AWARD = "award"
 
-    @property
-    def label(self) -> str:
-        return {"tender": "The tender and its amendments", "questions": "Clarification questions",
-                "bids": "Suppliers and bids", "opening": "Bid openers and the opening",
-                "evaluation": "Evaluation", "award": "Award, decisions and contract"}[self.value]
+class EventKind(LabelledEnum):
+    TENDER = "tender", "The tender and its amendments"
+    QUESTIONS = "questions", "Clarification questions"
+    BIDS = "bids", "Suppliers and bids"
+    OPENING = "opening", "Bid openers and the opening"
+    EVALUATION = "evaluation", "Evaluation"
+    AWARD = "award", "Award, decisions and contract"
 
 
 # action -> (kind, what happened). Actions not named here take their kind from their prefix

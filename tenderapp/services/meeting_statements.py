@@ -5,12 +5,12 @@ what each funding party pays for its disagreement-resolution meetings."""
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlmodel import Session
 
 from tenderapp.access import contract_cases
 from tenderapp.domain import meeting_charges as charging
+from tenderapp.domain.labels import LabelledEnum
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
 from tenderapp.domain.money import from_pence
 from tenderapp.exports.meeting_statement import ChargedMeeting, StatementSheet
@@ -19,14 +19,10 @@ from tenderapp.services import cost_shares
 from tenderapp.services.meetings import terms_of
 
 
-class PeriodKind(StrEnum):
-    YEAR = "year"
-    QUARTER = "quarter"
-    MONTH = "month"
-
-    @property
-    def label(self) -> str:
-        return {"year": "Contract year", "quarter": "Quarter", "month": "Month"}[self.value]
+class PeriodKind(LabelledEnum):
+    YEAR = "year", "Contract year"
+    QUARTER = "quarter", "Quarter"
+    MONTH = "month", "Month"
 
 
 def periods(contract: Contract, kind: PeriodKind) -> list[charging.Period]:
