@@ -2,15 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tenderapp.domain.agreements import PartyStatus, Tally
 from tenderapp.domain.roles import OrganisationKind
-from tenderapp.exports.cells import date_cell, safe_cell
+from tenderapp.exports.cells import date_cell, new_workbook, safe_cell, workbook_bytes_of
 
 HEADERS = ["Organisation", "Type", "Status", "Date (UK time)", "Signed by", "On behalf, by",
            "Note or reason", "Represented by"]
@@ -68,15 +66,11 @@ def _tracker(sheet, tracker: TrackerSheet) -> None:
 
 def workbook_bytes(tracker: TrackerSheet) -> bytes:
     """The workbook: a Tracker sheet (a row per member) and a Summary sheet (tallies by kind)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Tracker"
+    book, sheet = new_workbook("Tracker")
     _tracker(sheet, tracker)
     summary = book.create_sheet("Summary")
     _bold_header(summary, ["Type", "Members", "Signed", "Agreed in principle", "Declined", "Outstanding"])
     for t in tracker.tallies:
         summary.append([OrganisationKind(t.kind).label, t.total, t.signed, t.agreed_in_principle, t.declined,
                         t.outstanding])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes_of(book)

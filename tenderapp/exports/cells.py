@@ -1,11 +1,15 @@
 """Spreadsheet cells: text that a spreadsheet would read as a formula is escaped; dates are
-written as Excel dates in UK time and money as numbers, each with a UK number format."""
+written as Excel dates in UK time and money as numbers, each with a UK number format. And the
+two ends of every workbook the app writes: a new one with its first sheet, and its bytes."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = '"£"#,##0.00'  # shown as £1,234.56, kept as a number
@@ -42,3 +46,21 @@ def money_cell(sheet, value: Decimal | int | float | None) -> Cell:
     cell = Cell(sheet, value=value)
     cell.number_format = MONEY_FORMAT
     return cell
+
+
+def new_workbook(first_sheet: str, *heading: str) -> tuple[Workbook, Worksheet]:
+    """A workbook whose first sheet is called ``first_sheet`` and starts with a row for each
+    line of ``heading`` (escaped like any text)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = first_sheet
+    for line in heading:
+        sheet.append([safe_cell(line)])
+    return book, sheet
+
+
+def workbook_bytes_of(book: Workbook) -> bytes:
+    """The .xlsx file of ``book``."""
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

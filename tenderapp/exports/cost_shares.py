@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tenderapp.exports.cells import money_cell, safe_cell
+from tenderapp.exports.cells import money_cell, new_workbook, safe_cell, workbook_bytes_of
 
 
 @dataclass(frozen=True)
@@ -30,10 +28,7 @@ class CostShareSheet:
 
 def workbook_bytes(sheet_input: CostShareSheet) -> bytes:
     """One sheet: a row per authority, a column per contract year, then the saving and the share."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Cost shares"
-    sheet.append([safe_cell(f"{sheet_input.reference}: {sheet_input.title}")])
+    book, sheet = new_workbook("Cost shares", f"{sheet_input.reference}: {sheet_input.title}")
     years = max((len(row.year_totals) for row in sheet_input.rows), default=0)
     header = ["Authority"] + [f"Year {n} (£)" for n in range(1, years + 1)] + [
         "Average saving a year (£)", "Share of procurement cost (£)"]
@@ -45,6 +40,4 @@ def workbook_bytes(sheet_input: CostShareSheet) -> bytes:
             row.average_saving, row.procurement_share]
         sheet.append([safe_cell(row.authority)] + [money_cell(sheet, a) for a in amounts])
     sheet.column_dimensions["A"].width = 44
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes_of(book)

@@ -5,13 +5,12 @@ its rationale. Text from bids and people is escaped so that no cell can run a fo
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from tenderapp.domain.scoring import display
-from tenderapp.exports.cells import money_cell, safe_cell
+from tenderapp.exports.cells import money_cell, safe_cell, workbook_bytes_of
 
 CONSENSUS = "Consensus (moderated)"
 
@@ -111,6 +110,4 @@ def workbook_bytes(matrix: Matrix) -> bytes:
     for criterion in matrix.criteria:
         _criterion_sheet(book.create_sheet(_sheet_title(criterion.title, used)), criterion,
                          [s for s in matrix.scores if s.criterion == criterion.key])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes_of(book)

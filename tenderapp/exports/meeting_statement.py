@@ -3,12 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tenderapp.exports.cells import date_cell, money_cell, safe_cell
+from tenderapp.domain.meeting_charges import Statement
+from tenderapp.exports.cells import date_cell, money_cell, new_workbook, safe_cell, workbook_bytes_of
 
 
 @dataclass(frozen=True)
@@ -22,17 +21,9 @@ class ChargedMeeting:
 
 @dataclass(frozen=True)
 class StatementSheet:
-    contract: str
-    authority: str
-    period: str
-    core: Decimal
-    included_used: int
-    included_left: int
-    payg_meetings: int
-    payg_cost: Decimal
-    total: Decimal
-    projected_total: Decimal | None = None
-    saving: Decimal | None = None
+    contract: str  # "reference: title"
+    authority: str  # its name
+    figures: Statement  # the period and its figures, as the charging rules work them out
     meetings: list[ChargedMeeting] = field(default_factory=list)
 
 
@@ -43,20 +34,18 @@ def _bold(sheet, row: int) -> None:
 
 def workbook_bytes(statement: StatementSheet) -> bytes:
     """Sheet "Statement": the figures, one a row; sheet "Meetings": each meeting charged."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Statement"
-    sheet.append([safe_cell(statement.contract)])
-    sheet.append([safe_cell(statement.authority), safe_cell(statement.period)])
+    book, sheet = new_workbook("Statement", statement.contract)
+    figures = statement.figures
+    sheet.append([safe_cell(statement.authority), safe_cell(figures.period.label)])
     _bold(sheet, 2)
-    against = None if statement.projected_total is None else statement.total - statement.projected_total
+    against = None if figures.projected_total is None else figures.total - figures.projected_total
     for label, value, money in (
-            ("Core subscription (£)", statement.core, True), ("Included meetings used", statement.included_used, False),
-            ("Included meetings left", statement.included_left, False),
-            ("Pay-as-you-go meetings", statement.payg_meetings, False),
-            ("Pay-as-you-go cost (£)", statement.payg_cost, True), ("Total (£)", statement.total, True),
-            ("Projected (£)", statement.projected_total, True), ("Actual against projection (£)", against, True),
-            ("Saving against the previous contract (£)", statement.saving, True)):
+            ("Core subscription (£)", figures.core, True), ("Included meetings used", figures.included_used, False),
+            ("Included meetings left", figures.included_left, False),
+            ("Pay-as-you-go meetings", figures.payg_meetings, False),
+            ("Pay-as-you-go cost (£)", figures.payg_cost, True), ("Total (£)", figures.total, True),
+            ("Projected (£)", figures.projected_total, True), ("Actual against projection (£)", against, True),
+            ("Saving against the previous contract (£)", figures.saving, True)):
         sheet.append([label, money_cell(sheet, value) if money else value])
     sheet.column_dimensions["A"].width = 44
     meetings = book.create_sheet("Meetings")
@@ -65,18 +54,10 @@ def workbook_bytes(statement: StatementSheet) -> bytes:
     for m in statement.meetings:
         meetings.append([safe_cell(m.reference), m.kind, date_cell(meetings, m.day),
                          "Included" if m.included else "PAYG", money_cell(meetings, m.amount)])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes_of(book)
 
 
 def unavailable_bytes(contract: str, authority: str, reason: str) -> bytes:
     """A workbook that says why there is no statement yet (the costs are not set up)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Statement"
-    for line in (contract, authority, reason):
-        sheet.append([safe_cell(line)])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book, _ = new_workbook("Statement", contract, authority, reason)
+    return workbook_bytes_of(book)

@@ -4,12 +4,10 @@ meetings by funding party and cost, and the group's."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tenderapp.exports.cells import money_cell, safe_cell
+from tenderapp.exports.cells import money_cell, new_workbook, safe_cell, workbook_bytes_of
 
 
 @dataclass(frozen=True)
@@ -40,11 +38,7 @@ def _percent(value: Decimal | None):
 
 def workbook_bytes(report: MonitoringSheet) -> bytes:
     """One sheet: a row per authority, then the group's, with percentages as Excel percentages."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Monitoring"
-    sheet.append([safe_cell(report.contract)])
-    sheet.append([safe_cell(report.period)])
+    book, sheet = new_workbook("Monitoring", report.contract, report.period)
     kinds = list(report.group.dr_by_funding)
     sheet.append(["Authority", "Referrals", "Meetings held", "Mediations held", "Mediations within 30 days",
                   "Certificates issued", "Certificates within 3 working days", "Agreement reached"]
@@ -61,6 +55,4 @@ def workbook_bytes(report: MonitoringSheet) -> bytes:
             cell.number_format = "0.0%"
     sheet[sheet.max_row][0].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 44
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes_of(book)

@@ -4,14 +4,12 @@ schedule version, so an old or foreign template is refused on upload."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Protocol
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tenderapp.exports.cells import MONEY_FORMAT, safe_cell
+from tenderapp.exports.cells import MONEY_FORMAT, new_workbook, safe_cell, workbook_bytes_of
 
 PRICING_SHEET = "Pricing"
 META_SHEET = "_tenderapp"
@@ -75,9 +73,7 @@ def workbook_bytes(reference: str, title: str, schedule_version: int, lines: Seq
                    prices: Mapping[str, str]) -> bytes:
     """``lines`` are the schedule's pricing lines; ``prices`` (code -> amount typed as "1250.00")
     any already in the draft."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = PRICING_SHEET
+    book, sheet = new_workbook(PRICING_SHEET)
     sheet["A1"] = safe_cell(f"Pricing schedule for tender {reference}: {title}")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = (f"Schedule version {schedule_version}. Enter a unit price in pounds in each yellow cell of "
@@ -91,6 +87,4 @@ def workbook_bytes(reference: str, title: str, schedule_version: int, lines: Seq
         sheet.column_dimensions[letter].width = width
     sheet.protection.sheet = True  # only the price cells can be typed in
     _meta(book, reference, schedule_version, lines)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes_of(book)

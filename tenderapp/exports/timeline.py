@@ -1,14 +1,12 @@
 """A tender's timeline as an Excel workbook (openpyxl): one row per event, times in UK time."""
 
 from dataclasses import dataclass
-from io import BytesIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tenderapp.domain.timeline import Entry
-from tenderapp.exports.cells import date_cell, safe_cell
+from tenderapp.exports.cells import date_cell, new_workbook, safe_cell, workbook_bytes_of
 
 HEADERS = ["When (UK time)", "Kind", "What happened", "Who", "Summary for suppliers"]
 WIDTHS = [20, 32, 44, 48, 60]
@@ -24,11 +22,8 @@ class TimelineSheet:
 
 def workbook_bytes(timeline: TimelineSheet) -> bytes:
     """The workbook: a Timeline sheet with the tender's reference and title above the events."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Timeline"
-    sheet.append([safe_cell(f"{timeline.reference}: {timeline.title}")])
-    sheet.append([safe_cell(f"Events: {timeline.kind or 'every kind'}")])
+    book, sheet = new_workbook("Timeline", f"{timeline.reference}: {timeline.title}",
+                               f"Events: {timeline.kind or 'every kind'}")
     sheet.append([])
     sheet.append(HEADERS)
     header_row = sheet.max_row
@@ -40,6 +35,4 @@ def workbook_bytes(timeline: TimelineSheet) -> bytes:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes_of(book)

@@ -6,14 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, Date, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tenderapp.domain.meetings import (
-    Attendance,
-    CertificateKind,
-    FundingPartyKind,
-    MeetingKind,
-    Outcome,
-    Requester,
-)
+from tenderapp.domain.meetings import Attendance, CertificateKind, FundingPartyKind, MeetingKind, Outcome, Requester
 from tenderapp.models.base import UTCDateTime, in_check
 
 

@@ -122,8 +122,6 @@ def sheet(tender: Tender, organisation: Organisation, statement_: charging.State
           charged_meetings: list[charging.Charge]) -> StatementSheet:
     """What the statement workbook shows, for a caller that loaded the contract through access."""
     return StatementSheet(
-        f"{tender.reference}: {tender.title}", organisation.name, statement_.period.label, statement_.core,
-        statement_.included_used, statement_.included_left, statement_.payg_meetings, statement_.payg_cost,
-        statement_.total, statement_.projected_total, statement_.saving,
+        f"{tender.reference}: {tender.title}", organisation.name, statement_,
         [ChargedMeeting(c.meeting.key, c.meeting.kind.label, c.meeting.day, c.included, c.amount)
          for c in charged_meetings])

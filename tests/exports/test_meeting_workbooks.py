@@ -7,14 +7,16 @@ from decimal import Decimal as D
 
 from openpyxl import load_workbook
 
+from tenderapp.domain.meeting_charges import Period, Statement
 from tenderapp.exports import meeting_statement, monitoring_report
 from tenderapp.exports.cells import MONEY_FORMAT
 
 
 def test_a_statement_workbook_holds_the_figures_and_each_meeting():
+    year = Period(date(2015, 9, 1), date(2016, 8, 31), "Contract year 1")
+    figures = Statement("7", year, D("12480.00"), 5, 0, 2, D("2000.00"), D("14480.00"), D("14480.00"), D("9623.21"))
     sheet = meeting_statement.StatementSheet(
-        "SC14027: SEND Mediation", "=HYPERLINK(\"x\")", "Contract year 1", D("12480.00"), 5, 0, 2, D("2000.00"),
-        D("14480.00"), D("14480.00"), D("9623.21"),
+        "SC14027: SEND Mediation", "=HYPERLINK(\"x\")", figures,
         [meeting_statement.ChargedMeeting("KCC-15-006", "Mediation", date(2015, 12, 7), False, D("1000.00"))])
     book = load_workbook(io.BytesIO(meeting_statement.workbook_bytes(sheet)))
     figures = {row[0].value: row[1] for row in book["Statement"].iter_rows(min_row=3)}
