@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+from functools import wraps
 from urllib.parse import urlsplit
 
 import segno
@@ -291,13 +292,24 @@ def change_password():
     return render_template("auth/change_password.html", form=form), status_code(form)
 
 
-def _link_or_page(find, token: str, template: str):
-    """(what the emailed link stands for, None), or (None, the page saying why it cannot be used:
-    404 for an unknown link, 410 for a used, withdrawn or expired one)."""
-    try:
-        return find(get_session(), token, clock.now()), None
-    except (NotFound, RuleViolation) as error:
-        return None, (render_template(template, message=error.message), 404 if isinstance(error, NotFound) else 410)
+def _by_emailed_link(find, unusable_template: str):
+    """For a route ``/<token>`` an emailed link leads to: the view receives the token and what
+    the link stands for (``find(session, token, now)``). An unknown link answers 404 and a used,
+    withdrawn or expired one 410, each with ``unusable_template`` saying why."""
+
+    def decorate(view):
+        @wraps(view)
+        def found(token: str):
+            try:
+                target = find(get_session(), token, clock.now())
+            except (NotFound, RuleViolation) as error:
+                return (render_template(unusable_template, message=error.message),
+                        404 if isinstance(error, NotFound) else 410)
+            return view(token, target)
+
+        return found
+
+    return decorate
 
 
 def _to_sign_in(message: str, email: str, clear_always: bool = False):
@@ -313,19 +325,16 @@ def _to_sign_in(message: str, email: str, clear_always: bool = False):
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @public
-def accept_invitation(token: str):
+@_by_emailed_link(invitations.find_usable, "auth/invitation_unusable.html")
+def accept_invitation(token: str, invitation):
     db_session = get_session()
-    invitation, unusable = _link_or_page(invitations.find_usable, token, "auth/invitation_unusable.html")
-    if unusable:
-        return unusable
     form = AcceptInvitationForm()
-    accepted, _ = attempt(form, lambda: invitations.accept(db_session, token, form.password.data, clock.now()))
-    if accepted:
-        return _to_sign_in("Your account has been created. Sign in with your email address and new password.",
-                           invitation.email)
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
-                           organisation=invitations.organisation_of(db_session, invitation),
-                           roles=[Role(r).label for r in invitation.roles]), status_code(form)
+    return form_page(form, "auth/accept_invitation.html", invitation=invitation,
+                     organisation=invitations.organisation_of(db_session, invitation),
+                     roles=[Role(r).label for r in invitation.roles],
+                     action=lambda: invitations.accept(db_session, token, form.password.data, clock.now()),
+                     done=lambda _: _to_sign_in("Your account has been created. Sign in with your email address and "
+                                                "new password.", invitation.email))
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
@@ -344,13 +353,11 @@ def forgotten_password():
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
-def reset_password(token: str):
-    db_session = get_session()
-    reset, unusable = _link_or_page(password_resets.find_usable, token, "auth/reset_unusable.html")
-    if unusable:
-        return unusable
+@_by_emailed_link(password_resets.find_usable, "auth/reset_unusable.html")
+def reset_password(token: str, reset):
     form = ResetPasswordForm()
     return form_page(form, "auth/reset_password.html", reset=reset,
-                     action=lambda: password_resets.reset_password(db_session, token, form.password.data, clock.now()),
+                     action=lambda: password_resets.reset_password(get_session(), token, form.password.data,
+                                                                   clock.now()),
                      done=lambda user: _to_sign_in("Your password has been changed. Sign in with your new password.",
                                                    user.email, clear_always=True))

@@ -2,6 +2,7 @@
 submission with a receipt, withdrawal."""
 
 from decimal import Decimal
+from typing import Any, Literal, NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -70,6 +71,28 @@ def _closed(tender: Tender) -> bool:
     return not bids.accepting_changes(tender, clock.now())
 
 
+class _DraftPart(NamedTuple):
+    own: OwnBid
+    lines: list
+    criteria: list
+    form: Any
+    typed: dict[str, str]
+
+
+def _draft_part(tender: Tender, part: Literal["prices", "answers"]) -> _DraftPart:
+    """A page that edits one part of the draft bid: its prices (a field a pricing line) or its
+    answers (one a criterion). The form shows the saved draft, or what was sent when it is being
+    sent; ``typed`` is what it holds, by line code or criterion id."""
+    own = _own(tender)
+    lines, criteria = bid_access.schedule(get_session(), tender)
+    sent = request.method == "POST"
+    if part == "prices":
+        form = prices_form(lines, None if sent else own.draft.prices)
+    else:
+        form = answers_form(criteria, None if sent else own.draft.answers)
+    return _DraftPart(own, lines, criteria, form, form.typed())
+
+
 @bp.route("")
 @tenant_owned(BIDDER, tender_id=OPEN_TENDER)
 def overview(tender: Tender):
@@ -85,13 +108,9 @@ def overview(tender: Tender):
 @bp.route("/prices", methods=["GET", "POST"])
 @tenant_owned(BIDDER, tender_id=OPEN_TENDER)
 def prices(tender: Tender):
-    db_session = get_session()
-    own = _own(tender)
-    lines, _ = bid_access.schedule(db_session, tender)
-    form = prices_form(lines, None if request.method == "POST" else own.draft.prices)
-    typed = form.typed()
+    own, lines, _, form, typed = _draft_part(tender, "prices")
     return form_page(form, "bids/prices.html", tender=tender, lines=lines, draft=own.draft, closed=_closed(tender),
-                     action=_in_time(own, lambda: bids.save_prices(db_session, current_user, sealer(), own, lines,
+                     action=_in_time(own, lambda: bids.save_prices(get_session(), current_user, sealer(), own, lines,
                                                                    typed, clock.now())),
                      done=flashed("Prices saved", "bids.overview", tender_id=tender.id))
 
@@ -145,10 +164,7 @@ def _uploaded_message(lines, saved) -> str:
 @tenant_owned(BIDDER, tender_id=OPEN_TENDER)
 def answers(tender: Tender):
     db_session = get_session()
-    own = _own(tender)
-    lines, criteria = bid_access.schedule(db_session, tender)
-    form = answers_form(criteria, None if request.method == "POST" else own.draft.answers)
-    typed = form.typed()
+    own, lines, criteria, form, typed = _draft_part(tender, "answers")
     saved, _ = attempt(form, _in_time(own, lambda: bids.save_answers(db_session, current_user, sealer(), own,
                                                                      criteria, typed, clock.now())))
     if saved:

@@ -11,17 +11,16 @@ from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.roles import Role
 from tenderapp.sealing import sealer
 from tenderapp.services import assessment_summaries as summaries_service
-from tenderapp.web.contracts.blueprint import ADMIN, bp
+from tenderapp.web.contracts.blueprint import bp, lead_contract
 from tenderapp.web.contracts.forms import ActionForm, SummaryForm
 from tenderapp.web.flow import flashed, form_page
 from tenderapp.web.guards import tenant_owned
 
 
 @bp.route("/contracts/<int:contract_id>/assessment-summaries")
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def assessment_summaries(contract):
+@lead_contract
+def assessment_summaries(contract, tender):
     db_session = get_session()
-    contract, tender = contract
     rows = summaries_service.summaries(db_session, contract)
     return render_template("contracts/assessment_summaries.html", contract=contract, tender=tender, rows=rows,
                            names=summaries_service.supplier_names(db_session, contract), button=ActionForm(),
@@ -29,9 +28,8 @@ def assessment_summaries(contract):
 
 
 @bp.route("/contracts/<int:contract_id>/assessment-summaries/draft", methods=["POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def draft_summaries(contract):
-    contract, tender = contract
+@lead_contract
+def draft_summaries(contract, tender):
     if ActionForm().validate_on_submit():
         try:
             made = summaries_service.draft_summaries(get_session(), current_user, sealer(), contract, tender,
@@ -44,10 +42,9 @@ def draft_summaries(contract):
 
 
 @bp.route("/contracts/<int:contract_id>/assessment-summaries/<int:summary_id>", methods=["GET", "POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def assessment_summary(contract, summary_id: int):
+@lead_contract
+def assessment_summary(contract, tender, summary_id: int):
     db_session = get_session()
-    contract, _ = contract
     summary = contract_access.assessment_summary(db_session, contract, summary_id)
     form = SummaryForm()
     if not form.is_submitted():
@@ -64,10 +61,9 @@ def assessment_summary(contract, summary_id: int):
 
 
 @bp.route("/contracts/<int:contract_id>/assessment-summaries/issue", methods=["GET", "POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def issue_summaries(contract):
+@lead_contract
+def issue_summaries(contract, tender):
     db_session = get_session()
-    contract, tender = contract
     rows = summaries_service.summaries(db_session, contract)
     return form_page(ActionForm(), "contracts/issue_summaries.html", contract=contract, tender=tender,
                      waiting=[r for r in rows if r.issued_at is None],

@@ -7,7 +7,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tenderapp import access, clock
+from tenderapp import clock
 from tenderapp.db import get_session
 from tenderapp.domain.money import as_typed
 from tenderapp.exports import cost_shares as cost_share_export
@@ -15,11 +15,10 @@ from tenderapp.formatting import money
 from tenderapp.services import cost_share_workbook
 from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services.cost_shares import ContractLine
-from tenderapp.web.contracts.blueprint import ADMIN, bp
+from tenderapp.web.contracts.blueprint import bp, lead_contract, member_contract
 from tenderapp.web.contracts.forms import BaselineForm, BasisForm
 from tenderapp.web.downloads import download
 from tenderapp.web.flow import flashed, form_page
-from tenderapp.web.guards import tenant_owned
 
 
 def _all_shares(contract, tender):
@@ -28,18 +27,16 @@ def _all_shares(contract, tender):
 
 
 @bp.route("/contracts/<int:contract_id>/cost-shares")
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def cost_shares(contract):
-    contract, tender = contract
+@lead_contract
+def cost_shares(contract, tender):
     basis, shares = _all_shares(contract, tender)
     return render_template("contracts/cost_shares.html", contract=contract, tender=tender, basis=basis, shares=shares,
                            years=cost_share_service.years_of(contract))
 
 
 @bp.route("/contracts/<int:contract_id>/cost-shares.xlsx")
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def cost_shares_workbook(contract):
-    contract, tender = contract
+@lead_contract
+def cost_shares_workbook(contract, tender):
     _, shares = _all_shares(contract, tender)
     return download(cost_share_export.workbook_bytes(cost_share_workbook.sheet(tender, shares)),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -65,10 +62,9 @@ def _basis_form(contract_lines: list[ContractLine], basis) -> BasisForm:
 
 
 @bp.route("/contracts/<int:contract_id>/cost-shares/basis", methods=["GET", "POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def cost_basis(contract):
+@lead_contract
+def cost_basis(contract, tender):
     db_session = get_session()
-    contract, tender = contract
     contract_lines = cost_share_service.lines(db_session, contract)
     form = _basis_form(contract_lines, cost_share_service.basis_of(db_session, contract))
     return form_page(form, "contracts/cost_basis.html", tender=tender, contract=contract,
@@ -89,9 +85,8 @@ def _baseline_form(baseline) -> BaselineForm:
 
 
 @bp.route("/contracts/<int:contract_id>/cost-shares/authorities/<int:organisation_id>", methods=["GET", "POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def baseline(contract, organisation_id: int):
-    contract, tender = contract
+@lead_contract
+def baseline(contract, tender, organisation_id: int):
     _, shares = _all_shares(contract, tender)
     share = next((s for s in shares if s.organisation.id == organisation_id), None)
     if share is None:
@@ -109,8 +104,7 @@ def baseline(contract, organisation_id: int):
 
 
 @bp.route("/contracts/<int:contract_id>/your-cost")
-@tenant_owned(contract_id=access.get_member_contract)
-def your_cost(contract):
-    contract, tender = contract
+@member_contract
+def your_cost(contract, tender):
     share = cost_share_service.own_share(get_session(), current_user, contract, tender)
     return render_template("contracts/your_cost.html", contract=contract, tender=tender, share=share)

@@ -15,10 +15,10 @@ from tenderapp.services import cost_shares as cost_share_service
 from tenderapp.services import meeting_statements
 from tenderapp.services import meetings as meeting_service
 from tenderapp.services.meetings import CaseInput
-from tenderapp.web.contracts.blueprint import ADMIN, bp
+from tenderapp.web.contracts.blueprint import bp, lead_contract, provider_contract
 from tenderapp.web.contracts.meeting_forms import CaseForm, MeetingTermsForm
 from tenderapp.web.flow import flashed, form_page
-from tenderapp.web.guards import role_required, tenant_owned
+from tenderapp.web.guards import role_required
 
 PROVIDER = Role.PROVIDER
 _ENUM_FIELDS = {"attendance": Attendance, "funding_kind": FundingPartyKind, "outcome": Outcome,
@@ -32,13 +32,17 @@ def registers():
     return render_template("contracts/registers.html", contracts=access.provider_contracts(get_session(), current_user))
 
 
-@bp.route("/contracts/<int:contract_id>/register")
-@tenant_owned(contract_id=access.get_provider_contract)
-def register(contract):
-    contract, tender = contract
+def _register_rows(contract, tender):
+    """The register as both its provider and the lead read it: every case on the contract."""
     db_session = get_session()
-    rows = meeting_service.register(db_session, contract, tender, access.contract_cases(db_session, contract),
+    return meeting_service.register(db_session, contract, tender, access.contract_cases(db_session, contract),
                                     clock.now())
+
+
+@bp.route("/contracts/<int:contract_id>/register")
+@provider_contract
+def register(contract, tender):
+    rows = _register_rows(contract, tender)
     return render_template("contracts/register.html", contract=contract, tender=tender, rows=rows, provider=True)
 
 
@@ -64,9 +68,8 @@ def _case_input(form: CaseForm) -> CaseInput:
 
 
 @bp.route("/contracts/<int:contract_id>/register/new", methods=["GET", "POST"])
-@tenant_owned(contract_id=access.get_provider_contract)
-def new_case(contract):
-    contract, tender = contract
+@provider_contract
+def new_case(contract, tender):
     form = _case_form(tender)
     return form_page(form, "contracts/case.html", contract=contract, tender=tender, case=None,
                      action=lambda: meeting_service.record_case(get_session(), current_user, contract, tender,
@@ -77,9 +80,8 @@ def new_case(contract):
 
 
 @bp.route("/contracts/<int:contract_id>/register/<int:case_id>", methods=["GET", "POST"])
-@tenant_owned(contract_id=access.get_provider_contract)
-def edit_case(contract, case_id: int):
-    contract, tender = contract
+@provider_contract
+def edit_case(contract, tender, case_id: int):
     case = access.provider_case(get_session(), contract, case_id)
     form = _case_form(tender, case)
     return form_page(form, "contracts/case.html", contract=contract, tender=tender, case=case,
@@ -91,13 +93,11 @@ def edit_case(contract, case_id: int):
 
 
 @bp.route("/contracts/<int:contract_id>/meetings")
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def meetings(contract):
+@lead_contract
+def meetings(contract, tender):
     """The lead's view of the whole register, with every authority's statement a link away."""
-    contract, tender = contract
     db_session = get_session()
-    rows = meeting_service.register(db_session, contract, tender, access.contract_cases(db_session, contract),
-                                    clock.now())
+    rows = _register_rows(contract, tender)
     worked = meeting_statements.charged(db_session, contract)
     years = [(year, meeting_statements.funding_statements(worked, year)) for year in
              meeting_statements.periods(contract, meeting_statements.PeriodKind.YEAR)] if worked else []
@@ -123,9 +123,8 @@ def _terms_form(contract) -> MeetingTermsForm:
 
 
 @bp.route("/contracts/<int:contract_id>/meeting-terms", methods=["GET", "POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def meeting_terms(contract):
-    contract, tender = contract
+@lead_contract
+def meeting_terms(contract, tender):
     form = _terms_form(contract)
     return form_page(form, "contracts/meeting_terms.html", contract=contract, tender=tender,
                      action=lambda: meeting_service.set_terms(

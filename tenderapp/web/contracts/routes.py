@@ -20,7 +20,7 @@ from tenderapp.services import decisions as decision_service
 from tenderapp.services import extensions as extension_service
 from tenderapp.services import member_contracts
 from tenderapp.services.extensions import ExtensionInput
-from tenderapp.web.contracts.blueprint import ADMIN, bp
+from tenderapp.web.contracts.blueprint import ADMIN, bp, lead_contract, member_contract
 from tenderapp.web.contracts.forms import AwardForm, ChangeNoticeForm, EntryForm, ExtensionForm, NoticeDateForm
 from tenderapp.web.flow import attempt, flashed, form_page
 from tenderapp.web.guards import tenant_owned
@@ -80,11 +80,10 @@ def _contract_page(contract: Contract, tender: Tender, entry_form=None, extensio
 
 
 @bp.route("/contracts/<int:contract_id>")
-@tenant_owned(contract_id=access.get_member_contract)
-def contract(contract):
+@member_contract
+def contract(contract, tender):
     """The lead's admins manage the contract here; every other member reads its public facts."""
     db_session = get_session()
-    contract, tender = contract
     if access.is_lead(db_session, current_user, tender):
         return _contract_page(contract, tender)
     facts = member_contracts.facts(db_session, contract, tender)
@@ -93,9 +92,8 @@ def contract(contract):
 
 
 @bp.route("/contracts/<int:contract_id>/entered", methods=["POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def entered(contract):
-    contract, tender = contract
+@lead_contract
+def entered(contract, tender):
     form = EntryForm()
     succeeded, _ = attempt(form, lambda: contract_service.enter_into(get_session(), current_user, contract,
                                                                      form.signed_on.data, clock.now()), "signed_on")
@@ -106,9 +104,8 @@ def entered(contract):
 
 
 @bp.route("/contracts/<int:contract_id>/notice-date", methods=["GET", "POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def notice_date(contract):
-    contract, tender = contract
+@lead_contract
+def notice_date(contract, tender):
     if contract.entered_into_on is not None:
         flash("The contract has been entered into: its notice date can no longer be corrected", "info")
         return _to_contract(contract)
@@ -123,10 +120,9 @@ def notice_date(contract):
 
 
 @bp.route("/contracts/<int:contract_id>/extensions/<int:extension_id>/change-notice", methods=["POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def change_notice(contract, extension_id: int):
+@lead_contract
+def change_notice(contract, tender, extension_id: int):
     db_session = get_session()
-    contract, tender = contract
     extension = contract_access.contract_extension(db_session, contract, extension_id)
     form = ChangeNoticeForm()
     succeeded, _ = attempt(form, lambda: extension_service.record_change_notice(
@@ -143,10 +139,9 @@ def _extension_input(form: ExtensionForm) -> ExtensionInput:
 
 
 @bp.route("/contracts/<int:contract_id>/extensions", methods=["POST"])
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def extend(contract):
+@lead_contract
+def extend(contract, tender):
     db_session = get_session()
-    contract, tender = contract
     form = ExtensionForm()
     # any of the collaboration's decisions passes the form; the service says which kind it must be
     collaboration = db_session.get(Collaboration, tender.collaboration_id)

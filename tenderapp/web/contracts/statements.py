@@ -1,6 +1,8 @@
 """Statements from the meeting register: the lead reads every member authority's, a member
 authority its own; each as a printable page and as an Excel workbook."""
 
+from functools import wraps
+
 from flask import render_template, request
 from flask_login import current_user
 
@@ -9,9 +11,8 @@ from tenderapp.db import get_session
 from tenderapp.exports import meeting_statement as statement_export
 from tenderapp.services import cost_shares, meeting_statements
 from tenderapp.services.meeting_statements import PeriodKind
-from tenderapp.web.contracts.blueprint import ADMIN, bp
+from tenderapp.web.contracts.blueprint import bp, lead_contract, member_contract
 from tenderapp.web.downloads import download
-from tenderapp.web.guards import tenant_owned
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,17 +50,15 @@ def _workbook(page: dict):
 
 
 @bp.route("/contracts/<int:contract_id>/statements/<int:organisation_id>")
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def statement(contract, organisation_id: int):
-    contract, tender = contract
+@lead_contract
+def statement(contract, tender, organisation_id: int):
     organisation = cost_shares.subscriber(get_session(), tender, organisation_id)
     return render_template("contracts/statement.html", own=False, **_statement(contract, tender, organisation))
 
 
 @bp.route("/contracts/<int:contract_id>/statements/<int:organisation_id>.xlsx")
-@tenant_owned(ADMIN, contract_id=access.get_lead_contract)
-def statement_workbook(contract, organisation_id: int):
-    contract, tender = contract
+@lead_contract
+def statement_workbook(contract, tender, organisation_id: int):
     return _workbook(_statement(contract, tender, cost_shares.subscriber(get_session(), tender, organisation_id)))
 
 
@@ -67,7 +66,7 @@ def _own_authority(tender):
     return cost_shares.subscriber(get_session(), tender, current_user.organisation_id)
 
 
-def declined_page(contract, tender, heading: str):
+def _declined_page(contract, tender, heading: str):
     """For a member authority that declined the agreement (no subscription, no cases), the page
     that says so; None for any other member (NotFound for one that is not an authority)."""
     db_session = get_session()
@@ -77,20 +76,31 @@ def declined_page(contract, tender, heading: str):
     return render_template("contracts/not_subscribed.html", contract=contract, tender=tender, heading=heading)
 
 
+def subscribers_only(heading: str):
+    """Under ``member_contract``: a member authority that declined the agreement is shown the page
+    that says so (headed ``heading``) in place of the view."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(contract, tender, **kwargs):
+            declined = _declined_page(contract, tender, heading)
+            return view(contract=contract, tender=tender, **kwargs) if declined is None else declined
+
+        return checked
+
+    return decorate
+
+
 @bp.route("/contracts/<int:contract_id>/your-statement")
-@tenant_owned(contract_id=access.get_member_contract)
-def your_statement(contract):
-    contract, tender = contract
-    declined = declined_page(contract, tender, "Statement of meetings and charges")
-    if declined is not None:
-        return declined
+@member_contract
+@subscribers_only("Statement of meetings and charges")
+def your_statement(contract, tender):
     page = _statement(contract, tender, _own_authority(tender))
     return render_template("contracts/statement.html", own=True,
                            cases=access.own_cases(get_session(), current_user, contract), **page)
 
 
 @bp.route("/contracts/<int:contract_id>/your-statement.xlsx")
-@tenant_owned(contract_id=access.get_member_contract)
-def your_statement_workbook(contract):
-    contract, tender = contract
+@member_contract
+def your_statement_workbook(contract, tender):
     return _workbook(_statement(contract, tender, _own_authority(tender)))
