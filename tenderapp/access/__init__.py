@@ -19,6 +19,7 @@ from tenderapp.access.bids import (
     submitted_count,
 )
 from tenderapp.access.contracts import (
+    cost_share_basis,
     get_lead_contract,
     get_member_contract,
     member_contract_of_tender,
@@ -29,6 +30,7 @@ from tenderapp.access.evaluation import get_panel_tender, panel_tenders
 from tenderapp.access.meetings import (
     contract_cases,
     get_provider_contract,
+    meeting_terms,
     member_authorities,
     member_authority,
     own_cases,
@@ -64,6 +66,8 @@ from tenderapp.access.tenders import (
 )
 
 __all__ = [
+    "cost_share_basis",
+    "meeting_terms",
     "contract_cases",
     "get_provider_contract",
     "own_cases",

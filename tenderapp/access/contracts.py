@@ -20,6 +20,7 @@ from tenderapp.models import (
     CollaborationMember,
     Contract,
     ContractExtension,
+    CostShareBasis,
     Organisation,
     Tender,
 )
@@ -114,6 +115,11 @@ def child_of(session: Session, model: type[Child], child_id: int, parent: str, p
     if child is None or getattr(child, parent) != parent_id:
         raise NotFound(f"{what} not found")
     return child
+
+
+def cost_share_basis(session: Session, contract: Contract) -> CostShareBasis | None:
+    """The cost-share basis the lead set for a contract already in hand; None until it is set."""
+    return session.exec(select(CostShareBasis).where(col(CostShareBasis.contract_id) == contract.id)).first()
 
 
 def contract_extension(session: Session, contract: Contract, extension_id: int) -> ContractExtension:

@@ -9,7 +9,7 @@ from tenderapp.access.contracts import child_of
 from tenderapp.access.core import Actor, scope
 from tenderapp.domain.errors import NotFound
 from tenderapp.domain.roles import OrganisationKind, Role
-from tenderapp.models import CollaborationMember, Contract, MeetingCase, Organisation, Tender
+from tenderapp.models import CollaborationMember, Contract, MeetingCase, MeetingTerms, Organisation, Tender
 
 
 def _provides(actor: Actor) -> bool:
@@ -42,6 +42,11 @@ def provider_contracts(session: Session, actor: Actor) -> list[tuple[Contract, T
 def provider_case(session: Session, contract: Contract, case_id: int) -> MeetingCase:
     """A case of the scoped ``contract``'s register; NotFound for any other."""
     return child_of(session, MeetingCase, case_id, "contract_id", contract.id, "Case")
+
+
+def meeting_terms(session: Session, contract: Contract) -> MeetingTerms | None:
+    """The meeting terms the lead set for a contract already in hand; None until they are set."""
+    return session.exec(select(MeetingTerms).where(col(MeetingTerms.contract_id) == contract.id)).first()
 
 
 def member_authorities(session: Session, tender: Tender) -> list[Organisation]:

@@ -1,9 +1,9 @@
 """Shared column types and the constraint naming convention (keeps Alembic diffs quiet)."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer, TypeDecorator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -49,3 +49,15 @@ def in_check(column: str, values) -> str:
     return f"{column} IN ({quoted})"
 
 
+class StoredDocument(SQLModel):
+    """What every uploaded document keeps beside its owner (a tender, a decision): its title,
+    the file's name, the content's SHA-256 (the document store's key), size, and who uploaded
+    it when. Not a table: each kind of document is its own table with these columns."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    filename: str = Field(max_length=200)
+    sha256: str = Field(max_length=64)
+    size: int
+    uploaded_by_user_id: int = Field(foreign_key="user_account.id")
+    uploaded_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.domain.decisions import DecisionKind, DocumentKind
-from tenderapp.models.base import Pence, UTCDateTime, in_check
+from tenderapp.models.base import Pence, StoredDocument, UTCDateTime, in_check
 
 DECISION_KINDS = tuple(k.value for k in DecisionKind)
 
@@ -143,19 +143,12 @@ class AssessmentSummary(SQLModel, table=True):
 DECISION_DOCUMENT_KINDS = tuple(k.value for k in DocumentKind)
 
 
-class DecisionDocument(SQLModel, table=True):
+class DecisionDocument(StoredDocument, table=True):
     """A paper behind a decision (the report, the equality impact assessment, legal advice),
     kept by content hash; readable by the members once the decision is published."""
 
     __tablename__ = "decision_document"
     __table_args__ = (CheckConstraint(in_check("kind", DECISION_DOCUMENT_KINDS), name="kind"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="decision.id", index=True)
     kind: str = Field(max_length=20)
-    title: str = Field(max_length=200)
-    filename: str = Field(max_length=200)
-    sha256: str = Field(max_length=64)
-    size: int
-    uploaded_by_user_id: int = Field(foreign_key="user_account.id")
-    uploaded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.domain.tenders import PriceMethod, Regime
-from tenderapp.models.base import Pence, UTCDateTime, in_check
+from tenderapp.models.base import Pence, StoredDocument, UTCDateTime, in_check
 
 
 class Tender(SQLModel, table=True):
@@ -98,17 +98,10 @@ class QualityCriterion(SQLModel, table=True):
     word_limit: int = Field(default=1000)
 
 
-class TenderDocument(SQLModel, table=True):
+class TenderDocument(StoredDocument, table=True):
     __tablename__ = "tender_document"
 
-    id: int | None = Field(default=None, primary_key=True)
     tender_id: int = Field(foreign_key="tender.id", index=True)
-    title: str = Field(max_length=200)
-    filename: str = Field(max_length=200)
-    sha256: str = Field(max_length=64)
-    size: int
-    uploaded_by_user_id: int = Field(foreign_key="user_account.id")
-    uploaded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 

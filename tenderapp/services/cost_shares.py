@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from tenderapp.access import Actor, member_authorities, member_authority
+from tenderapp.access import Actor, cost_share_basis, member_authorities, member_authority
 from tenderapp.domain.cost_shares import (
     Projection,
     contract_years,
@@ -48,9 +48,6 @@ class ContractLine:
     price: Decimal
 
 
-def basis_of(session: Session, contract: Contract) -> CostShareBasis | None:
-    return session.exec(select(CostShareBasis).where(CostShareBasis.contract_id == contract.id)).first()
-
 
 def rates(session: Session, contract: Contract) -> dict[str, Decimal]:
     return {p.code: from_pence(p.unit_price_pence) for p in session.exec(
@@ -81,7 +78,7 @@ def set_basis(session: Session, actor: Actor, contract: Contract, core_codes: li
     if included_meetings < 0 or procurement_cost < 0:
         raise RuleViolation("Included meetings and the procurement cost must be 0 or more", "included_meetings")
     cost = storable_pence(procurement_cost, "procurement_cost", "Shared procurement cost")
-    basis = basis_of(session, contract) or CostShareBasis(contract_id=contract.id, core_codes="", payg_code="")
+    basis = cost_share_basis(session, contract) or CostShareBasis(contract_id=contract.id, core_codes="", payg_code="")
     basis.core_codes, basis.payg_code = ",".join(core_codes), payg_code
     basis.included_meetings, basis.procurement_cost_pence, basis.weighted = included_meetings, cost, weighted
     session.add(basis)
@@ -200,5 +197,5 @@ def shares(session: Session, contract: Contract, tender: Tender, basis: CostShar
 
 def own_share(session: Session, actor: Actor, contract: Contract, tender: Tender) -> Share | None:
     """The actor's own authority's figures for a contract of its collaboration (never another's)."""
-    found = shares(session, contract, tender, basis_of(session, contract), only=actor.organisation_id)
+    found = shares(session, contract, tender, cost_share_basis(session, contract), only=actor.organisation_id)
     return found[0] if found else None

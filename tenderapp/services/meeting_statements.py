@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from tenderapp.access import contract_cases
+from tenderapp.access import contract_cases, cost_share_basis
 from tenderapp.domain import meeting_charges as charging
 from tenderapp.domain.labels import LabelledEnum
 from tenderapp.domain.meetings import Attendance, FundingPartyKind, MeetingKind
@@ -55,7 +55,7 @@ def _meeting(case: MeetingCase) -> charging.Meeting | None:
 def charged(session: Session, contract: Contract) -> Charged | None:
     """Every chargeable meeting of the (scoped) contract, in meeting-day order; None until the
     lead has set the cost shares' basis (the core subscription lines and the included meetings)."""
-    basis, terms = cost_shares.basis_of(session, contract), terms_of(session, contract)
+    basis, terms = cost_share_basis(session, contract), terms_of(session, contract)
     if basis is None or terms is None:
         return None
     prices = cost_shares.rates(session, contract)
@@ -79,7 +79,7 @@ def statement(session: Session, contract: Contract, tender: Tender, organisation
               period: charging.Period, worked: Charged) -> charging.Statement:
     """``organisation``'s statement for ``period``: for a contract year of the initial term it is
     set against the authority's cost-share projection and its previous contract's cost."""
-    share = next(iter(cost_shares.shares(session, contract, tender, cost_shares.basis_of(session, contract),
+    share = next(iter(cost_shares.shares(session, contract, tender, cost_share_basis(session, contract),
                                          only=organisation.id)), None)
     previous = None
     if share is not None and share.baseline is not None and share.baseline.previous_annual_cost_pence is not None:

@@ -11,7 +11,7 @@ from enum import Enum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tenderapp.access import Actor, get_lead_contract, require_role
+from tenderapp.access import Actor, cost_share_basis, get_lead_contract, meeting_terms, require_role
 from tenderapp.domain.deadlines import Calendar
 from tenderapp.domain.errors import RuleViolation
 from tenderapp.domain.meeting_charges import ChargingRules
@@ -32,7 +32,7 @@ from tenderapp.domain.roles import Role
 from tenderapp.domain.uk_time import uk_today
 from tenderapp.models import Contract, MeetingCase, MeetingTerms, Tender
 from tenderapp.services import audit
-from tenderapp.services.cost_shares import basis_of, rates, subscribers
+from tenderapp.services.cost_shares import rates, subscribers
 
 DUPLICATE = "This authority already has a case with this reference: use the existing case, or a new reference"
 
@@ -187,11 +187,11 @@ class Terms:
 def terms_of(session: Session, contract: Contract) -> Terms | None:
     """The meeting terms the lead set; otherwise both kinds at the cost shares' pay-as-you-go
     line with the default charging rules; None when neither is set."""
-    row = session.exec(select(MeetingTerms).where(MeetingTerms.contract_id == contract.id)).first()
+    row = meeting_terms(session, contract)
     if row is not None:
         return Terms(row.mediation_code, row.dr_code, ChargingRules(
             row.charge_late_cancellation, row.late_cancellation_days, row.charge_non_attendance))
-    basis = basis_of(session, contract)
+    basis = cost_share_basis(session, contract)
     return Terms(basis.payg_code, basis.payg_code, ChargingRules()) if basis else None
 
 
@@ -208,7 +208,7 @@ def set_terms(session: Session, actor: Actor, contract: Contract, mediation_code
         raise RuleViolation("Select the contract's price line for a mediation meeting", "mediation_code")
     if dr_code not in known:
         raise RuleViolation("Select the contract's price line for a disagreement-resolution meeting", "dr_code")
-    row = session.exec(select(MeetingTerms).where(MeetingTerms.contract_id == contract.id)).first()
+    row = meeting_terms(session, contract)
     row = row or MeetingTerms(contract_id=contract.id, mediation_code="", dr_code="",
                               updated_by_user_id=actor.user_id, updated_at=now)
     row.mediation_code, row.dr_code = mediation_code, dr_code

@@ -212,7 +212,7 @@ def test_an_extension_year_pays_its_own_extension_line(db, world, register):
     contract, tender, provider = register
     db.add(ContractPrice(contract_id=contract.id, code="CORE-Y3", unit_price_pence=748_000))
     db.add(ContractPrice(contract_id=contract.id, code="EXT-Y4", unit_price_pence=800_000))
-    basis = meeting_statements.cost_shares.basis_of(db, contract)
+    basis = access.cost_share_basis(db, contract)
     basis.core_codes = "CORE-Y1,CORE-Y2,CORE-Y3"
     contract.end_date = add_months(contract.start_date, 60) - timedelta(days=1)  # extended by 24 months
     db.add_all([basis, contract])

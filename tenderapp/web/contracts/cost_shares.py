@@ -7,7 +7,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tenderapp import clock
+from tenderapp import access, clock
 from tenderapp.db import get_session
 from tenderapp.domain.money import as_typed
 from tenderapp.exports import cost_shares as cost_share_export
@@ -22,7 +22,7 @@ from tenderapp.web.flow import flashed, form_page
 
 
 def _all_shares(contract, tender):
-    basis = cost_share_service.basis_of(get_session(), contract)
+    basis = access.cost_share_basis(get_session(), contract)
     return basis, cost_share_service.shares(get_session(), contract, tender, basis)
 
 
@@ -66,7 +66,7 @@ def _basis_form(contract_lines: list[ContractLine], basis) -> BasisForm:
 def cost_basis(contract, tender):
     db_session = get_session()
     contract_lines = cost_share_service.lines(db_session, contract)
-    form = _basis_form(contract_lines, cost_share_service.basis_of(db_session, contract))
+    form = _basis_form(contract_lines, access.cost_share_basis(db_session, contract))
     return form_page(form, "contracts/cost_basis.html", tender=tender, contract=contract,
                      action=lambda: cost_share_service.set_basis(
                          db_session, current_user, contract, _in_order(form.core_codes.data, contract_lines),
