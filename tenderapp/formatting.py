@@ -9,6 +9,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from tenderapp.domain.money import PENNY, from_pence
+
 UK = ZoneInfo("Europe/London")
 
 
@@ -42,8 +44,7 @@ def money(value: Decimal | int | None, pence: bool = False) -> str:
     """£1,234.56 from a Decimal of pounds (or from integer pence with ``pence=True``)."""
     if value is None:
         return ""
-    amount = Decimal(value) / 100 if pence else Decimal(value)
-    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = from_pence(int(value)) if pence else Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
 
