@@ -44,7 +44,7 @@ def money(value: Decimal | int | None, pence: bool = False) -> str:
     """£1,234.56 from a Decimal of pounds (or from integer pence with ``pence=True``)."""
     if value is None:
         return ""
-    amount = from_pence(int(value)) if pence else Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
+    amount = from_pence(value) if pence else Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
 

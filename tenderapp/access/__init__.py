@@ -66,9 +66,8 @@ from tenderapp.access.tenders import (
 )
 
 __all__ = [
-    "cost_share_basis",
-    "meeting_terms",
     "contract_cases",
+    "meeting_terms",
     "get_provider_contract",
     "own_cases",
     "provider_case",
@@ -79,6 +78,7 @@ __all__ = [
     "acting_organisations",
     "actor_for",
     "get_lead_agreement",
+    "cost_share_basis",
     "get_lead_contract",
     "get_member_contract",
     "member_contract_of_tender",

@@ -14,7 +14,7 @@ class LabelledEnum(StrEnum):
     # which is why the label may be left out of the signature for type checkers.
     def __new__(cls, value: str, label: str | None = None) -> Self:
         if label is None:
-            raise TypeError(f"{cls.__name__}.{value}: write the member as NAME = value, label")
+            raise TypeError(f"{cls.__name__}: the member valued {value!r} has no label (write NAME = value, label)")
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from tenderapp.domain.scoring import display
-from tenderapp.exports.cells import money_cell, safe_cell, workbook_bytes_of
+from tenderapp.exports.cells import money_cell, new_workbook, safe_cell, workbook_bytes_of
 
 CONSENSUS = "Consensus (moderated)"
 
@@ -78,8 +77,6 @@ def _shown(value: Decimal | None) -> Decimal | None:
 
 
 def _summary(sheet, matrix: Matrix) -> None:
-    sheet.title = "Summary"
-    sheet.append([safe_cell(f"{matrix.reference}: {matrix.title}")])
     sheet.append(["Provisional: moderation not finished" if not matrix.complete else "Results"])
     _header(sheet, ["Rank", "Supplier", "Evaluated price (£)", "Price score"]
             + [safe_cell(f"{c.title} ({c.weight})") for c in matrix.criteria] + ["Quality score", "Total", "Flags"])
@@ -104,8 +101,8 @@ def _criterion_sheet(sheet, criterion: Criterion, scores: list[Score]) -> None:
 
 def workbook_bytes(matrix: Matrix) -> bytes:
     """The workbook: the Summary sheet, then a sheet per criterion (titles made unique)."""
-    book = Workbook()
-    _summary(book.active, matrix)
+    book, sheet = new_workbook("Summary", f"{matrix.reference}: {matrix.title}")
+    _summary(sheet, matrix)
     used = {"summary"}
     for criterion in matrix.criteria:
         _criterion_sheet(book.create_sheet(_sheet_title(criterion.title, used)), criterion,

@@ -49,10 +49,11 @@ def in_check(column: str, values) -> str:
     return f"{column} IN ({quoted})"
 
 
-class StoredDocument(SQLModel):
-    """What every uploaded document keeps beside its owner (a tender, a decision): its title,
-    the file's name, the content's SHA-256 (the document store's key), size, and who uploaded
-    it when. Not a table: each kind of document is its own table with these columns."""
+class UploadedDocumentColumns(SQLModel):
+    """The columns every uploaded document keeps beside its owner (a tender, a decision): its
+    title, the file's name, the content's SHA-256 (under which ``StoredDocument``, the content
+    store, holds the bytes), size, and who uploaded it when. Not a table itself: each kind of
+    document is its own table with these columns (after its id; the owner's columns follow)."""
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)

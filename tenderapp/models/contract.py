@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.domain.decisions import DecisionKind, DocumentKind
-from tenderapp.models.base import Pence, StoredDocument, UTCDateTime, in_check
+from tenderapp.models.base import Pence, UploadedDocumentColumns, UTCDateTime, in_check
 
 DECISION_KINDS = tuple(k.value for k in DecisionKind)
 
@@ -143,7 +143,7 @@ class AssessmentSummary(SQLModel, table=True):
 DECISION_DOCUMENT_KINDS = tuple(k.value for k in DocumentKind)
 
 
-class DecisionDocument(StoredDocument, table=True):
+class DecisionDocument(UploadedDocumentColumns, table=True):
     """A paper behind a decision (the report, the equality impact assessment, legal advice),
     kept by content hash; readable by the members once the decision is published."""
 

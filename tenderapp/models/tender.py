@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Column, Date, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderapp.domain.tenders import PriceMethod, Regime
-from tenderapp.models.base import Pence, StoredDocument, UTCDateTime, in_check
+from tenderapp.models.base import Pence, UploadedDocumentColumns, UTCDateTime, in_check
 
 
 class Tender(SQLModel, table=True):
@@ -98,7 +98,7 @@ class QualityCriterion(SQLModel, table=True):
     word_limit: int = Field(default=1000)
 
 
-class TenderDocument(StoredDocument, table=True):
+class TenderDocument(UploadedDocumentColumns, table=True):
     __tablename__ = "tender_document"
 
     tender_id: int = Field(foreign_key="tender.id", index=True)

@@ -48,7 +48,6 @@ class ContractLine:
     price: Decimal
 
 
-
 def rates(session: Session, contract: Contract) -> dict[str, Decimal]:
     return {p.code: from_pence(p.unit_price_pence) for p in session.exec(
         select(ContractPrice).where(ContractPrice.contract_id == contract.id))}
