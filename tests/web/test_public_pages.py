@@ -21,6 +21,7 @@ from tenderapp.models import (
     Tender,
     TenderDocument,
 )
+from tenderapp.storage import document_store
 from tests import factories
 from tests.conftest import T0
 
@@ -177,3 +178,29 @@ def test_the_public_pages_take_as_many_queries_for_three_tenders_as_for_thirty(a
     listing = client.get("/opportunities?status=all").get_data(as_text=True)
     assert "/opportunities/MANY-026" in _links(listing)
     assert {url: _count_queries(app, client, url) for url in urls} == few
+
+
+
+def test_a_reference_with_slashes_has_its_notice_documents_and_open_data(app, world, db, client):
+    """References like ODR/17/0042 are allowed, so every public address built from one answers:
+    the notice, its documents and its open data, each found by following the links."""
+    from tests.web.test_tender_builder import PDF
+
+    tender = factories.published_tender(db, world.collab, world.lead_admin, T0, "ODR/17/0042")
+    with app.test_request_context():
+        sha256 = document_store(db).save(PDF)
+    document = TenderDocument(tender_id=tender.id, title="Specification", filename="specification.pdf",
+                              sha256=sha256, size=len(PDF), uploaded_by_user_id=world.lead_admin.id, uploaded_at=T0)
+    db.add(document)
+    db.commit()
+    listing = client.get("/opportunities").get_data(as_text=True)
+    notice = client.get(next(link for link in _links(listing) if "ODR" in link))
+    assert notice.status_code == 200 and "ODR/17/0042" in notice.get_data(as_text=True)
+    links = _links(notice.get_data(as_text=True))
+    download = client.get(next(link for link in links if link.endswith(f"/documents/{document.id}")))
+    assert download.status_code == 200 and download.data == PDF
+    open_data = [link for link in links if link.endswith(".json")]
+    assert len(open_data) == 2  # the release package and the record package
+    for link in open_data:
+        response = client.get(link)
+        assert response.status_code == 200 and "ODR/17/0042" in response.get_data(as_text=True), link

@@ -32,7 +32,7 @@ def opportunities():
     return render_template("public/opportunities.html", listing=listing, groups=public.STATUS_GROUPS)
 
 
-@bp.route("/opportunities/<reference>")
+@bp.route("/opportunities/<path:reference>")
 @public_page
 def notice(reference: str):
     db_session = get_session()
@@ -42,7 +42,7 @@ def notice(reference: str):
                            tender=tender, today=uk_today(clock.now()))
 
 
-@bp.route("/opportunities/<reference>/documents/<int:document_id>")
+@bp.route("/opportunities/<path:reference>/documents/<int:document_id>")
 @public_page
 def document(reference: str, document_id: int):
     """A published tender's current document: procurement documents are public with the notice."""
@@ -83,7 +83,7 @@ def _empty_date() -> str:
     return clock.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-@bp.route("/open-data/records/<reference>.json")
+@bp.route("/open-data/records/<path:reference>.json")
 @public_page
 def record_package(reference: str):
     """The tender's record package: its releases compiled into one record."""

@@ -65,7 +65,7 @@ def tender(tender):
     return render_template("tenders/tender.html", page=page, tender=tender, button=PublishForm())
 
 
-@bp.route("/open-data/tenders/<reference>.json")
+@bp.route("/open-data/tenders/<path:reference>.json")
 @public
 def ocds_package(reference: str):
     """The tender's OCDS release package: open data, for anyone, once the tender is published."""
