@@ -63,6 +63,9 @@ class Config:
     # Open data: the OCDS ocid prefix (the Open Contracting Partnership assigns the real one) and
     # the service's public address, used where no request gives it (flask export-ocds).
     OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-tndrap")
+    # Who publishes the bulk files (every tender's releases or records, of every lead authority);
+    # one tender's package is published by its lead authority.
+    OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", "Tenderapp")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # The OCDS 1.1.5 schema the tests validate packages against (a copy is kept in tests/data/ocds).
     OCDS_SCHEMA_DIR = os.environ.get("OCDS_SCHEMA_DIR",

@@ -204,3 +204,9 @@ def test_a_reference_with_slashes_has_its_notice_documents_and_open_data(app, wo
     for link in open_data:
         response = client.get(link)
         assert response.status_code == 200 and "ODR/17/0042" in response.get_data(as_text=True), link
+
+
+def test_the_bulk_files_name_the_publisher_the_service_is_configured_with(app, world, db, client, monkeypatch):
+    monkeypatch.setitem(app.config, "OCDS_PUBLISHER_NAME", "South East Procurement Hub")
+    for url in ("/open-data/releases.json", "/open-data/records.json"):
+        assert client.get(url).get_json()["publisher"]["name"] == "South East Procurement Hub"

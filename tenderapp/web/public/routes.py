@@ -76,7 +76,7 @@ def _every_package() -> list[dict]:
 
 
 def _publisher() -> str:
-    return current_app.config.get("OCDS_PUBLISHER_NAME", "Tenderapp")
+    return current_app.config["OCDS_PUBLISHER_NAME"]
 
 
 def _empty_date() -> str:
