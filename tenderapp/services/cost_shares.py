@@ -184,7 +184,8 @@ def shares(session: Session, contract: Contract, tender: Tender, basis: CostShar
             continue
         baseline = baselines.get(organisation.id)
         plan = None
-        if basis and baseline:
+        # one that declined the agreement subscribes to nothing: no core, no meetings, no saving
+        if basis and baseline and organisation.id in sharing_ids:
             core = core_prices(basis, prices, years)
             plan = projection(core, basis.included_meetings, prices[basis.payg_code], baseline.meetings_per_year,
                               from_pence(baseline.previous_annual_cost_pence)

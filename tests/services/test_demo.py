@@ -317,12 +317,14 @@ def test_a_member_that_declined_the_agreement_pays_no_share_of_the_procurement_c
     table = admin.get(f"/contracts/{contract.id}/cost-shares").get_data(as_text=True)
     medway_row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Medway Council(?:(?!</tr>).)*</tr>", table, re.S).group(0)
     assert "None: declined the agreement" in medway_row
+    assert "Declined the agreement: no subscription and no meetings" in medway_row and "£" not in medway_row
     # £16,000 between the 15 councils that did not decline: £1,066.66 or £1,066.67 each, to the penny
     kent = sign_in_as("viewer@kent.example", "demo-password").get(
         f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
     assert "£1,066.6" in kent and "£1,000.00" not in kent
     page = signatory.get(f"/contracts/{contract.id}/your-cost").get_data(as_text=True)
-    assert "You declined the collaborative agreement" in page
+    assert "You declined the collaborative agreement, so you pay no core subscription" in page
+    assert "Core" not in page and "Saving" not in page and "£" not in page  # no projection of a subscription
 
 
 def test_kents_demo_statement_reconciles_with_the_seed_paper(app, db, clock, load_demo, sign_in_as):
